@@ -1,0 +1,1 @@
+"""Entity types, identifiers, citations and time. No I/O."""

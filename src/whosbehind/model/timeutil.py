@@ -1,0 +1,60 @@
+"""Dates and timestamps as the two clocks need them.
+
+A date given by a user (``2019-01-01``) means the end of that day, UTC, inclusive.
+Timestamps from records are kept as aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from whosbehind.errors import UsageError
+
+UTC = dt.UTC
+US_EASTERN = ZoneInfo("America/New_York")
+END_OF_DAY = dt.time(23, 59, 59, 999999, tzinfo=UTC)
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(UTC)
+
+
+def parse_user_instant(text: str) -> dt.datetime:
+    """A command-line date or timestamp. A bare date is the end of that day, UTC."""
+    text = text.strip()
+    try:
+        if len(text) == 10:
+            return dt.datetime.combine(dt.date.fromisoformat(text), END_OF_DAY)
+        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"not a date: {text!r} (expected YYYY-MM-DD or an ISO timestamp)") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def parse_record_timestamp(value: object) -> dt.datetime | None:
+    """A timestamp as a record states it (ISO 8601, with or without zone); None if absent."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def parse_record_date(value: object) -> dt.date | None:
+    """A valid-time calendar date from a record.
+
+    FedRAMP stores dates as instants: midnight US Eastern in the legacy feed
+    (``2017-01-18T05:00:00.000Z``), 20:00Z of the same day in the marketplace feed
+    (``2016-05-20T20:00:00.000Z``). Read in US Eastern, both give the date the publisher meant.
+    """
+    stamp = parse_record_timestamp(value)
+    if stamp is None:
+        return None
+    return stamp.astimezone(US_EASTERN).date()
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, END_OF_DAY)

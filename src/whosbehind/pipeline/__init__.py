@@ -1,0 +1,1 @@
+"""Pipelines: move what sources read into the store."""

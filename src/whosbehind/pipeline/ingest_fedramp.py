@@ -1,0 +1,176 @@
+"""Ingest FedRAMP snapshots: each snapshot in one transaction, recording only what changed.
+
+A snapshot already seen changes nothing. A malformed one is recorded as failed, with where and
+why, and skipped. A run killed mid-way leaves the store as it was before the snapshot it was
+writing; the next run goes on from there (git commits already read are not read again).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+
+from whosbehind.errors import SnapshotError
+from whosbehind.model.facts import ParsedSnapshot
+from whosbehind.sources.fedramp import metadata
+from whosbehind.sources.fedramp.reader import (
+    load_json,
+    parse_snapshot,
+    quick_identity,
+    redacted_json,
+)
+from whosbehind.sources.fetch import iter_source
+from whosbehind.sources.snapshot import RawSnapshot
+from whosbehind.store import snapshots
+from whosbehind.store.engine import Engine
+from whosbehind.store.schema import create_all
+from whosbehind.store.versions import Changes, FeedState, load_state, write_changes
+
+Progress = Callable[[RawSnapshot], None]
+
+
+@dataclass
+class IngestSummary:
+    snapshots_read: int = 0
+    bytes_read: int = 0
+    snapshots_stored: int = 0
+    unchanged: int = 0
+    already_seen: int = 0
+    failed: int = 0
+    skipped: int = 0
+    versions_inserted: int = 0
+    versions_closed: int = 0
+    warnings: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def changes_stored(self) -> int:
+        return self.versions_inserted + self.versions_closed
+
+
+class FedrampIngest:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        create_all(engine)
+        self.states: dict[str, FeedState] = {}
+        self.summary = IngestSummary()
+
+    def run(
+        self,
+        source: str | None = None,
+        progress: Progress | None = None,
+        client: httpx.Client | None = None,
+    ) -> IngestSummary:
+        skip = snapshots.known_commits(self.engine)
+        for raw in iter_source(source or metadata.DEFAULT_URL, metadata.ALL_GIT_PATHS, skip,
+                               client=client):
+            self.add(raw)
+            if progress:
+                progress(raw)
+        return self.summary
+
+    def add(self, raw: RawSnapshot) -> None:
+        summary = self.summary
+        summary.snapshots_read += 1
+        summary.bytes_read += len(raw.content)
+        feed_hint = _feed_from_locator(raw.locator)
+        if snapshots.seen_sha256(self.engine, raw.sha256):
+            summary.already_seen += 1
+            if raw.commit:  # remember the commit so the next run does not read it again
+                self._record_other(raw, feed_hint, "duplicate", "same bytes as a stored snapshot")
+            return
+        digest, header_time = quick_identity(raw.content)
+        if digest and feed_hint and self._repeats_latest(feed_hint, digest, header_time):
+            self._store(raw, feed_hint, header_time or raw.fallback_time, digest, None)
+            return
+        try:
+            parsed = parse_snapshot(raw)
+        except SnapshotError as error:
+            summary.failed += 1
+            summary.errors.append(str(error))
+            self._record_other(raw, feed_hint or "fedramp", "failed", error.reason)
+            return
+        self._store(raw, parsed.feed, parsed.record_time or raw.fallback_time, digest, parsed)
+
+    def _repeats_latest(self, feed: str, digest: str, when: dt.datetime | None) -> bool:
+        latest = snapshots.latest(self.engine, feed)
+        return bool(latest and latest.payload_digest == digest and when and when > latest.record_time)
+
+    def _store(
+        self,
+        raw: RawSnapshot,
+        feed: str,
+        record_time: dt.datetime,
+        digest: str | None,
+        parsed: ParsedSnapshot | None,
+    ) -> None:
+        summary = self.summary
+        latest = snapshots.latest(self.engine, feed)
+        if latest and record_time <= latest.record_time:
+            summary.skipped += 1
+            self._record_other(raw, feed, "skipped", f"record time {record_time.isoformat()} is "
+                               f"not after the newest stored snapshot ({latest.record_time})")
+            return
+        seq = (latest.seq + 1) if latest else 1
+        state = self._state(feed)
+        changes = state.diff(parsed) if parsed else Changes()
+        row = snapshots.SnapshotRow(
+            feed, seq, record_time, "ok", None, raw.kind, raw.locator, raw.commit, raw.sha256,
+            digest, len(raw.content), changes.inserted, changes.closed,
+        )
+        try:
+            with self.engine.transaction():
+                write_changes(self.engine, feed, seq, changes)
+                snapshots.insert(self.engine, row)
+                if parsed:
+                    snapshots.insert_audit(self.engine, feed, seq, parsed.unknown_fields)
+                if raw.kind != "git" and parsed:
+                    stored = redacted_json(load_json(raw))
+                    snapshots.store_raw(self.engine, raw.sha256, stored, "json+gzip, redacted")
+        except BaseException:
+            state.rollback()
+            raise
+        if parsed:
+            state.commit(changes)
+            summary.warnings.update(parsed.unknown_fields)
+            if changes.duplicates:
+                summary.warnings["facts with a duplicate key (first kept)"] += changes.duplicates
+        summary.snapshots_stored += 1
+        summary.unchanged += changes.inserted + changes.closed == 0
+        summary.versions_inserted += changes.inserted
+        summary.versions_closed += changes.closed
+
+    def _state(self, feed: str) -> FeedState:
+        if feed not in self.states:
+            self.states[feed] = load_state(self.engine, feed)
+        return self.states[feed]
+
+    def _record_other(self, raw: RawSnapshot, feed: str, status: str, error: str) -> None:
+        row = snapshots.SnapshotRow(
+            feed, None, None, status, error, raw.kind, raw.locator, raw.commit, raw.sha256,
+            None, len(raw.content),
+        )
+        with self.engine.transaction():
+            snapshots.insert(self.engine, row)
+
+
+def _feed_from_locator(locator: str) -> str | None:
+    for feed in metadata.FEEDS.values():
+        for path in feed.git_paths:
+            if locator.endswith((":" + path, "/" + path)) or locator == path:
+                return feed.name
+    return None
+
+
+def ingest_fedramp(
+    engine: Engine,
+    source: str | None = None,
+    progress: Progress | None = None,
+    client: httpx.Client | None = None,
+) -> IngestSummary:
+    """Ingest every snapshot SOURCE holds (default: the live marketplace feed)."""
+    return FedrampIngest(engine).run(source, progress, client)

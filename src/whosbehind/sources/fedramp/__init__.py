@@ -1,0 +1,1 @@
+"""The FedRAMP Marketplace: legacy feed, marketplace feed and the FedRAMP organization export."""

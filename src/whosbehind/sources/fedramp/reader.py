@@ -1,0 +1,95 @@
+"""Read one FedRAMP snapshot of any of the formats: detect the format, parse, report errors
+with the file or commit and the position."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from typing import Any
+
+import orjson
+
+from whosbehind.errors import SnapshotError
+from whosbehind.model.facts import ParsedSnapshot
+from whosbehind.model.timeutil import parse_record_timestamp
+from whosbehind.sources.fedramp import legacy, marketplace, orgexport
+from whosbehind.sources.snapshot import RawSnapshot
+
+
+def load_json(raw: RawSnapshot) -> Any:
+    try:
+        return orjson.loads(raw.content)
+    except orjson.JSONDecodeError as error:
+        raise SnapshotError(
+            raw.locator, f"not valid JSON at line {error.lineno}, column {error.colno} "
+            f"(byte {error.pos} of {len(raw.content)}): {error.msg}"
+        ) from None
+
+
+def detect_format(document: Any, locator: str) -> str:
+    if isinstance(document, dict):
+        data = document.get("data")
+        if isinstance(data, list) or (isinstance(data, dict) and "Providers" in data):
+            return "legacy"
+        if isinstance(data, dict) and "Products" in data:
+            return "marketplace"
+        if orgexport.is_products(document):
+            return "org-products"
+        if orgexport.is_status_changelog(document):
+            return "org-status"
+    shape = sorted(document)[:6] if isinstance(document, dict) else type(document).__name__
+    raise SnapshotError(locator, f"not a FedRAMP feed this version reads (top level: {shape})")
+
+
+def parse_snapshot(raw: RawSnapshot) -> ParsedSnapshot:
+    """Parse ``raw`` into record groups; raises SnapshotError naming the locator and position."""
+    document = load_json(raw)
+    kind = detect_format(document, raw.locator)
+    parsers = {
+        "legacy": legacy.parse,
+        "marketplace": marketplace.parse,
+        "org-products": orgexport.parse_products,
+        "org-status": orgexport.parse_status_changelog,
+    }
+    return parsers[kind](document)
+
+
+_BODY_START = re.compile(rb'"(?:data|products)"\s*:')
+_HEADER_TIME = re.compile(rb'"(?:Created_At|last_change|export_timestamp)"\s*:\s*"([^"]+)"')
+
+
+def quick_identity(content: bytes) -> tuple[str | None, dt.datetime | None]:
+    """A digest of the body without its header, and the header's timestamp, without parsing.
+
+    Daily republications often repeat yesterday's body under a new timestamp; comparing this
+    digest with the previous snapshot's lets the caller skip parsing such a snapshot at all.
+    Returns ``(None, None)`` when the layout is not the usual header-then-body.
+    """
+    head = content[:1024]
+    body = _BODY_START.search(head)
+    if body is None:
+        return None, None
+    stamp = _HEADER_TIME.search(head[: body.start()])
+    when = parse_record_timestamp(stamp.group(1).decode()) if stamp else None
+    digest = hashlib.blake2b(memoryview(content)[body.start():], digest_size=16).hexdigest()
+    return digest, when
+
+
+def redacted_json(document: Any) -> bytes:
+    """The document without personal contact fields, for keeping a copy of the raw snapshot."""
+    return orjson.dumps(_redact(document))
+
+
+def _redact(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _redact(v) for k, v in value.items() if k not in PERSONAL_FIELDS}
+    if isinstance(value, list):
+        return [_redact(item) for item in value]
+    return value
+
+
+PERSONAL_FIELDS = frozenset(
+    "CSP_POC_Name CSP_POC_Email Agency_POC Agency_POC_email POC_Name POC_Email poc email "
+    "sales_email security_email public_security_email private_security_email fsi_email".split()
+)

@@ -1,0 +1,69 @@
+"""Fetchers: where snapshot bytes come from. A live URL, a file, a folder of files, or a git
+repository whose history holds dated snapshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+from whosbehind.errors import SourceError
+from whosbehind.model.timeutil import UTC, now_utc
+from whosbehind.sources.gitwalk import is_git_repository, walk_git_history
+from whosbehind.sources.snapshot import RawSnapshot
+
+USER_AGENT = "whosbehind (public-records research tool)"
+
+
+def fetch_url(url: str, client: httpx.Client | None = None, timeout: float = 60.0) -> RawSnapshot:
+    """Download one snapshot. Pass ``client`` to supply a transport (tests replay recordings)."""
+    own = client is None
+    http = client or httpx.Client(timeout=timeout, headers={"User-Agent": USER_AGENT})
+    try:
+        response = http.get(url, follow_redirects=True)
+        response.raise_for_status()
+    except httpx.HTTPError as error:
+        raise SourceError(f"{url}: could not fetch ({error})") from error
+    finally:
+        if own:
+            http.close()
+    return RawSnapshot(locator=url, content=response.content, fallback_time=now_utc(), kind="url")
+
+
+def read_file(path: Path) -> RawSnapshot:
+    try:
+        content = path.read_bytes()
+        mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    except OSError as error:
+        raise SourceError(f"{path}: cannot read ({error.strerror})") from error
+    return RawSnapshot(locator=str(path), content=content, fallback_time=mtime, kind="file")
+
+
+def iter_folder(folder: Path, pattern: str = "*.json") -> Iterator[RawSnapshot]:
+    """Every matching file below ``folder``, in name order (callers sort by record time)."""
+    for path in sorted(folder.rglob(pattern)):
+        if path.is_file():
+            yield read_file(path)
+
+
+def iter_source(
+    source: str,
+    git_paths: tuple[str, ...],
+    skip_commits: frozenset[str] = frozenset(),
+    client: httpx.Client | None = None,
+) -> Iterator[RawSnapshot]:
+    """Snapshots from a SOURCE string: a URL, a git repository, a folder or a file."""
+    if source.startswith(("http://", "https://")):
+        yield fetch_url(source, client=client)
+        return
+    path = Path(source)
+    if not path.exists():
+        raise SourceError(f"{source}: no such file, folder or URL")
+    if path.is_dir() and is_git_repository(path):
+        yield from walk_git_history(path, git_paths, skip_commits)
+    elif path.is_dir():
+        yield from iter_folder(path)
+    else:
+        yield read_file(path)

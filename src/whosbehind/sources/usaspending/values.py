@@ -1,0 +1,46 @@
+"""Cell values as USAspending files write them: empty or ``NAN`` for missing, mixed date styles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
+# POSIX strptime's %y convention: 69..99 -> 19xx, 00..68 -> 20xx.
+_PIVOT = 69
+
+
+def cell(text: str | None) -> str | None:
+    """A cell's value, or None when empty. Spreadsheet exports wrote missing values as ``NAN``."""
+    if text is None:
+        return None
+    value = text.strip()
+    if not value or value.upper() == "NAN":
+        return None
+    return value
+
+
+def parse_date(text: str, *, day_first: bool = True) -> dt.date:
+    """``2018-06-22``, ``2007-08-30 00:00:00``, ``22/06/2018`` or ``22/06/18 00:00``.
+
+    Slashed dates are day-first in the 2018 ICE export (``27/03/2014``); pass
+    ``day_first=False`` for month-first files. Raises ValueError on anything else.
+    """
+    value = text.strip()
+    iso = _ISO.fullmatch(value)
+    try:
+        if iso:
+            year, month, day = (int(part) for part in iso.groups())
+            return dt.date(year, month, day)
+        slashed = _SLASHED.fullmatch(value)
+        if slashed:
+            first, second, year_text = slashed.groups()
+            day, month = (int(first), int(second)) if day_first else (int(second), int(first))
+            year = int(year_text)
+            if len(year_text) == 2:
+                year += 1900 if year >= _PIVOT else 2000
+            return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"not a calendar date: {text!r}") from None
+    raise ValueError(f"not a date: {text!r}")

@@ -1,0 +1,62 @@
+"""Everything engine-specific in SQL text lives here: type names and the few statements whose
+spelling differs between engines. Analysis code writes portable SQL (range joins, no ASOF JOIN)
+and asks the dialect for the rest, so a second engine (Spark SQL) adds a dialect, not rewrites.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    name: str
+    text: str
+    integer: str
+    bigint: str
+    date: str
+    timestamp: str
+    boolean: str
+    blob: str
+
+    def column_type(self, annotation: object) -> str:
+        """The SQL type of a fact field's Python annotation (``str | None`` -> text)."""
+        if isinstance(annotation, str):
+            annotation = _ANNOTATIONS[annotation.replace(" ", "").split("|")[0]]
+        if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+            annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+        mapping: dict[object, str] = {
+            str: self.text,
+            int: self.bigint,
+            bool: self.boolean,
+            dt.date: self.date,
+            dt.datetime: self.timestamp,
+        }
+        return mapping[annotation]
+
+    def create_table(self, name: str, columns: list[tuple[str, str]]) -> str:
+        body = ", ".join(f"{column} {sql_type}" for column, sql_type in columns)
+        return f"CREATE TABLE IF NOT EXISTS {name} ({body})"
+
+
+_ANNOTATIONS: dict[str, object] = {
+    "str": str,
+    "int": int,
+    "bool": bool,
+    "dt.date": dt.date,
+    "dt.datetime": dt.datetime,
+}
+
+DUCKDB = Dialect(
+    name="duckdb",
+    text="VARCHAR",
+    integer="INTEGER",
+    bigint="BIGINT",
+    date="DATE",
+    timestamp="TIMESTAMPTZ",
+    boolean="BOOLEAN",
+    blob="BLOB",
+)

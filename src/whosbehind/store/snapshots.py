@@ -1,0 +1,93 @@
+"""The snapshot registry: every snapshot read, with its record time, where it came from, the hash
+of its exact bytes, and what it changed (or why it failed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from whosbehind.model.timeutil import now_utc
+from whosbehind.store.engine import Engine
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotRow:
+    feed: str
+    seq: int | None
+    record_time: dt.datetime | None
+    status: str
+    error: str | None
+    kind: str
+    locator: str
+    commit_id: str | None
+    sha256: str
+    payload_digest: str | None
+    size: int
+    inserted: int = 0
+    closed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LatestSnapshot:
+    seq: int
+    record_time: dt.datetime
+    payload_digest: str | None
+
+
+def known_commits(engine: Engine) -> frozenset[str]:
+    found = engine.connection.execute(
+        "SELECT DISTINCT commit_id FROM snapshot WHERE commit_id IS NOT NULL"
+    ).fetchall()
+    return frozenset(row[0] for row in found)
+
+
+def seen_sha256(engine: Engine, sha256: str) -> bool:
+    return bool(engine.scalar("SELECT count(*) FROM snapshot WHERE sha256 = ?", [sha256]))
+
+
+def latest(engine: Engine, feed: str) -> LatestSnapshot | None:
+    found = engine.rows(
+        "SELECT seq, record_time, payload_digest FROM snapshot "
+        "WHERE feed = ? AND status = 'ok' ORDER BY seq DESC LIMIT 1",
+        [feed],
+    )
+    if not found:
+        return None
+    row = found[0]
+    return LatestSnapshot(row["seq"], row["record_time"], row["payload_digest"])
+
+
+def insert(engine: Engine, row: SnapshotRow) -> None:
+    engine.execute(
+        "INSERT INTO snapshot VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [row.feed, row.seq, row.record_time, row.status, row.error, row.kind, row.locator,
+         row.commit_id, row.sha256, row.payload_digest, row.size, row.inserted, row.closed,
+         now_utc()],
+    )
+
+
+def insert_audit(engine: Engine, feed: str, seq: int | None, counts: dict[str, int]) -> None:
+    for path, count in sorted(counts.items()):
+        engine.execute("INSERT INTO audit_field VALUES (?, ?, ?, ?)", [feed, seq, path, count])
+
+
+def store_raw(engine: Engine, sha256: str, stored: bytes, encoding: str) -> None:
+    """Keep a copy of a snapshot's bytes (gzip), once per content hash.
+
+    ``sha256`` is the hash of the bytes as published; ``stored`` may be a redacted copy (personal
+    contact fields removed), whose own hash is kept beside it."""
+    if engine.scalar("SELECT count(*) FROM raw_object WHERE sha256 = ?", [sha256]):
+        return
+    engine.execute(
+        "INSERT INTO raw_object VALUES (?, ?, ?, ?, ?)",
+        [sha256, hashlib.sha256(stored).hexdigest(), len(stored), encoding,
+         gzip.compress(stored, compresslevel=6)],
+    )
+
+
+def raw_content(engine: Engine, sha256: str) -> bytes | None:
+    found: Any = engine.scalar("SELECT content FROM raw_object WHERE sha256 = ?", [sha256])
+    return gzip.decompress(found) if found is not None else None

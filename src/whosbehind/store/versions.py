@@ -1,0 +1,160 @@
+"""Keep every observed version of every fact, writing only what changed.
+
+``FeedState`` holds, for one feed, the open versions (key -> hash, row id) and which keys each
+source record produced. ``diff`` turns a parsed snapshot into inserts and closes; the caller
+writes them in one transaction and then calls ``commit`` so memory and store never disagree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+from whosbehind.model.facts import Fact, ParsedSnapshot, fact_columns, fact_hash, fact_key
+from whosbehind.model.fedramp import FACT_TYPES
+from whosbehind.store.engine import Engine
+
+TABLES: dict[str, type[Fact]] = {kind.TABLE: kind for kind in FACT_TYPES}
+Key = tuple[Any, ...]
+
+
+@dataclass
+class Changes:
+    inserts: dict[str, list[tuple[str, int, str, Fact]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )  # table -> (group, row_id, hash, fact)
+    closes: dict[str, list[tuple[Key, int]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )  # table -> (key, row_id)
+    duplicates: int = 0
+
+    @property
+    def inserted(self) -> int:
+        return sum(len(rows) for rows in self.inserts.values())
+
+    @property
+    def closed(self) -> int:
+        return sum(len(ids) for ids in self.closes.values())
+
+
+@dataclass
+class FeedState:
+    feed: str
+    open_rows: dict[str, dict[Key, tuple[str, int]]]  # table -> key -> (hash, row_id)
+    group_keys: dict[str, dict[str, set[Key]]]  # group -> table -> keys
+    next_row_id: int
+    raw_by_group: dict[str, object] = field(default_factory=dict)
+    pending: tuple[dict[str, object], int] | None = None
+    staged: dict[str, dict[str, set[Key]]] = field(default_factory=dict)
+
+    def diff(self, parsed: ParsedSnapshot) -> Changes:
+        changes = Changes()
+        new_raw: dict[str, object] = {}
+        next_id = self.next_row_id
+        seen_groups: set[str] = set()
+        for group in parsed.groups:
+            seen_groups.add(group.group)
+            new_raw[group.group] = group.raw
+            previous = self.raw_by_group.get(group.group, _MISSING)
+            if previous is not _MISSING and previous == group.raw:
+                continue
+            next_id = self._diff_group(group.group, group.build(), changes, next_id)
+        for gone in set(self.group_keys) - seen_groups:
+            next_id = self._diff_group(gone, [], changes, next_id)
+        self.pending = (new_raw, next_id)
+        return changes
+
+    def _diff_group(self, group: str, facts: Sequence[Fact], changes: Changes, next_id: int) -> int:
+        old_keys = self.group_keys.get(group, {})
+        new_keys: dict[str, set[Key]] = defaultdict(set)
+        for fact in facts:
+            table, key, digest = fact.TABLE, fact_key(fact), fact_hash(fact)
+            if key in new_keys[table]:
+                changes.duplicates += 1
+                continue
+            new_keys[table].add(key)
+            current = self.open_rows[table].get(key)
+            if current and current[0] == digest:
+                continue
+            if current:
+                changes.closes[table].append((key, current[1]))
+            changes.inserts[table].append((group, next_id, digest, fact))
+            next_id += 1
+        for table, keys in old_keys.items():
+            for key in keys - new_keys.get(table, set()):
+                current = self.open_rows[table].get(key)
+                if current:
+                    changes.closes[table].append((key, current[1]))
+        self.staged[group] = dict(new_keys)
+        return next_id
+
+    def commit(self, changes: Changes) -> None:
+        """Make the written changes the new state (call after the transaction committed)."""
+        for table, closed in changes.closes.items():
+            for key, _ in closed:
+                self.open_rows[table].pop(key, None)
+        for table, inserted in changes.inserts.items():
+            for _, row_id, digest, fact in inserted:
+                self.open_rows[table][fact_key(fact)] = (digest, row_id)
+        for group, keys in self.staged.items():
+            if any(keys.values()):
+                self.group_keys[group] = keys
+            else:
+                self.group_keys.pop(group, None)
+        self.staged.clear()
+        assert self.pending is not None
+        self.raw_by_group, self.next_row_id = self.pending
+        self.pending = None
+
+    def rollback(self) -> None:
+        self.staged.clear()
+        self.pending = None
+
+
+_MISSING = object()
+
+
+def load_state(engine: Engine, feed: str) -> FeedState:
+    """The open versions of ``feed`` as the store holds them."""
+    open_rows: dict[str, dict[Key, tuple[str, int]]] = {table: {} for table in TABLES}
+    group_keys: dict[str, dict[str, set[Key]]] = defaultdict(lambda: defaultdict(set))
+    next_row_id = 1
+    for table, kind in TABLES.items():
+        key_sql = ", ".join(kind.KEY)
+        found = engine.connection.execute(
+            f"SELECT group_key, row_hash, row_id, {key_sql} FROM {table} "
+            "WHERE feed = ? AND to_seq IS NULL",
+            [feed],
+        ).fetchall()
+        for group, digest, row_id, *key in found:
+            open_rows[table][tuple(key)] = (digest, row_id)
+            group_keys[group][table].add(tuple(key))
+        top = engine.scalar(f"SELECT max(row_id) FROM {table}")
+        next_row_id = max(next_row_id, (top or 0) + 1)
+    return FeedState(feed, open_rows, {g: dict(t) for g, t in group_keys.items()}, next_row_id)
+
+
+def write_changes(engine: Engine, feed: str, seq: int, changes: Changes) -> None:
+    """Insert new versions and close replaced ones. Call inside a transaction."""
+    for table, closed in changes.closes.items():
+        ids = [row_id for _, row_id in closed]
+        engine.connection.execute(
+            f"UPDATE {table} SET to_seq = ? WHERE row_id IN (SELECT unnest(?))", [seq, ids]
+        ).fetchall()
+    for table, rows in changes.inserts.items():
+        kind = TABLES[table]
+        names = fact_columns(kind)
+        columns: dict[str, list[Any]] = {
+            "feed": [feed] * len(rows),
+            "group_key": [group for group, _, _, _ in rows],
+            "row_id": [row_id for _, row_id, _, _ in rows],
+            "row_hash": [digest for _, _, digest, _ in rows],
+            "from_seq": [seq] * len(rows),
+        }
+        for name in names:
+            columns[name] = [getattr(fact, name) for _, _, _, fact in rows]
+        engine.insert_arrow(table, pa.table(columns))
