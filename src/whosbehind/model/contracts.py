@@ -26,6 +26,7 @@ _AWARD_KEY = re.compile(rf"CONT_AWD_(.+)_{_AGENCY}_(.+)_{_AGENCY}|CONT_IDV_(.+)_
 # FPDS award types A (BPA call) and C (delivery order) are always placed under an IDV.
 _ORDER_TYPE_CODES = frozenset({"A", "C"})
 _MAX_MONEY_DIGITS = 30
+_DUNS_DIGITS = 9
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +35,8 @@ class Award:
 
     ``base_and_exercised`` and ``potential_total_value`` are award totals (all options
     exercised so far / all options), ``total_obligation`` the sum obligated where stated.
-    Parent (ultimate parent) names and identifiers are as reported, not resolved.
+    Parent (ultimate parent) names and identifiers are as reported, not resolved; DUNS
+    numbers are restored to nine digits (see ``normalize_duns``).
     """
 
     TABLE: ClassVar[str] = "contract_award"
@@ -177,6 +179,17 @@ def money_from_json(value: object) -> Decimal | None:
     if isinstance(value, int | float | str):
         return parse_money(str(value))
     raise ValueError(f"not an amount: {value!r}")
+
+
+def normalize_duns(value: str | None) -> str | None:
+    """A DUNS number as nine digits. Spreadsheet round trips dropped leading zeros
+    (``74108176`` for ``074108176``); anything not all digits is kept as written."""
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    return text.zfill(_DUNS_DIGITS) if text.isdigit() and len(text) < _DUNS_DIGITS else text
 
 
 def classify_award_type(*, is_idv: bool, type_code: str | None, parent_idv_piid: str | None) -> str:

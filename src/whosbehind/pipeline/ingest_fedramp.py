@@ -57,6 +57,8 @@ class FedrampIngest:
         self.engine = engine
         create_all(engine)
         self.states: dict[str, FeedState] = {}
+        self.latest: dict[str, snapshots.LatestSnapshot | None] = {}
+        self.seen = snapshots.all_sha256(engine)
         self.summary = IngestSummary()
 
     def run(
@@ -78,7 +80,7 @@ class FedrampIngest:
         summary.snapshots_read += 1
         summary.bytes_read += len(raw.content)
         feed_hint = _feed_from_locator(raw.locator)
-        if snapshots.seen_sha256(self.engine, raw.sha256):
+        if raw.sha256 in self.seen:
             summary.already_seen += 1
             if raw.commit:  # remember the commit so the next run does not read it again
                 self._record_other(raw, feed_hint, "duplicate", "same bytes as a stored snapshot")
@@ -96,8 +98,13 @@ class FedrampIngest:
             return
         self._store(raw, parsed.feed, parsed.record_time or raw.fallback_time, digest, parsed)
 
+    def _latest(self, feed: str) -> snapshots.LatestSnapshot | None:
+        if feed not in self.latest:
+            self.latest[feed] = snapshots.latest(self.engine, feed)
+        return self.latest[feed]
+
     def _repeats_latest(self, feed: str, digest: str, when: dt.datetime | None) -> bool:
-        latest = snapshots.latest(self.engine, feed)
+        latest = self._latest(feed)
         return bool(latest and latest.payload_digest == digest and when and when > latest.record_time)
 
     def _store(
@@ -109,7 +116,11 @@ class FedrampIngest:
         parsed: ParsedSnapshot | None,
     ) -> None:
         summary = self.summary
-        latest = snapshots.latest(self.engine, feed)
+        latest = self._latest(feed)
+        if latest and record_time <= latest.record_time < raw.fallback_time:
+            # new content under the previous snapshot's own timestamp: the publish time decides
+            summary.warnings["snapshots whose own timestamp repeats an earlier one"] += 1
+            record_time = raw.fallback_time
         if latest and record_time <= latest.record_time:
             summary.skipped += 1
             self._record_other(raw, feed, "skipped", f"record time {record_time.isoformat()} is "
@@ -122,27 +133,36 @@ class FedrampIngest:
             feed, seq, record_time, "ok", None, raw.kind, raw.locator, raw.commit, raw.sha256,
             digest, len(raw.content), changes.inserted, changes.closed,
         )
+        if parsed is None:  # one statement is atomic on its own
+            snapshots.insert(self.engine, row)
+            self._stored(raw, feed, row)
+            return
         try:
             with self.engine.transaction():
                 write_changes(self.engine, feed, seq, changes)
                 snapshots.insert(self.engine, row)
-                if parsed:
-                    snapshots.insert_audit(self.engine, feed, seq, parsed.unknown_fields)
-                if raw.kind != "git" and parsed:
+                snapshots.insert_audit(self.engine, feed, seq, parsed.unknown_fields)
+                if raw.kind != "git":
                     stored = redacted_json(load_json(raw))
                     snapshots.store_raw(self.engine, raw.sha256, stored, "json+gzip, redacted")
         except BaseException:
             state.rollback()
             raise
-        if parsed:
-            state.commit(changes)
-            summary.warnings.update(parsed.unknown_fields)
-            if changes.duplicates:
-                summary.warnings["facts with a duplicate key (first kept)"] += changes.duplicates
+        state.commit(changes)
+        summary.warnings.update(parsed.unknown_fields)
+        if changes.duplicates:
+            summary.warnings["facts with a duplicate key (first kept)"] += changes.duplicates
+        self._stored(raw, feed, row)
+
+    def _stored(self, raw: RawSnapshot, feed: str, row: snapshots.SnapshotRow) -> None:
+        assert row.seq is not None and row.record_time is not None
+        self.latest[feed] = snapshots.LatestSnapshot(row.seq, row.record_time, row.payload_digest)
+        self.seen.add(raw.sha256)
+        summary = self.summary
         summary.snapshots_stored += 1
-        summary.unchanged += changes.inserted + changes.closed == 0
-        summary.versions_inserted += changes.inserted
-        summary.versions_closed += changes.closed
+        summary.unchanged += row.inserted + row.closed == 0
+        summary.versions_inserted += row.inserted
+        summary.versions_closed += row.closed
 
     def _state(self, feed: str) -> FeedState:
         if feed not in self.states:
@@ -154,8 +174,8 @@ class FedrampIngest:
             feed, None, None, status, error, raw.kind, raw.locator, raw.commit, raw.sha256,
             None, len(raw.content),
         )
-        with self.engine.transaction():
-            snapshots.insert(self.engine, row)
+        snapshots.insert(self.engine, row)
+        self.seen.add(raw.sha256)
 
 
 def _feed_from_locator(locator: str) -> str | None:

@@ -44,8 +44,8 @@ def known_commits(engine: Engine) -> frozenset[str]:
     return frozenset(row[0] for row in found)
 
 
-def seen_sha256(engine: Engine, sha256: str) -> bool:
-    return bool(engine.scalar("SELECT count(*) FROM snapshot WHERE sha256 = ?", [sha256]))
+def all_sha256(engine: Engine) -> set[str]:
+    return {row[0] for row in engine.connection.execute("SELECT sha256 FROM snapshot").fetchall()}
 
 
 def latest(engine: Engine, feed: str) -> LatestSnapshot | None:
@@ -70,8 +70,11 @@ def insert(engine: Engine, row: SnapshotRow) -> None:
 
 
 def insert_audit(engine: Engine, feed: str, seq: int | None, counts: dict[str, int]) -> None:
-    for path, count in sorted(counts.items()):
-        engine.execute("INSERT INTO audit_field VALUES (?, ?, ?, ?)", [feed, seq, path, count])
+    if counts:
+        engine.connection.executemany(
+            "INSERT INTO audit_field VALUES (?, ?, ?, ?)",
+            [[feed, seq, path, count] for path, count in sorted(counts.items())],
+        )
 
 
 def store_raw(engine: Engine, sha256: str, stored: bytes, encoding: str) -> None:

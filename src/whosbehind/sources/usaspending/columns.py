@@ -9,8 +9,13 @@ columns USAspending added since, listed last), ``TRANSACTIONS`` the 297 columns 
 
 from __future__ import annotations
 
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
 # 259 columns; only the first file of an export carries them as a header row.
-AWARDS_2018 = tuple(
+AWARDS_2018 = _names(
     """
     award_id_piid modification_number transaction_number parent_award_agency_id
     parent_award_agency_name parent_award_id parent_award_modification_number
@@ -100,11 +105,11 @@ AWARDS_2018 = tuple(
     small_disadvantaged_business c8a_program_participant
     historically_underutilized_business_zone_hubzone_firm sba_certified_8a_joint_venture
     last_modified_date fiscal_year
-    """.split()
+    """
 )
 
 # 279 columns as downloaded in 2023, then 9 added later (outlays, FIPS, current districts).
-AWARD_SUMMARIES = tuple(
+AWARD_SUMMARIES = _names(
     """
     contract_award_unique_key award_id_piid parent_award_agency_id parent_award_agency_name
     parent_award_id_piid disaster_emergency_fund_codes outlayed_amount_from_COVID-19_supplementals
@@ -212,11 +217,11 @@ AWARD_SUMMARIES = tuple(
     prime_award_summary_place_of_performance_state_fips_code
     prime_award_summary_place_of_performance_cd_original
     prime_award_summary_place_of_performance_cd_current
-    """.split()
+    """
 )
 
 # 297 columns: one row per transaction (modification).
-TRANSACTIONS = tuple(
+TRANSACTIONS = _names(
     """
     contract_transaction_unique_key contract_award_unique_key award_id_piid modification_number
     transaction_number parent_award_agency_id parent_award_agency_name parent_award_id_piid
@@ -329,7 +334,7 @@ TRANSACTIONS = tuple(
     highly_compensated_officer_4_name highly_compensated_officer_4_amount
     highly_compensated_officer_5_name highly_compensated_officer_5_amount usaspending_permalink
     initial_report_date last_modified_date
-    """.split()
+    """
 )
 
 # Individuals' names and pay: never read, never copied into an excerpt.

@@ -24,7 +24,7 @@ DOWNLOAD_PAGES = (
 DATA_DICTIONARY = "https://files.usaspending.gov/docs/Data_Dictionary_Crosswalk.xlsx"
 AWARD_PAGE = "https://www.usaspending.gov/award/{award_key}/"
 
-LICENCE = (
+LICENSE = (
     "U.S. federal government data: public domain in the United States (17 U.S.C. 105); "
     "the usaspending-api code is CC0 1.0"
 )

@@ -11,6 +11,15 @@ _SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?:\s+\d{1,2}:\d{2}(?::
 _PIVOT = 69
 
 
+class BadField(Exception):
+    """A value the reader needs cannot be read: its record goes to quarantine."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
 def cell(text: str | None) -> str | None:
     """A cell's value, or None when empty. Spreadsheet exports wrote missing values as ``NAN``."""
     if text is None:

@@ -1,0 +1,1 @@
+"""Analysis: shares, concentration, histories and changes, computed from the store."""

@@ -1,0 +1,115 @@
+"""What changed in the FedRAMP record between two dates: new and removed offerings, status
+changes, re-stamped authorization dates, new and removed agency letters, new and removed
+runs-on links. Both dates are read from the same feed, so that like is compared with like."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from whosbehind.analysis.fedramp_feeds import choose_snapshot
+from whosbehind.errors import NotFoundError, UsageError
+from whosbehind.store.asof import LIVE, SnapshotRef
+from whosbehind.store.engine import Engine
+
+KINDS = (
+    "new offering",
+    "removed offering",
+    "status change",
+    "re-stamped date",
+    "new letter",
+    "removed letter",
+    "new runs-on",
+    "removed runs-on",
+)
+
+
+@dataclass
+class ChangeReport:
+    before: SnapshotRef
+    after: SnapshotRef
+    changes: list[dict[str, Any]]
+
+    def counts(self) -> dict[str, int]:
+        return {kind: sum(1 for c in self.changes if c["kind"] == kind) for kind in KINDS}
+
+    def to_json(self) -> dict[str, Any]:
+        before, after = self.before.cite(), self.after.cite()
+        return {
+            "since": self.before.to_json(),
+            "until": self.after.to_json(),
+            "counts": self.counts(),
+            "changes": [
+                {**change, "citations": [before.id, after.id]} for change in self.changes
+            ],
+            "citations": [before.to_json(), after.to_json()],
+        }
+
+
+def fedramp_changes(
+    engine: Engine, since: dt.datetime, until: dt.datetime, feed: str = "auto"
+) -> ChangeReport:
+    if until < since:
+        raise UsageError("--until is before --since")
+    after = choose_snapshot(engine, until, feed)
+    try:
+        before = choose_snapshot(engine, since, after.feed)
+    except NotFoundError:
+        raise UsageError(
+            f"the {after.feed} feed, which answers for {until.date()}, has no snapshot on or "
+            f"before {since.date()}; pick a feed that covers both dates with --feed"
+        ) from None
+    changes: list[dict[str, Any]] = []
+    old = _offerings(engine, before)
+    new = _offerings(engine, after)
+    for pid in sorted(new.keys() - old.keys()):
+        changes.append(_change("new offering", new[pid], status=new[pid]["status_raw"]))
+    for pid in sorted(old.keys() - new.keys()):
+        changes.append(_change("removed offering", old[pid], status=old[pid]["status_raw"]))
+    for pid in sorted(old.keys() & new.keys()):
+        was, now = old[pid], new[pid]
+        if was["status"] != now["status"] or was["status_raw"] != now["status_raw"]:
+            changes.append(_change("status change", now, before=was["status_raw"],
+                                   after=now["status_raw"]))
+        if was["authorization_date"] != now["authorization_date"]:
+            changes.append(_change("re-stamped date", now, field="authorization_date",
+                                   before=_iso(was["authorization_date"]),
+                                   after=_iso(now["authorization_date"])))
+    changes += _set_changes(engine, before, after, "fedramp_authorization",
+                            "package_id, agency, subagency, kind", "letter")
+    changes += _set_changes(engine, before, after, "fedramp_runs_on",
+                            "package_id, underlying_id", "runs-on")
+    return ChangeReport(before, after, changes)
+
+
+def _offerings(engine: Engine, snapshot: SnapshotRef) -> dict[str, dict[str, Any]]:
+    found = engine.rows(
+        "SELECT package_id, name, provider, status, status_raw, authorization_date "
+        f"FROM fedramp_offering WHERE feed = ? AND {LIVE}",
+        [snapshot.feed, snapshot.seq, snapshot.seq],
+    )
+    return {row["package_id"]: row for row in found}
+
+
+def _set_changes(
+    engine: Engine, before: SnapshotRef, after: SnapshotRef, table: str, columns: str, noun: str
+) -> list[dict[str, Any]]:
+    live = f"SELECT DISTINCT {columns} FROM {table} WHERE feed = ? AND {LIVE}"
+    changes = []
+    for kind, first, second in (("new", after, before), ("removed", before, after)):
+        found = engine.rows(
+            f"{live} EXCEPT {live} ORDER BY 1, 2",
+            [first.feed, first.seq, first.seq, second.feed, second.seq, second.seq],
+        )
+        changes += [{"kind": f"{kind} {noun}", **row} for row in found]
+    return changes
+
+
+def _change(kind: str, offering: dict[str, Any], **details: Any) -> dict[str, Any]:
+    return {"kind": kind, "package_id": offering["package_id"], "name": offering["name"],
+            "provider": offering["provider"], **details}
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None

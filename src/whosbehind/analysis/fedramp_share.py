@@ -1,0 +1,192 @@
+"""Shares of FedRAMP authorizations by provider, with HHI and CR4, as of a record time.
+
+Counts authorized offerings only (status ``authorized`` in the snapshot, authorized on or before
+the valid time). Measures: ``offerings`` 1 per offering; ``authorizations`` 1 for the initial
+authorization plus 1 per agency ATO letter; ``letters`` agency ATO letters only. Attribution:
+``direct`` to the offering's own provider; ``infrastructure`` to the own provider and once more
+to each other provider that owns an offering it runs on. A record without a date counts as known
+from the snapshot that states it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from whosbehind.analysis.concentration import concentration_ratio, hhi
+from whosbehind.analysis.fedramp_feeds import choose_snapshot
+from whosbehind.errors import UsageError
+from whosbehind.model.fedramp import IMPACT_LEVELS
+from whosbehind.store.asof import LIVE, SnapshotRef
+from whosbehind.store.engine import Engine
+
+MEASURES = ("offerings", "authorizations", "letters")
+ATTRIBUTIONS = ("direct", "infrastructure")
+
+
+@dataclass
+class ShareRow:
+    provider: str
+    count: int
+    share: float
+    offerings: list[str] = field(default_factory=list)
+
+    def to_json(self, citation_id: str) -> dict[str, object]:
+        return {
+            "provider": self.provider,
+            "count": self.count,
+            "share": self.share,
+            "offerings": self.offerings,
+            "citations": [citation_id],
+        }
+
+
+@dataclass
+class ShareResult:
+    as_of: dt.datetime
+    valid_at: dt.datetime
+    measure: str
+    attribution: str
+    impact: str | None
+    snapshot: SnapshotRef
+    rows: list[ShareRow]
+    total: int
+    hhi: float
+    cr4: float
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self, top: int | None = None) -> dict[str, object]:
+        citation = self.snapshot.cite()
+        return {
+            "as_of": self.as_of.isoformat(),
+            "valid_at": self.valid_at.isoformat(),
+            "measure": self.measure,
+            "attribution": self.attribution,
+            "impact": self.impact,
+            "feed": self.snapshot.feed,
+            "snapshot": self.snapshot.to_json(),
+            "total": self.total,
+            "rows": [row.to_json(citation.id) for row in self.rows[:top]],
+            "hhi": self.hhi,
+            "cr4": self.cr4,
+            "notes": self.notes,
+            "citations": [citation.to_json()],
+        }
+
+
+def validate(measure: str, attribution: str, impact: str | None) -> None:
+    if measure not in MEASURES:
+        raise UsageError(f"unknown measure {measure!r}; choose one of {', '.join(MEASURES)}")
+    if attribution not in ATTRIBUTIONS:
+        raise UsageError(f"unknown attribution {attribution!r}; choose {' or '.join(ATTRIBUTIONS)}")
+    if impact is not None and impact not in IMPACT_LEVELS:
+        raise UsageError(f"unknown impact level {impact!r}; choose one of {', '.join(IMPACT_LEVELS)}")
+
+
+def fedramp_share(
+    engine: Engine,
+    as_of: dt.datetime,
+    valid_at: dt.datetime | None = None,
+    measure: str = "offerings",
+    attribution: str = "direct",
+    impact: str | None = None,
+    feed: str = "auto",
+) -> ShareResult:
+    validate(measure, attribution, impact)
+    valid_at = valid_at or as_of
+    snapshot = choose_snapshot(engine, as_of, feed)
+    offerings = _authorized_offerings(engine, snapshot, valid_at, impact)
+    weights = _weights(engine, snapshot, valid_at, measure, set(offerings))
+    providers = _provider_names(engine, snapshot)
+    counts: Counter[str] = Counter()
+    members: defaultdict[str, list[str]] = defaultdict(list)
+    notes: list[str] = []
+    runs_on = _runs_on(engine, snapshot) if attribution == "infrastructure" else {}
+    for package_id, provider_key in offerings.items():
+        weight = weights.get(package_id, 0)
+        credited = {provider_key}
+        for underlying in runs_on.get(package_id, ()):
+            owner = providers.get(underlying)
+            if owner is None:
+                notes.append(f"{package_id} runs on {underlying}, which this snapshot does not list")
+            elif owner[0] not in credited:
+                credited.add(owner[0])
+        for key in credited:
+            counts[key] += weight
+            members[key].append(package_id)
+    display = {key: name for key, name in providers.values()}
+    total = sum(counts.values())
+    rows = [
+        ShareRow(display.get(key, key), count, count / total if total else 0.0,
+                 sorted(members[key]))
+        for key, count in counts.items()
+        if count > 0
+    ]
+    rows.sort(key=lambda row: (-row.count, row.provider.casefold()))
+    share_values = [row.share for row in rows]
+    return ShareResult(
+        as_of, valid_at, measure, attribution, impact, snapshot, rows, total,
+        hhi(share_values), concentration_ratio(share_values, 4), notes,
+    )
+
+
+def _authorized_offerings(
+    engine: Engine, snapshot: SnapshotRef, valid_at: dt.datetime, impact: str | None
+) -> dict[str, str]:
+    sql = (
+        "SELECT package_id, provider_key FROM fedramp_offering "
+        f"WHERE feed = ? AND {LIVE} AND status = 'authorized' "
+        "AND coalesce(authorization_date, CAST(? AS DATE)) <= CAST(? AS DATE)"
+    )
+    params: list[object] = [snapshot.feed, snapshot.seq, snapshot.seq,
+                            snapshot.record_time.date(), valid_at.date()]
+    if impact:
+        sql += " AND impact = ?"
+        params.append(impact)
+    return {row["package_id"]: row["provider_key"] for row in engine.rows(sql, params)}
+
+
+def _weights(
+    engine: Engine, snapshot: SnapshotRef, valid_at: dt.datetime, measure: str, ids: set[str]
+) -> dict[str, int]:
+    base = 0 if measure == "letters" else 1
+    weights = dict.fromkeys(ids, base)
+    if measure == "offerings":
+        return weights
+    found = engine.rows(
+        "SELECT package_id, count(*) AS letters FROM fedramp_authorization "
+        f"WHERE feed = ? AND {LIVE} AND kind = 'letter' "
+        "AND coalesce(letter_date, last_sign_date, CAST(? AS DATE)) <= CAST(? AS DATE) "
+        "GROUP BY package_id",
+        [snapshot.feed, snapshot.seq, snapshot.seq, snapshot.record_time.date(), valid_at.date()],
+    )
+    for row in found:
+        if row["package_id"] in weights:
+            weights[row["package_id"]] += int(row["letters"])
+    return weights
+
+
+def _provider_names(engine: Engine, snapshot: SnapshotRef) -> dict[str, tuple[str, str]]:
+    """package id -> (provider key, display name), the display name being the key's most
+    common spelling in this snapshot."""
+    found = engine.rows(
+        f"SELECT package_id, provider_key, provider FROM fedramp_offering WHERE feed = ? AND {LIVE}",
+        [snapshot.feed, snapshot.seq, snapshot.seq],
+    )
+    spellings: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    for row in found:
+        spellings[row["provider_key"]][row["provider"]] += 1
+    best = {key: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for key, c in spellings.items()}
+    return {row["package_id"]: (row["provider_key"], best[row["provider_key"]]) for row in found}
+
+
+def _runs_on(engine: Engine, snapshot: SnapshotRef) -> dict[str, list[str]]:
+    found = engine.rows(
+        f"SELECT package_id, underlying_id FROM fedramp_runs_on WHERE feed = ? AND {LIVE}",
+        [snapshot.feed, snapshot.seq, snapshot.seq],
+    )
+    edges: defaultdict[str, list[str]] = defaultdict(list)
+    for row in found:
+        edges[row["package_id"]].append(row["underlying_id"])
+    return edges

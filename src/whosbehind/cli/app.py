@@ -1,0 +1,42 @@
+"""The ``whosbehind`` command. Library errors become one line on stderr and exit code 2."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from whosbehind.cli import fedramp_commands, ingest_commands
+from whosbehind.cli.render import errors
+from whosbehind.errors import WhosbehindError
+
+app = typer.Typer(
+    help="Who is behind a government agency: suppliers, cloud authorizations, infrastructure "
+    "and ownership, from public records, with a citation for every claim.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(ingest_commands.app, name="ingest")
+app.add_typer(fedramp_commands.app, name="fedramp")
+
+
+@app.callback()
+def options(
+    context: typer.Context,
+    db: Annotated[
+        Path | None,
+        typer.Option(help="Store file. Default: $WHOSBEHIND_DB, else ./whosbehind.duckdb."),
+    ] = None,
+) -> None:
+    context.obj = {"db": db}
+
+
+def main() -> None:
+    try:
+        app()
+    except WhosbehindError as error:
+        errors.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
+        sys.exit(2)

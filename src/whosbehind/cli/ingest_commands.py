@@ -1,0 +1,72 @@
+"""``whosbehind ingest SOURCE-KIND [SOURCE]``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from whosbehind.cli.context import open_store
+from whosbehind.cli.render import console, print_json, table
+from whosbehind.pipeline.ingest_fedramp import FedrampIngest, IngestSummary
+from whosbehind.sources.fedramp.metadata import DEFAULT_URL
+from whosbehind.sources.snapshot import RawSnapshot
+
+app = typer.Typer(help="Read public records into the store.", no_args_is_help=True)
+
+
+@app.command("fedramp")
+def ingest_fedramp(
+    context: typer.Context,
+    source: Annotated[
+        str | None,
+        typer.Argument(
+            help="A feed URL, a JSON file, a folder of snapshot files, or a git repository "
+            f"whose history holds dated snapshots. Default: the live feed {DEFAULT_URL}"
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Ingest FedRAMP Marketplace snapshots (legacy, marketplace, organization export)."""
+    with open_store(context, read_only=False) as engine:
+        job = FedrampIngest(engine)
+        with Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+            TextColumn("{task.completed} snapshots"), TimeElapsedColumn(),
+            console=console, transient=True, disable=as_json,
+        ) as progress:
+            task = progress.add_task("reading", total=None)
+
+            def step(raw: RawSnapshot) -> None:
+                mb = job.summary.bytes_read / 1e6
+                progress.update(task, advance=1, description=f"{mb:,.0f} MB read")
+
+            summary = job.run(source, progress=step)
+    _report(summary, as_json)
+
+
+def _report(summary: IngestSummary, as_json: bool) -> None:
+    data = {
+        "snapshots_read": summary.snapshots_read,
+        "megabytes_read": round(summary.bytes_read / 1e6, 1),
+        "snapshots_stored": summary.snapshots_stored,
+        "snapshots_unchanged": summary.unchanged,
+        "snapshots_already_seen": summary.already_seen,
+        "snapshots_failed": summary.failed,
+        "snapshots_skipped": summary.skipped,
+        "versions_inserted": summary.versions_inserted,
+        "versions_closed": summary.versions_closed,
+        "warnings": dict(summary.warnings.most_common()),
+        "errors": summary.errors,
+    }
+    if as_json:
+        print_json(data)
+        return
+    counts = [(k.replace("_", " "), v) for k, v in data.items() if isinstance(v, int | float)]
+    table("Ingest summary", ["what", "count"], counts)
+    if summary.warnings:
+        table("Audit warnings: fields the reader did not expect (records)", ["field", "count"],
+              summary.warnings.most_common())
+    for error in summary.errors:
+        console.print(f"[red]failed:[/red] {error}", highlight=False)

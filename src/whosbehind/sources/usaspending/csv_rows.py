@@ -1,0 +1,164 @@
+"""One USAspending CSV row read into an Award, by current column names whatever the layout."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import TypeVar
+
+from whosbehind.model.contracts import (
+    Award,
+    classify_award_type,
+    make_award_key,
+    normalize_duns,
+    parse_money,
+)
+from whosbehind.sources.usaspending.columns import PERSONAL_COLUMNS
+from whosbehind.sources.usaspending.csv_layout import LayoutMatch
+from whosbehind.sources.usaspending.values import BadField, cell, parse_date
+
+T = TypeVar("T")
+_EXCERPT_LIMIT = 240
+
+
+class Schema:
+    """Where each column sits in one file's rows, by current column name."""
+
+    __slots__ = ("match", "positions")
+
+    def __init__(self, match: LayoutMatch) -> None:
+        self.match = match
+        index = {name: position for position, name in enumerate(match.columns)}
+        layout = match.layout
+        wanted = set(layout.columns) | set(layout.renames)
+        self.positions = {
+            name: index[layout.column(name)] for name in wanted if layout.column(name) in index
+        }
+
+
+class Row:
+    """Cells of one row, looked up by current column name (older layouts renamed a few)."""
+
+    __slots__ = ("_cells", "_match", "_positions")
+
+    def __init__(self, schema: Schema, cells: list[str]) -> None:
+        self._match = schema.match
+        self._positions = schema.positions
+        self._cells = cells
+
+    def text(self, name: str) -> str | None:
+        position = self._positions.get(name)
+        return None if position is None else cell(self._cells[position])
+
+    def money(self, name: str) -> Decimal | None:
+        value = self.text(name)
+        if value is None:
+            return None
+        try:
+            return parse_money(value)
+        except ValueError as error:
+            raise BadField(self._match.layout.column(name), str(error)) from None
+
+    def date(self, name: str) -> dt.date | None:
+        value = self.text(name)
+        if value is None:
+            return None
+        try:
+            return parse_date(value, day_first=self._match.layout.day_first)
+        except ValueError as error:
+            raise BadField(self._match.layout.column(name), str(error)) from None
+
+    def required(self, read: Callable[[str], T | None], name: str) -> T:
+        value = read(name)
+        if value is None:
+            raise BadField(self._match.layout.column(name), "empty")
+        return value
+
+
+def award_from_row(row: Row, locator: str) -> Award:
+    piid = row.required(row.text, "award_id_piid")
+    parent = row.text("parent_award_id_piid")
+    parent_agency = row.text("parent_award_agency_id")
+    flag = row.text("award_or_idv_flag")
+    if flag is not None:
+        is_idv = flag.upper() == "IDV"
+    else:  # the 2018 layout has no flag: an IDV fills idv_type_code, not award_type_code
+        is_idv = row.text("idv_type_code") is not None and row.text("award_type_code") is None
+    type_code = row.text("award_type_code")
+    if is_idv:
+        idv_code = row.text("idv_type_code")
+        type_code = f"IDV_{idv_code}" if idv_code else "IDV"
+    key = row.text("contract_award_unique_key") or make_award_key(
+        is_idv=is_idv,
+        piid=piid,
+        agency_code=row.text("awarding_sub_agency_code"),
+        parent_idv_piid=parent,
+        parent_idv_agency_code=parent_agency,
+    )
+    return Award(
+        award_key=key,
+        piid=piid,
+        award_type=classify_award_type(is_idv=is_idv, type_code=type_code, parent_idv_piid=parent),
+        locator=locator,
+        parent_idv_piid=parent,
+        parent_idv_agency_code=parent_agency,
+        award_type_code=type_code,
+        award_type_description=row.text("idv_type" if is_idv else "award_type"),
+        awarding_toptier_code=row.text("awarding_agency_code"),
+        awarding_toptier_name=row.text("awarding_agency_name"),
+        awarding_subtier_code=row.text("awarding_sub_agency_code"),
+        awarding_subtier_name=row.text("awarding_sub_agency_name"),
+        awarding_office_code=row.text("awarding_office_code"),
+        awarding_office_name=row.text("awarding_office_name"),
+        funding_toptier_code=row.text("funding_agency_code"),
+        funding_toptier_name=row.text("funding_agency_name"),
+        funding_subtier_code=row.text("funding_sub_agency_code"),
+        funding_subtier_name=row.text("funding_sub_agency_name"),
+        recipient_name=row.text("recipient_name"),
+        recipient_duns=normalize_duns(row.text("recipient_duns")),
+        recipient_uei=row.text("recipient_uei"),
+        recipient_parent_name=row.text("recipient_parent_name"),
+        recipient_parent_duns=normalize_duns(row.text("recipient_parent_duns")),
+        recipient_parent_uei=row.text("recipient_parent_uei"),
+        recipient_city=row.text("recipient_city_name"),
+        recipient_state=row.text("recipient_state_code"),
+        recipient_zip=row.text("recipient_zip_4_code"),
+        recipient_country=row.text("recipient_country_code"),
+        psc_code=row.text("product_or_service_code"),
+        psc_description=row.text("product_or_service_code_description"),
+        naics_code=row.text("naics_code"),
+        naics_description=row.text("naics_description"),
+        pop_city=row.text("primary_place_of_performance_city_name"),
+        pop_state=row.text("primary_place_of_performance_state_code"),
+        pop_country=row.text("primary_place_of_performance_country_code"),
+        description=row.text("prime_award_base_transaction_description"),
+        total_obligation=_first(
+            row.money("total_obligated_amount"), row.money("total_dollars_obligated")
+        ),
+        base_and_exercised=row.money("current_total_value_of_award"),
+        potential_total_value=row.money("potential_total_value_of_award"),
+        base_action_date=row.date("award_base_action_date"),
+        latest_action_date=_first(row.date("award_latest_action_date"), row.date("action_date")),
+        start_date=row.date("period_of_performance_start_date"),
+        current_end_date=row.date("period_of_performance_current_end_date"),
+        potential_end_date=row.date("period_of_performance_potential_end_date"),
+    )
+
+
+def _first(*values: T | None) -> T | None:
+    return next((value for value in values if value is not None), None)
+
+
+def excerpt(cells: list[str], match: LayoutMatch, bad_field: str | None = None) -> str:
+    """Enough of a row to find it again: PIID, modification and the offending cell only."""
+    names = ["award_id_piid", "modification_number"]
+    if bad_field and bad_field not in names and bad_field not in PERSONAL_COLUMNS:
+        names.append(bad_field)
+    parts = []
+    for name in names:
+        if name in match.columns and match.columns.index(name) < len(cells):
+            parts.append(f"{name}={cells[match.columns.index(name)]!r}")
+    if not parts:
+        parts.append(f"first cell={cells[0]!r}" if cells else "empty row")
+    return "; ".join(parts)[:_EXCERPT_LIMIT]

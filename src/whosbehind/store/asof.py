@@ -1,0 +1,68 @@
+"""Reading the store as of a record time: which snapshot, and which versions were live in it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from whosbehind.model.citation import Citation
+from whosbehind.store.engine import Engine
+
+# A version is live in snapshot ``seq`` of its feed. Two parameters: the seq, twice.
+LIVE = "(from_seq <= ? AND (to_seq IS NULL OR to_seq > ?))"
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotRef:
+    feed: str
+    seq: int
+    record_time: dt.datetime
+    locator: str
+    sha256: str
+
+    def cite(self, path: str = "") -> Citation:
+        locator = f"{self.locator}#{path}" if path else self.locator
+        return Citation(self.feed, locator, self.record_time, self.sha256)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "feed": self.feed,
+            "seq": self.seq,
+            "record_time": self.record_time.isoformat(),
+            "locator": self.locator,
+            "sha256": self.sha256,
+        }
+
+
+def snapshot_at(engine: Engine, feed: str, instant: dt.datetime) -> SnapshotRef | None:
+    """The newest good snapshot of ``feed`` published at or before ``instant``."""
+    found = engine.rows(
+        "SELECT feed, seq, record_time, locator, sha256 FROM snapshot "
+        "WHERE feed = ? AND status = 'ok' AND record_time <= ? ORDER BY seq DESC LIMIT 1",
+        [feed, instant],
+    )
+    return _ref(found[0]) if found else None
+
+
+def snapshot_by_seq(engine: Engine, feed: str, seq: int) -> SnapshotRef | None:
+    found = engine.rows(
+        "SELECT feed, seq, record_time, locator, sha256 FROM snapshot "
+        "WHERE feed = ? AND seq = ? AND status = 'ok'",
+        [feed, seq],
+    )
+    return _ref(found[0]) if found else None
+
+
+def feeds_with_snapshots(engine: Engine) -> list[str]:
+    found = engine.rows("SELECT DISTINCT feed FROM snapshot WHERE status = 'ok' ORDER BY feed")
+    return [row["feed"] for row in found]
+
+
+def _ref(row: dict[str, object]) -> SnapshotRef:
+    return SnapshotRef(
+        str(row["feed"]),
+        int(row["seq"]),  # type: ignore[call-overload]
+        row["record_time"],  # type: ignore[arg-type]
+        str(row["locator"]),
+        str(row["sha256"]),
+    )
