@@ -172,11 +172,11 @@ def parse_money(text: str) -> Decimal:
 def money_from_json(value: object) -> Decimal | None:
     """An amount from parsed JSON. Parse with ``parse_float=Decimal`` to keep the exact text;
     a float that slipped through is converted via its shortest repr, never ``Decimal(float)``."""
-    if value is None or isinstance(value, bool):
+    if value is None:
         return None
-    if isinstance(value, Decimal):
+    if isinstance(value, Decimal) and value.is_finite():
         return value
-    if isinstance(value, int | float | str):
+    if isinstance(value, int | float | str) and not isinstance(value, bool):
         return parse_money(str(value))
     raise ValueError(f"not an amount: {value!r}")
 

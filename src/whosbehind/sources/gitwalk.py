@@ -54,10 +54,18 @@ def list_snapshot_commits(repo: Path, paths: tuple[str, ...]) -> list[tuple[str,
 
 
 def walk_git_history(
-    repo: Path, paths: tuple[str, ...], skip_commits: frozenset[str] = frozenset()
+    repo: Path,
+    paths: tuple[str, ...],
+    skip_commits: frozenset[str] = frozenset(),
+    only_commits: frozenset[str] | None = None,
 ) -> Iterator[RawSnapshot]:
-    """Every snapshot of ``paths`` in ``repo``, oldest first, skipping commits already read."""
-    wanted = [item for item in list_snapshot_commits(repo, paths) if item[0] not in skip_commits]
+    """Every snapshot of ``paths`` in ``repo``, oldest first, skipping commits already read
+    (and, when ``only_commits`` is given, every commit not in it)."""
+    wanted = [
+        item
+        for item in list_snapshot_commits(repo, paths)
+        if item[0] not in skip_commits and (only_commits is None or item[0] in only_commits)
+    ]
     if not wanted:
         return
     command = [*_GIT, f"--git-dir={_git_dir(repo)}", "cat-file", "--batch"]
