@@ -18,9 +18,10 @@ MARKETPLACE_REPO = FEDRAMP / "marketplace-history.git"
 ORG_EXPORT = FEDRAMP / "org-export"
 
 
-def pick_snapshots(repo: Path, path: str, every: int = 1, first: int = 0,
-                   count: int | None = None) -> list[RawSnapshot]:
-    """Real snapshots from a history: every ``every``-th commit from ``first``, ``count`` of them."""
+def pick_snapshots(
+    repo: Path, path: str, every: int = 1, first: int = 0, count: int | None = None
+) -> list[RawSnapshot]:
+    """Real snapshots: every ``every``-th commit from ``first``, ``count`` of them."""
     commits = [c[0] for c in list_snapshot_commits(repo, (path,))][first::every][:count]
     return list(walk_git_history(repo, (path,), only_commits=frozenset(commits)))
 
@@ -29,23 +30,34 @@ def legacy_snapshots(every: int = 1, first: int = 0, count: int | None = None) -
     return pick_snapshots(LEGACY_REPO, "data/data.json", every, first, count)
 
 
-def marketplace_snapshots(every: int = 1, first: int = 0,
-                          count: int | None = None) -> list[RawSnapshot]:
+def marketplace_snapshots(
+    every: int = 1, first: int = 0, count: int | None = None
+) -> list[RawSnapshot]:
     return pick_snapshots(MARKETPLACE_REPO, "data.json", every, first, count)
 
 
 @pytest.fixture(scope="session")
 def legacy_head() -> RawSnapshot:
     commits = list_snapshot_commits(LEGACY_REPO, ("data/data.json",))
-    return next(iter(walk_git_history(LEGACY_REPO, ("data/data.json",),
-                                      only_commits=frozenset({commits[-1][0]}))))
+    return next(
+        iter(
+            walk_git_history(
+                LEGACY_REPO, ("data/data.json",), only_commits=frozenset({commits[-1][0]})
+            )
+        )
+    )
 
 
 @pytest.fixture(scope="session")
 def marketplace_head() -> RawSnapshot:
     commits = list_snapshot_commits(MARKETPLACE_REPO, ("data.json",))
-    return next(iter(walk_git_history(MARKETPLACE_REPO, ("data.json",),
-                                      only_commits=frozenset({commits[-1][0]}))))
+    return next(
+        iter(
+            walk_git_history(
+                MARKETPLACE_REPO, ("data.json",), only_commits=frozenset({commits[-1][0]})
+            )
+        )
+    )
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """The one exception tree of whosbehind.
 
     WhosbehindError                 root: anything the library raises on purpose
-    ├── UsageError                  the caller asked for something malformed (bad date, unknown option)
+    ├── UsageError                  the request is malformed (bad date, unknown option)
     ├── NotFoundError               the thing asked about is not in the store
     ├── StoreError                  the store cannot be opened or is in an unexpected state
     └── SourceError                 a source could not be read at all (abort this source)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from whosbehind.analysis.fedramp_timeline import Timeline
 from whosbehind.errors import UsageError
@@ -19,7 +20,7 @@ def plot_timeline(timeline: Timeline, path: Path, top: int = 5) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    dates = [point.as_of for point in timeline.points]
+    dates: list[Any] = [point.as_of for point in timeline.points]
     figure, axis = plt.subplots(figsize=(10, 5.5))
     for provider in timeline.leaders(top):
         values = [
@@ -34,13 +35,20 @@ def plot_timeline(timeline: Timeline, path: Path, top: int = 5) -> Path:
         f"{', impact ' + first.impact if first.impact else ''})"
     )
     second = axis.twinx()
-    second.plot(dates, [point.hhi for point in timeline.points], color="black",
-                linestyle="--", linewidth=1, label="HHI")
+    second.plot(
+        dates,
+        [point.hhi for point in timeline.points],
+        color="black",
+        linestyle="--",
+        linewidth=1,
+        label="HHI",
+    )
     second.set_ylabel("HHI (dashed)")
     axis.legend(loc="upper left", fontsize="small")
     sources = sorted({point.snapshot.feed for point in timeline.points})
-    figure.text(0.01, 0.01, f"Source: {', '.join(sources)} snapshots, via whosbehind",
-                fontsize="x-small")
+    figure.text(
+        0.01, 0.01, f"Source: {', '.join(sources)} snapshots, via whosbehind", fontsize="x-small"
+    )
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path)

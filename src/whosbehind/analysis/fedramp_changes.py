@@ -40,9 +40,7 @@ class ChangeReport:
             "since": self.before.to_json(),
             "until": self.after.to_json(),
             "counts": self.counts(),
-            "changes": [
-                {**change, "citations": [before.id, after.id]} for change in self.changes
-            ],
+            "changes": [{**change, "citations": [before.id, after.id]} for change in self.changes],
             "citations": [before.to_json(), after.to_json()],
         }
 
@@ -70,16 +68,30 @@ def fedramp_changes(
     for pid in sorted(old.keys() & new.keys()):
         was, now = old[pid], new[pid]
         if was["status"] != now["status"] or was["status_raw"] != now["status_raw"]:
-            changes.append(_change("status change", now, before=was["status_raw"],
-                                   after=now["status_raw"]))
+            changes.append(
+                _change("status change", now, before=was["status_raw"], after=now["status_raw"])
+            )
         if was["authorization_date"] != now["authorization_date"]:
-            changes.append(_change("re-stamped date", now, field="authorization_date",
-                                   before=_iso(was["authorization_date"]),
-                                   after=_iso(now["authorization_date"])))
-    changes += _set_changes(engine, before, after, "fedramp_authorization",
-                            "package_id, agency, subagency, kind", "letter")
-    changes += _set_changes(engine, before, after, "fedramp_runs_on",
-                            "package_id, underlying_id", "runs-on")
+            changes.append(
+                _change(
+                    "re-stamped date",
+                    now,
+                    field="authorization_date",
+                    before=_iso(was["authorization_date"]),
+                    after=_iso(now["authorization_date"]),
+                )
+            )
+    changes += _set_changes(
+        engine,
+        before,
+        after,
+        "fedramp_authorization",
+        "package_id, agency, subagency, kind",
+        "letter",
+    )
+    changes += _set_changes(
+        engine, before, after, "fedramp_runs_on", "package_id, underlying_id", "runs-on"
+    )
     return ChangeReport(before, after, changes)
 
 
@@ -107,8 +119,13 @@ def _set_changes(
 
 
 def _change(kind: str, offering: dict[str, Any], **details: Any) -> dict[str, Any]:
-    return {"kind": kind, "package_id": offering["package_id"], "name": offering["name"],
-            "provider": offering["provider"], **details}
+    return {
+        "kind": kind,
+        "package_id": offering["package_id"],
+        "name": offering["name"],
+        "provider": offering["provider"],
+        **details,
+    }
 
 
 def _iso(value: dt.date | None) -> str | None:

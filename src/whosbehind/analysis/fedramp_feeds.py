@@ -28,7 +28,9 @@ def feed_name(choice: str) -> str:
     try:
         return FEED_NAMES[choice]
     except KeyError:
-        raise UsageError(f"unknown feed {choice!r}; choose one of {', '.join(FEED_NAMES)}") from None
+        raise UsageError(
+            f"unknown feed {choice!r}; choose one of {', '.join(FEED_NAMES)}"
+        ) from None
 
 
 def choose_snapshot(engine: Engine, instant: dt.datetime, feed: str = "auto") -> SnapshotRef:

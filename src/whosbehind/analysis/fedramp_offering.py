@@ -59,7 +59,9 @@ def find_package_id(engine: Engine, text: str) -> str:
     return str(found[0]["package_id"])
 
 
-def offering_report(engine: Engine, text: str, as_of: dt.datetime, feed: str = "auto") -> OfferingReport:
+def offering_report(
+    engine: Engine, text: str, as_of: dt.datetime, feed: str = "auto"
+) -> OfferingReport:
     package_id = find_package_id(engine, text)
     snapshot = choose_snapshot(engine, as_of, feed)
     live = [snapshot.feed, snapshot.seq, snapshot.seq]

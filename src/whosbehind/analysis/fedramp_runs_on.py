@@ -42,11 +42,11 @@ def runs_on_provider(
     )
     by_id = {row["package_id"]: row for row in offerings}
     needle = provider.casefold().strip()
-    infrastructure = {
-        pid for pid, row in by_id.items() if needle in row["provider"].casefold()
-    }
+    infrastructure = {pid for pid, row in by_id.items() if needle in row["provider"].casefold()}
     if not infrastructure:
-        raise NotFoundError(f"no provider matching {provider!r} in the snapshot of {snapshot.record_time.date()}")
+        raise NotFoundError(
+            f"no provider matching {provider!r} in the snapshot of {snapshot.record_time.date()}"
+        )
     edges = engine.rows(
         f"SELECT package_id, underlying_id FROM fedramp_runs_on WHERE feed = ? AND {LIVE}", live
     )

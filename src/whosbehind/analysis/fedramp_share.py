@@ -81,7 +81,9 @@ def validate(measure: str, attribution: str, impact: str | None) -> None:
     if attribution not in ATTRIBUTIONS:
         raise UsageError(f"unknown attribution {attribution!r}; choose {' or '.join(ATTRIBUTIONS)}")
     if impact is not None and impact not in IMPACT_LEVELS:
-        raise UsageError(f"unknown impact level {impact!r}; choose one of {', '.join(IMPACT_LEVELS)}")
+        raise UsageError(
+            f"unknown impact level {impact!r}; choose one of {', '.join(IMPACT_LEVELS)}"
+        )
 
 
 def fedramp_share(
@@ -109,7 +111,9 @@ def fedramp_share(
         for underlying in runs_on.get(package_id, ()):
             owner = providers.get(underlying)
             if owner is None:
-                notes.append(f"{package_id} runs on {underlying}, which this snapshot does not list")
+                notes.append(
+                    f"{package_id} runs on {underlying}, which this snapshot does not list"
+                )
             elif owner[0] not in credited:
                 credited.add(owner[0])
         for key in credited:
@@ -118,16 +122,26 @@ def fedramp_share(
     display = {key: name for key, name in providers.values()}
     total = sum(counts.values())
     rows = [
-        ShareRow(display.get(key, key), count, count / total if total else 0.0,
-                 sorted(members[key]))
+        ShareRow(
+            display.get(key, key), count, count / total if total else 0.0, sorted(members[key])
+        )
         for key, count in counts.items()
         if count > 0
     ]
     rows.sort(key=lambda row: (-row.count, row.provider.casefold()))
     share_values = [row.share for row in rows]
     return ShareResult(
-        as_of, valid_at, measure, attribution, impact, snapshot, rows, total,
-        hhi(share_values), concentration_ratio(share_values, 4), notes,
+        as_of,
+        valid_at,
+        measure,
+        attribution,
+        impact,
+        snapshot,
+        rows,
+        total,
+        hhi(share_values),
+        concentration_ratio(share_values, 4),
+        notes,
     )
 
 
@@ -139,8 +153,13 @@ def _authorized_offerings(
         f"WHERE feed = ? AND {LIVE} AND status = 'authorized' "
         "AND coalesce(authorization_date, CAST(? AS DATE)) <= CAST(? AS DATE)"
     )
-    params: list[object] = [snapshot.feed, snapshot.seq, snapshot.seq,
-                            snapshot.record_time.date(), valid_at.date()]
+    params: list[object] = [
+        snapshot.feed,
+        snapshot.seq,
+        snapshot.seq,
+        snapshot.record_time.date(),
+        valid_at.date(),
+    ]
     if impact:
         sql += " AND impact = ?"
         params.append(impact)
@@ -171,7 +190,8 @@ def _provider_names(engine: Engine, snapshot: SnapshotRef) -> dict[str, tuple[st
     """package id -> (provider key, display name), the display name being the key's most
     common spelling in this snapshot."""
     found = engine.rows(
-        f"SELECT package_id, provider_key, provider FROM fedramp_offering WHERE feed = ? AND {LIVE}",
+        "SELECT package_id, provider_key, provider FROM fedramp_offering "
+        f"WHERE feed = ? AND {LIVE}",
         [snapshot.feed, snapshot.seq, snapshot.seq],
     )
     spellings: defaultdict[str, Counter[str]] = defaultdict(Counter)

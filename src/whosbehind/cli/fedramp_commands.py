@@ -19,13 +19,22 @@ from whosbehind.cli.render import cite_line, console, percent, print_json, table
 from whosbehind.errors import NotFoundError
 from whosbehind.model.timeutil import now_utc, parse_user_instant
 
-app = typer.Typer(help="FedRAMP authorizations: shares, histories, dependencies, changes.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="FedRAMP authorizations: shares, histories, dependencies, changes.", no_args_is_help=True
+)
 
-AsOf = Annotated[str | None, typer.Option(help="Record time: what the record said on this "
-                                          "date (end of day UTC). Default: now.")]
-ValidAt = Annotated[str | None, typer.Option(help="Valid time: what was true on this date "
-                                             "according to the record. Default: --as-of.")]
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        help="Record time: what the record said on this date (end of day UTC). Default: now."
+    ),
+]
+ValidAt = Annotated[
+    str | None,
+    typer.Option(
+        help="Valid time: what was true on this date according to the record. Default: --as-of."
+    ),
+]
 Impact = Annotated[str | None, typer.Option(help="low, li-saas, moderate or high.")]
 Measure = Annotated[str, typer.Option(help="offerings, authorizations or letters.")]
 Attribution = Annotated[str, typer.Option(help="direct or infrastructure.")]
@@ -53,8 +62,13 @@ def share(
     """Shares of authorized offerings by provider, with HHI and CR4."""
     with open_store(context) as engine:
         result = fedramp_share(
-            engine, _instant(as_of), parse_user_instant(valid_at) if valid_at else None,
-            measure, attribution, impact, feed,
+            engine,
+            _instant(as_of),
+            parse_user_instant(valid_at) if valid_at else None,
+            measure,
+            attribution,
+            impact,
+            feed,
         )
     if as_json:
         print_json(result.to_json(top))
@@ -68,8 +82,10 @@ def _share_table(result: ShareResult, top: int) -> None:
         f"FedRAMP {result.measure} by provider, {result.attribution} attribution"
         f"{', impact ' + result.impact if result.impact else ''}, as of {result.as_of.date()}",
         ["#", "provider", "count", "share"],
-        [(i, row.provider, row.count, percent(row.share))
-         for i, row in enumerate(result.rows[:top], 1)],
+        [
+            (i, row.provider, row.count, percent(row.share))
+            for i, row in enumerate(result.rows[:top], 1)
+        ],
         caption=f"total {result.total} · HHI {result.hhi:,.0f} · CR4 {percent(result.cr4)}"
         f" · {len(result.rows)} providers\nsource {cite_line(citation)}",
     )
@@ -78,8 +94,9 @@ def _share_table(result: ShareResult, top: int) -> None:
 @app.command()
 def timeline(
     context: typer.Context,
-    from_date: Annotated[str | None, typer.Option("--from", help="First date. Default: the "
-                                                  "first snapshot.")] = None,
+    from_date: Annotated[
+        str | None, typer.Option("--from", help="First date. Default: the first snapshot.")
+    ] = None,
     to_date: Annotated[str | None, typer.Option("--to", help="Last date. Default: today.")] = None,
     every: Annotated[str, typer.Option(help="month, quarter or year.")] = "year",
     valid_at: ValidAt = None,
@@ -98,7 +115,14 @@ def timeline(
             raise NotFoundError("the store holds no snapshot yet (run `whosbehind ingest fedramp`)")
         stop = parse_user_instant(to_date).date() if to_date else now_utc().date()
         series = fedramp_timeline(
-            engine, start, stop, every, measure, attribution, impact, feed,
+            engine,
+            start,
+            stop,
+            every,
+            measure,
+            attribution,
+            impact,
+            feed,
             parse_user_instant(valid_at) if valid_at else None,
         )
     if plot:
@@ -110,12 +134,22 @@ def timeline(
     rows = []
     for point in series.points:
         by_name = {row.provider: row.share for row in point.rows}
-        rows.append([point.as_of.date(), point.snapshot.feed.removeprefix("fedramp-"), point.total,
-                     f"{point.hhi:,.0f}", percent(point.cr4),
-                     *(percent(by_name.get(name, 0.0)) for name in leaders)])
-    table(f"FedRAMP {measure} shares over time ({attribution} attribution)",
-          ["as of", "feed", "total", "hhi", "cr4", *leaders], rows,
-          caption=f"chart written to {plot}" if plot else "")
+        rows.append(
+            [
+                point.as_of.date(),
+                point.snapshot.feed.removeprefix("fedramp-"),
+                point.total,
+                f"{point.hhi:,.0f}",
+                percent(point.cr4),
+                *(percent(by_name.get(name, 0.0)) for name in leaders),
+            ]
+        )
+    table(
+        f"FedRAMP {measure} shares over time ({attribution} attribution)",
+        ["as of", "feed", "total", "hhi", "cr4", *leaders],
+        rows,
+        caption=f"chart written to {plot}" if plot else "",
+    )
 
 
 @app.command()
@@ -133,27 +167,63 @@ def offering(
         print_json(report.to_json())
         return
     current = report.current
-    console.print(f"[bold]{report.package_id}[/bold] {current.get('name', '')} — "
-                  f"{current.get('provider', '')} · {current.get('status_raw', 'not listed')} · "
-                  f"{current.get('impact_raw', '')} · authorized {current.get('authorization_date')}",
-                  highlight=False)
-    table("Versions over record time", ["feed", "first seen", "last seen", "status",
-          "authorization date", "impact", "provider", "name"],
-          [(v["feed"].removeprefix("fedramp-"), v["first_seen"].date(), v["last_seen"].date(),
-            v["status_raw"], v["authorization_date"], v["impact_raw"], v["provider"], v["name"])
-           for v in report.versions])
-    table(f"Authorizations as of {report.snapshot.record_time.date()}",
-          ["kind", "agency", "subagency", "letter date", "expires"],
-          [(a["kind"], a["agency"], a["subagency"], a["letter_date"], a["expiration_date"])
-           for a in report.authorizations])
+    console.print(
+        f"[bold]{report.package_id}[/bold] {current.get('name', '')} — "
+        f"{current.get('provider', '')} · {current.get('status_raw', 'not listed')} · "
+        f"{current.get('impact_raw', '')} · authorized {current.get('authorization_date')}",
+        highlight=False,
+    )
+    table(
+        "Versions over record time",
+        [
+            "feed",
+            "first seen",
+            "last seen",
+            "status",
+            "authorization date",
+            "impact",
+            "provider",
+            "name",
+        ],
+        [
+            (
+                v["feed"].removeprefix("fedramp-"),
+                v["first_seen"].date(),
+                v["last_seen"].date(),
+                v["status_raw"],
+                v["authorization_date"],
+                v["impact_raw"],
+                v["provider"],
+                v["name"],
+            )
+            for v in report.versions
+        ],
+    )
+    table(
+        f"Authorizations as of {report.snapshot.record_time.date()}",
+        ["kind", "agency", "subagency", "letter date", "expires"],
+        [
+            (a["kind"], a["agency"], a["subagency"], a["letter_date"], a["expiration_date"])
+            for a in report.authorizations
+        ],
+    )
     edge_columns = ["offering", "name", "provider", "status"]
-    table("Runs on", edge_columns, [(r["underlying_id"], r["name"], r["provider"], r["status"])
-                                    for r in report.runs_on])
-    table("Runs on it", edge_columns, [(r["package_id"], r["name"], r["provider"], r["status"])
-                                       for r in report.runs_on_it])
+    table(
+        "Runs on",
+        edge_columns,
+        [(r["underlying_id"], r["name"], r["provider"], r["status"]) for r in report.runs_on],
+    )
+    table(
+        "Runs on it",
+        edge_columns,
+        [(r["package_id"], r["name"], r["provider"], r["status"]) for r in report.runs_on_it],
+    )
     if report.status_history:
-        table("Status history (organization export, valid time)", ["since", "status"],
-              [(s["start_date"], s["status_raw"]) for s in report.status_history])
+        table(
+            "Status history (organization export, valid time)",
+            ["since", "status"],
+            [(s["start_date"], s["status_raw"]) for s in report.status_history],
+        )
     for citation in report.citations:
         console.print("source " + cite_line(citation), highlight=False)
 
@@ -172,20 +242,32 @@ def runs_on(
     if as_json:
         print_json(report.to_json())
         return
-    table(f"Offerings running on {provider} as of {report.snapshot.record_time.date()}",
-          ["offering", "name", "provider", "status", "runs on", "agencies"],
-          [(r["package_id"], r["offering"], r["provider"], r["status"], r["runs_on_offering"],
-            "; ".join(r["agencies"][:6]) + (" …" if len(r["agencies"]) > 6 else ""))
-           for r in report.rows],
-          caption=f"{len(report.rows)} offerings · source {cite_line(report.snapshot.cite().to_json())}")
+    table(
+        f"Offerings running on {provider} as of {report.snapshot.record_time.date()}",
+        ["offering", "name", "provider", "status", "runs on", "agencies"],
+        [
+            (
+                r["package_id"],
+                r["offering"],
+                r["provider"],
+                r["status"],
+                r["runs_on_offering"],
+                "; ".join(r["agencies"][:6]) + (" …" if len(r["agencies"]) > 6 else ""),
+            )
+            for r in report.rows
+        ],
+        caption=f"{len(report.rows)} offerings · source "
+        + cite_line(report.snapshot.cite().to_json()),
+    )
 
 
 @app.command()
 def changes(
     context: typer.Context,
     since: Annotated[str, typer.Option(help="Compare the record as of this date ...")],
-    until: Annotated[str | None, typer.Option(help="... with the record as of this date. "
-                                              "Default: now.")] = None,
+    until: Annotated[
+        str | None, typer.Option(help="... with the record as of this date. Default: now.")
+    ] = None,
     feed: Feed = "auto",
     as_json: Json = False,
 ) -> None:
@@ -195,12 +277,22 @@ def changes(
     if as_json:
         print_json(report.to_json())
         return
-    table(f"FedRAMP changes, {report.before.record_time.date()} → {report.after.record_time.date()}"
-          f" ({report.after.feed})",
-          ["change", "offering", "name / agency / underlying", "provider", "detail"],
-          [(c["kind"], c["package_id"], c.get("name") or c.get("agency") or c.get("underlying_id"),
-            c.get("provider", ""), _detail(c)) for c in report.changes],
-          caption=", ".join(f"{kind}: {n}" for kind, n in report.counts().items() if n))
+    table(
+        f"FedRAMP changes, {report.before.record_time.date()} → {report.after.record_time.date()}"
+        f" ({report.after.feed})",
+        ["change", "offering", "name / agency / underlying", "provider", "detail"],
+        [
+            (
+                c["kind"],
+                c["package_id"],
+                c.get("name") or c.get("agency") or c.get("underlying_id"),
+                c.get("provider", ""),
+                _detail(c),
+            )
+            for c in report.changes
+        ],
+        caption=", ".join(f"{kind}: {n}" for kind, n in report.counts().items() if n),
+    )
 
 
 def _detail(change: dict[str, object]) -> str:

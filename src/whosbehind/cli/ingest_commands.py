@@ -32,9 +32,14 @@ def ingest_fedramp(
     with open_store(context, read_only=False) as engine:
         job = FedrampIngest(engine)
         with Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-            TextColumn("{task.completed} snapshots"), TimeElapsedColumn(),
-            console=console, transient=True, disable=as_json,
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed} snapshots"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=as_json,
         ) as progress:
             task = progress.add_task("reading", total=None)
 
@@ -66,7 +71,10 @@ def _report(summary: IngestSummary, as_json: bool) -> None:
     counts = [(k.replace("_", " "), v) for k, v in data.items() if isinstance(v, int | float)]
     table("Ingest summary", ["what", "count"], counts)
     if summary.warnings:
-        table("Audit warnings: fields the reader did not expect (records)", ["field", "count"],
-              summary.warnings.most_common())
+        table(
+            "Audit warnings: fields the reader did not expect (records)",
+            ["field", "count"],
+            summary.warnings.most_common(),
+        )
     for error in summary.errors:
         console.print(f"[red]failed:[/red] {error}", highlight=False)

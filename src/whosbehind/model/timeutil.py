@@ -28,7 +28,9 @@ def parse_user_instant(text: str) -> dt.datetime:
             return dt.datetime.combine(dt.date.fromisoformat(text), END_OF_DAY)
         value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise UsageError(f"not a date: {text!r} (expected YYYY-MM-DD or an ISO timestamp)") from None
+        raise UsageError(
+            f"not a date: {text!r} (expected YYYY-MM-DD or an ISO timestamp)"
+        ) from None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 

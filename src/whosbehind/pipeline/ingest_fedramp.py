@@ -59,6 +59,7 @@ class FedrampIngest:
         self.states: dict[str, FeedState] = {}
         self.latest: dict[str, snapshots.LatestSnapshot | None] = {}
         self.seen = snapshots.all_sha256(engine)
+        self.commits = set(snapshots.known_commits(engine))
         self.summary = IngestSummary()
 
     def run(
@@ -67,9 +68,10 @@ class FedrampIngest:
         progress: Progress | None = None,
         client: httpx.Client | None = None,
     ) -> IngestSummary:
-        skip = snapshots.known_commits(self.engine)
-        for raw in iter_source(source or metadata.DEFAULT_URL, metadata.ALL_GIT_PATHS, skip,
-                               client=client):
+        skip = frozenset(self.commits)
+        for raw in iter_source(
+            source or metadata.DEFAULT_URL, metadata.ALL_GIT_PATHS, skip, client=client
+        ):
             self.add(raw)
             if progress:
                 progress(raw)
@@ -82,8 +84,11 @@ class FedrampIngest:
         feed_hint = _feed_from_locator(raw.locator)
         if raw.sha256 in self.seen:
             summary.already_seen += 1
-            if raw.commit:  # remember the commit so the next run does not read it again
-                self._record_other(raw, feed_hint, "duplicate", "same bytes as a stored snapshot")
+            if raw.commit and raw.commit not in self.commits:
+                # remember the commit, so that the next run does not read it again
+                self._record_other(
+                    raw, feed_hint or "fedramp", "duplicate", "same bytes as a stored snapshot"
+                )
             return
         digest, header_time = quick_identity(raw.content)
         if digest and feed_hint and self._repeats_latest(feed_hint, digest, header_time):
@@ -105,7 +110,9 @@ class FedrampIngest:
 
     def _repeats_latest(self, feed: str, digest: str, when: dt.datetime | None) -> bool:
         latest = self._latest(feed)
-        return bool(latest and latest.payload_digest == digest and when and when > latest.record_time)
+        return bool(
+            latest and latest.payload_digest == digest and when and when > latest.record_time
+        )
 
     def _store(
         self,
@@ -123,15 +130,31 @@ class FedrampIngest:
             record_time = raw.fallback_time
         if latest and record_time <= latest.record_time:
             summary.skipped += 1
-            self._record_other(raw, feed, "skipped", f"record time {record_time.isoformat()} is "
-                               f"not after the newest stored snapshot ({latest.record_time})")
+            self._record_other(
+                raw,
+                feed,
+                "skipped",
+                f"record time {record_time.isoformat()} is "
+                f"not after the newest stored snapshot ({latest.record_time})",
+            )
             return
         seq = (latest.seq + 1) if latest else 1
         state = self._state(feed)
         changes = state.diff(parsed) if parsed else Changes()
         row = snapshots.SnapshotRow(
-            feed, seq, record_time, "ok", None, raw.kind, raw.locator, raw.commit, raw.sha256,
-            digest, len(raw.content), changes.inserted, changes.closed,
+            feed,
+            seq,
+            record_time,
+            "ok",
+            None,
+            raw.kind,
+            raw.locator,
+            raw.commit,
+            raw.sha256,
+            digest,
+            len(raw.content),
+            changes.inserted,
+            changes.closed,
         )
         if parsed is None:  # one statement is atomic on its own
             snapshots.insert(self.engine, row)
@@ -158,6 +181,8 @@ class FedrampIngest:
         assert row.seq is not None and row.record_time is not None
         self.latest[feed] = snapshots.LatestSnapshot(row.seq, row.record_time, row.payload_digest)
         self.seen.add(raw.sha256)
+        if raw.commit:
+            self.commits.add(raw.commit)
         summary = self.summary
         summary.snapshots_stored += 1
         summary.unchanged += row.inserted + row.closed == 0
@@ -171,11 +196,22 @@ class FedrampIngest:
 
     def _record_other(self, raw: RawSnapshot, feed: str, status: str, error: str) -> None:
         row = snapshots.SnapshotRow(
-            feed, None, None, status, error, raw.kind, raw.locator, raw.commit, raw.sha256,
-            None, len(raw.content),
+            feed,
+            None,
+            None,
+            status,
+            error,
+            raw.kind,
+            raw.locator,
+            raw.commit,
+            raw.sha256,
+            None,
+            len(raw.content),
         )
         snapshots.insert(self.engine, row)
         self.seen.add(raw.sha256)
+        if raw.commit:
+            self.commits.add(raw.commit)
 
 
 def _feed_from_locator(locator: str) -> str | None:

@@ -1,1 +1,1 @@
-"""One package per public source. Sources parse formats into model facts; they never touch the store."""
+"""One package per public source: parse formats into model facts, never touch the store."""

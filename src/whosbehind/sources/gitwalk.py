@@ -20,7 +20,7 @@ _GIT = ("git", "-c", "safe.directory=*")
 
 
 def is_git_repository(path: Path) -> bool:
-    return (path / "HEAD").is_file() and (path / "objects").is_dir() or (path / ".git").exists()
+    return ((path / "HEAD").is_file() and (path / "objects").is_dir()) or (path / ".git").exists()
 
 
 def _git(repo: Path, *args: str) -> list[str]:
@@ -35,10 +35,14 @@ def _git_dir(repo: Path) -> Path:
     return repo / ".git" if (repo / ".git").exists() else repo
 
 
-def list_snapshot_commits(repo: Path, paths: tuple[str, ...]) -> list[tuple[str, dt.datetime, str, str]]:
+def list_snapshot_commits(
+    repo: Path, paths: tuple[str, ...]
+) -> list[tuple[str, dt.datetime, str, str]]:
     """(commit, commit time, path, blob id) for every commit that adds or changes one of
     ``paths``, oldest first. A commit that deletes the file yields nothing."""
-    lines = _git(repo, "log", "--reverse", "--format=C %H %cI", "--raw", "--no-abbrev", "--", *paths)
+    lines = _git(
+        repo, "log", "--reverse", "--format=C %H %cI", "--raw", "--no-abbrev", "--", *paths
+    )
     found: list[tuple[str, dt.datetime, str, str]] = []
     commit, when = "", dt.datetime.min
     for line in lines:
@@ -86,7 +90,7 @@ def walk_git_history(
     feeder = threading.Thread(target=feed, daemon=True)
     feeder.start()
     try:
-        for commit, when, path, blob in wanted:
+        for commit, when, path, _ in wanted:
             header = stdout.readline().split()
             if len(header) != 3:
                 raise SourceError(f"{repo}@{commit}: git cat-file returned {header!r}")

@@ -60,14 +60,23 @@ def create_all(engine: Engine) -> None:
     engine.execute(
         dialect.create_table(
             "audit_field",
-            [("feed", dialect.text), ("seq", dialect.bigint), ("path", dialect.text),
-             ("count", dialect.bigint)],
+            [
+                ("feed", dialect.text),
+                ("seq", dialect.bigint),
+                ("path", dialect.text),
+                ("count", dialect.bigint),
+            ],
         )
     )
     engine.execute(
         dialect.create_table(
             "raw_object",
-            [("sha256", dialect.text), ("stored_sha256", dialect.text), ("size", dialect.bigint),
-             ("encoding", dialect.text), ("content", dialect.blob)],
+            [
+                ("sha256", dialect.text),
+                ("stored_sha256", dialect.text),
+                ("size", dialect.bigint),
+                ("encoding", dialect.text),
+                ("content", dialect.blob),
+            ],
         )
     )

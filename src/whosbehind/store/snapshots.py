@@ -63,9 +63,22 @@ def latest(engine: Engine, feed: str) -> LatestSnapshot | None:
 def insert(engine: Engine, row: SnapshotRow) -> None:
     engine.execute(
         "INSERT INTO snapshot VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [row.feed, row.seq, row.record_time, row.status, row.error, row.kind, row.locator,
-         row.commit_id, row.sha256, row.payload_digest, row.size, row.inserted, row.closed,
-         now_utc()],
+        [
+            row.feed,
+            row.seq,
+            row.record_time,
+            row.status,
+            row.error,
+            row.kind,
+            row.locator,
+            row.commit_id,
+            row.sha256,
+            row.payload_digest,
+            row.size,
+            row.inserted,
+            row.closed,
+            now_utc(),
+        ],
     )
 
 
@@ -86,8 +99,13 @@ def store_raw(engine: Engine, sha256: str, stored: bytes, encoding: str) -> None
         return
     engine.execute(
         "INSERT INTO raw_object VALUES (?, ?, ?, ?, ?)",
-        [sha256, hashlib.sha256(stored).hexdigest(), len(stored), encoding,
-         gzip.compress(stored, compresslevel=6)],
+        [
+            sha256,
+            hashlib.sha256(stored).hexdigest(),
+            len(stored),
+            encoding,
+            gzip.compress(stored, compresslevel=6),
+        ],
     )
 
 

@@ -1,8 +1,10 @@
 """Keep every observed version of every fact, writing only what changed.
 
-``FeedState`` holds, for one feed, the open versions (key -> hash, row id) and which keys each
-source record produced. ``diff`` turns a parsed snapshot into inserts and closes; the caller
-writes them in one transaction and then calls ``commit`` so memory and store never disagree.
+Fact keys are unique per snapshot: a key met twice in one snapshot keeps its first fact and is
+counted as a duplicate. ``FeedState`` holds, for one feed, the open versions (key -> hash,
+row id) and which keys each source record produced. ``diff`` turns a parsed snapshot into
+inserts and closes; the caller writes them in one transaction and then calls ``commit``, so
+memory and store never disagree.
 """
 
 from __future__ import annotations
@@ -14,7 +16,14 @@ from typing import Any
 
 import pyarrow as pa
 
-from whosbehind.model.facts import Fact, ParsedSnapshot, fact_columns, fact_hash, fact_key
+from whosbehind.model.facts import (
+    Fact,
+    ParsedSnapshot,
+    RecordGroup,
+    fact_columns,
+    fact_hash,
+    fact_key,
+)
 from whosbehind.model.fedramp import FACT_TYPES
 from whosbehind.store.engine import Engine
 
@@ -55,27 +64,37 @@ class FeedState:
         changes = Changes()
         new_raw: dict[str, object] = {}
         next_id = self.next_row_id
-        seen_groups: set[str] = set()
-        for group in parsed.groups:
-            seen_groups.add(group.group)
-            new_raw[group.group] = group.raw
-            previous = self.raw_by_group.get(group.group, _MISSING)
-            if previous is not _MISSING and previous == group.raw:
+        claimed: set[tuple[str, Key]] = set()
+        for name, groups in _merge_same_name(parsed.groups).items():
+            raw = groups[0].raw if len(groups) == 1 else tuple(g.raw for g in groups)
+            new_raw[name] = raw
+            previous = self.raw_by_group.get(name, _MISSING)
+            if previous is not _MISSING and previous == raw:
                 continue
-            next_id = self._diff_group(group.group, group.build(), changes, next_id)
-        for gone in set(self.group_keys) - seen_groups:
-            next_id = self._diff_group(gone, [], changes, next_id)
+            facts = [fact for group in groups for fact in group.build()]
+            next_id = self._diff_group(name, facts, changes, next_id, claimed)
+        for gone in set(self.group_keys) - new_raw.keys():
+            next_id = self._diff_group(gone, [], changes, next_id, claimed)
         self.pending = (new_raw, next_id)
         return changes
 
-    def _diff_group(self, group: str, facts: Sequence[Fact], changes: Changes, next_id: int) -> int:
+    def _diff_group(
+        self,
+        group: str,
+        facts: Sequence[Fact],
+        changes: Changes,
+        next_id: int,
+        claimed: set[tuple[str, Key]],
+    ) -> int:
         old_keys = self.group_keys.get(group, {})
         new_keys: dict[str, set[Key]] = defaultdict(set)
         for fact in facts:
-            table, key, digest = fact.TABLE, fact_key(fact), fact_hash(fact)
-            if key in new_keys[table]:
+            table, key = fact.TABLE, fact_key(fact)
+            if (table, key) in claimed:  # the same key twice in one snapshot: first kept
                 changes.duplicates += 1
                 continue
+            claimed.add((table, key))
+            digest = fact_hash(fact)
             new_keys[table].add(key)
             current = self.open_rows[table].get(key)
             if current and current[0] == digest:
@@ -116,6 +135,14 @@ class FeedState:
 
 
 _MISSING = object()
+
+
+def _merge_same_name(groups: Sequence[RecordGroup]) -> dict[str, list[RecordGroup]]:
+    """Records that share a group name (a package id listed twice) are diffed as one group."""
+    merged: dict[str, list[RecordGroup]] = {}
+    for group in groups:
+        merged.setdefault(group.group, []).append(group)
+    return merged
 
 
 def load_state(engine: Engine, feed: str) -> FeedState:

@@ -37,7 +37,9 @@ ASSESSOR_FIELDS = frozenset(
 
 
 def parse(document: Mapping[str, Any]) -> ParsedSnapshot:
-    meta = document.get("meta") if isinstance(document.get("meta"), dict) else {}
+    meta: Mapping[str, Any] = document.get("meta") or {}
+    if not isinstance(meta, dict):
+        meta = {}
     data = document.get("data")
     providers: Sequence[Any] = data if isinstance(data, list) else (data or {}).get("Providers", [])
     assessors: Sequence[Any] = [] if isinstance(data, list) else (data or {}).get("Assessors", [])
@@ -55,8 +57,11 @@ def parse(document: Mapping[str, Any]) -> ParsedSnapshot:
     for record in assessors:
         if isinstance(record, dict) and norm.text(record.get("Name")):
             audit.check("Assessors[]", record, ASSESSOR_FIELDS)
-            groups.append(RecordGroup(f"assessor:{norm.name_key(record['Name'])}", record,
-                                      _assessor_builder(record)))
+            groups.append(
+                RecordGroup(
+                    f"assessor:{norm.name_key(record['Name'])}", record, _assessor_builder(record)
+                )
+            )
     return ParsedSnapshot(
         LEGACY.name,
         parse_record_timestamp(meta.get("Created_At")),

@@ -46,7 +46,9 @@ IN_PROCESS_DATES = ("ip_jab_date", "ip_agency_date", "ip_pmo_date", "ip_prog_dat
 
 
 def parse(document: Mapping[str, Any]) -> ParsedSnapshot:
-    meta = document.get("meta") if isinstance(document.get("meta"), dict) else {}
+    meta: Mapping[str, Any] = document.get("meta") or {}
+    if not isinstance(meta, dict):
+        meta = {}
     data: Mapping[str, Any] = document.get("data") or {}
     audit = FieldAudit()
     audit.check("data", data, TOP_LEVEL)
@@ -158,8 +160,12 @@ def _mapping_facts(
     package_id: str, kind: str, table: str, rows: Sequence[Mapping[str, Any]]
 ) -> list[Fact]:
     ordered = sorted(
-        rows, key=lambda row: (norm.text(row.get("parent")), norm.text(row.get("sub")),
-                               norm.text(row.get("ato_date")))
+        rows,
+        key=lambda row: (
+            norm.text(row.get("parent")),
+            norm.text(row.get("sub")),
+            norm.text(row.get("ato_date")),
+        ),
     )
     seen: defaultdict[tuple[str, str], int] = defaultdict(int)
     facts: list[Fact] = []

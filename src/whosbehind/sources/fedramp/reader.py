@@ -22,8 +22,9 @@ def load_json(raw: RawSnapshot) -> Any:
         return orjson.loads(raw.content)
     except orjson.JSONDecodeError as error:
         raise SnapshotError(
-            raw.locator, f"not valid JSON at line {error.lineno}, column {error.colno} "
-            f"(byte {error.pos} of {len(raw.content)}): {error.msg}"
+            raw.locator,
+            f"not valid JSON at line {error.lineno}, column {error.colno} "
+            f"(byte {error.pos} of {len(raw.content)}): {error.msg}",
         ) from None
 
 
@@ -72,7 +73,7 @@ def quick_identity(content: bytes) -> tuple[str | None, dt.datetime | None]:
         return None, None
     stamp = _HEADER_TIME.search(head[: body.start()])
     when = parse_record_timestamp(stamp.group(1).decode()) if stamp else None
-    digest = hashlib.blake2b(memoryview(content)[body.start():], digest_size=16).hexdigest()
+    digest = hashlib.blake2b(memoryview(content)[body.start() :], digest_size=16).hexdigest()
     return digest, when
 
 
