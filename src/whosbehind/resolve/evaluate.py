@@ -121,8 +121,8 @@ def bcubed(predicted: Clustering, gold: Clustering) -> BCubedScore:
     return BCubedScore(precision, recall, len(gold))
 
 
-def key_equality(names: Iterable[str]) -> dict[str, str]:
-    return {name: name_key(name) for name in names}
+def key_equality(names: Iterable[str], key: Callable[[str], str] = name_key) -> dict[str, str]:
+    return {name: key(name) for name in names}
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +134,11 @@ class ScoredKeys:
     floor: float
 
 
-def score_keys(names: Iterable[str], scorer: Scorer, floor: float) -> ScoredKeys:
-    keys = key_equality(names)
+def score_keys(
+    names: Iterable[str], scorer: Scorer, floor: float, key: Callable[[str], str] = name_key
+) -> ScoredKeys:
+    """Score the distinct keys of ``names`` pairwise; ``key`` defaults to ``name_key``."""
+    keys = key_equality(names, key)
     distinct = sorted(set(keys.values()))
     score = _SCORERS[scorer]
     edges = [

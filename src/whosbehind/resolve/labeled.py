@@ -221,6 +221,8 @@ def hoovers_records(directory: Path, awards: list[Award]) -> tuple[list[LabeledN
         elif not by_duns.get(duns):
             dropped["DUNS never a recipient in fy13-fy18"] += 1
         for award in [] if duns in individuals else by_duns.get(duns, []):
+            if not award.name.strip():
+                continue
             key = (award.name, name, line)
             records.setdefault(key, LabeledName(award.name, name, HOOVERS, line, award.locator))
     return sorted(records.values(), key=lambda r: (r.row, r.raw_name)), +dropped

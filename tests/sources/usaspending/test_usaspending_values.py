@@ -29,14 +29,18 @@ def test_month_first_when_asked() -> None:
     assert parse_date("9/8/2016") == dt.date(2016, 8, 9)
 
 
-@pytest.mark.parametrize("text", ["", "NAN", "2014-13-01", "31/02/2014", "2014/03/27", "27.03.2014"])
+@pytest.mark.parametrize(
+    "text", ["", "NAN", "2014-13-01", "31/02/2014", "2014/03/27", "27.03.2014"]
+)
 def test_parse_date_rejects_what_is_no_date(text: str) -> None:
     with pytest.raises(ValueError):
         parse_date(text)
 
 
-@pytest.mark.parametrize(("text", "expected"), [("", None), ("  ", None), ("NAN", None),
-                                                 ("nan", None), (" ICE ", "ICE"), (None, None)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("", None), ("  ", None), ("NAN", None), ("nan", None), (" ICE ", "ICE"), (None, None)],
+)
 def test_cell_treats_empty_and_nan_as_missing(text: str | None, expected: str | None) -> None:
     assert cell(text) == expected
 

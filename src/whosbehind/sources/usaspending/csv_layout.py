@@ -22,9 +22,13 @@ from dataclasses import dataclass, field
 from whosbehind.errors import SnapshotError
 from whosbehind.sources.usaspending import columns
 
-# A first row is a header when at least this share of its cells are known column names.
+# A first row is a header when at least this share of its cells are known column names and
+# it either has every column the reader needs or most of one layout's columns: a curated side
+# file reusing a few USAspending names (``naics_description``) is not taken for a broken export.
 _HEADER_SHARE = 0.5
+_LAYOUT_SHARE = 0.5
 _MIN_HEADER_CELLS = 5
+_SHOWN_NAMES = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,10 +97,15 @@ class LayoutMatch:
         origin = "header" if self.has_header else "no header, columns by position"
         text = f"{self.layout.name} ({len(self.columns)} columns, {origin})"
         if self.missing:
-            text += f"; missing {len(self.missing)}: {', '.join(self.missing)}"
+            text += f"; missing {len(self.missing)}: {_names(self.missing)}"
         if self.unknown:
-            text += f"; unknown {len(self.unknown)}: {', '.join(self.unknown)}"
+            text += f"; unknown {len(self.unknown)}: {_names(self.unknown)}"
         return text
+
+
+def _names(names: tuple[str, ...]) -> str:
+    shown = ", ".join(names[:_SHOWN_NAMES])
+    return shown if len(names) <= _SHOWN_NAMES else f"{shown} and {len(names) - _SHOWN_NAMES} more"
 
 
 def detect_layout(first_row: Sequence[str], locator: str) -> LayoutMatch | None:
@@ -108,16 +117,19 @@ def detect_layout(first_row: Sequence[str], locator: str) -> LayoutMatch | None:
     known = {name for layout in LAYOUTS for name in layout.columns}
     hits = sum(1 for name in cells if name in known)
     if len(cells) >= _MIN_HEADER_CELLS and hits >= _HEADER_SHARE * len(cells):
-        return _match_header(cells, locator)
+        present = set(cells)
+        layout = max(LAYOUTS, key=lambda candidate: len(present.intersection(candidate.columns)))
+        overlap = len(present.intersection(layout.columns))
+        if present.issuperset(layout.required) or overlap >= _LAYOUT_SHARE * len(layout.columns):
+            return _match_header(cells, layout, locator)
     for layout in LAYOUTS:
         if layout.headerless and len(cells) == len(layout.columns):
             return LayoutMatch(layout, layout.columns, False, (), ())
     return None
 
 
-def _match_header(cells: list[str], locator: str) -> LayoutMatch:
+def _match_header(cells: list[str], layout: Layout, locator: str) -> LayoutMatch:
     present = set(cells)
-    layout = max(LAYOUTS, key=lambda candidate: len(present.intersection(candidate.columns)))
     reference = set(layout.columns)
     duplicated = sorted({name for name in cells if cells.count(name) > 1})
     if duplicated:

@@ -84,6 +84,8 @@ def iter_csv_records(
     path = Path(source)
     report = report if report is not None else CsvReport()
     label = name or str(path)
+    if not path.exists():
+        raise SourceError(f"{path}: no such file or folder")
     if path.is_dir():
         for child in sorted(path.iterdir()):
             child_label = f"{label}/{child.name}"
@@ -93,10 +95,8 @@ def iter_csv_records(
                 yield from _read_file(child_label, _file_opener(child), report, explicit=False)
     elif path.suffix.lower() == ".zip":
         yield from _iter_zip(path, label, report)
-    elif path.is_file():
-        yield from _read_file(label, _file_opener(path), report, explicit=True)
     else:
-        raise SourceError(f"{path}: no such file or folder")
+        yield from _read_file(label, _file_opener(path), report, explicit=True)
 
 
 def _file_opener(path: Path) -> Opener:

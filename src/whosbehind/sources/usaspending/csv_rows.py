@@ -83,7 +83,7 @@ def award_from_row(row: Row, locator: str) -> Award:
     flag = row.text("award_or_idv_flag")
     if flag is not None:
         is_idv = flag.upper() == "IDV"
-    else:  # the 2018 layout has no flag: an IDV fills idv_type_code, not award_type_code
+    else:  # a trimmed file without the flag: an IDV fills idv_type_code, not award_type_code
         is_idv = row.text("idv_type_code") is not None and row.text("award_type_code") is None
     type_code = row.text("award_type_code")
     if is_idv:
