@@ -9,6 +9,7 @@ import pytest
 
 from whosbehind.sources.gitwalk import list_snapshot_commits, walk_git_history
 from whosbehind.sources.snapshot import RawSnapshot
+from whosbehind.store.engine import Engine
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -63,3 +64,32 @@ def marketplace_head() -> RawSnapshot:
 @pytest.fixture
 def tmp_db(tmp_path: Path) -> Iterator[Path]:
     yield tmp_path / "test.duckdb"
+
+
+@pytest.fixture(scope="session")
+def legacy_raw() -> list[RawSnapshot]:
+    """Legacy snapshots 2016-2026, every 150th, plus three consecutive days of 2019."""
+    picked = legacy_snapshots(every=150) + legacy_snapshots(first=1000, count=3)
+    return sorted(picked, key=lambda raw: raw.fallback_time)
+
+
+@pytest.fixture(scope="session")
+def store_path(tmp_path_factory: pytest.TempPathFactory, legacy_raw: list[RawSnapshot]) -> Path:
+    """A small real store: those legacy snapshots, marketplace snapshots, the org export."""
+    from tests.support.stores import build_store
+    from whosbehind.sources.fetch import read_file
+
+    path = tmp_path_factory.mktemp("store") / "store.duckdb"
+    org = [
+        read_file(ORG_EXPORT / name)
+        for name in ("fedramp-products.json", "fedramp-status-changelog.json")
+    ]
+    build_store(path, [*legacy_raw, *marketplace_snapshots(first=1, every=200), *org])
+    return path
+
+
+@pytest.fixture
+def engine(store_path: Path) -> Iterator[Engine]:
+    opened = Engine(store_path, read_only=True)
+    yield opened
+    opened.close()

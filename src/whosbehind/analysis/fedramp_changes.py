@@ -18,6 +18,7 @@ KINDS = (
     "removed offering",
     "status change",
     "re-stamped date",
+    "re-stamped letter date",
     "new letter",
     "removed letter",
     "new runs-on",
@@ -86,9 +87,10 @@ def fedramp_changes(
         before,
         after,
         "fedramp_authorization",
-        "package_id, agency, subagency, kind",
+        "package_id, agency, subagency, kind AS letter_kind",
         "letter",
     )
+    changes += _restamped_letters(engine, before, after)
     changes += _set_changes(
         engine, before, after, "fedramp_runs_on", "package_id, underlying_id", "runs-on"
     )
@@ -116,6 +118,34 @@ def _set_changes(
         )
         changes += [{"kind": f"{kind} {noun}", **row} for row in found]
     return changes
+
+
+def _restamped_letters(
+    engine: Engine, before: SnapshotRef, after: SnapshotRef
+) -> list[dict[str, Any]]:
+    """Letters present on both dates whose stated dates differ."""
+    live = f"SELECT * FROM fedramp_authorization WHERE feed = ? AND {LIVE}"
+    found = engine.rows(
+        "SELECT b.package_id, b.agency, b.subagency, b.kind AS letter_kind, "
+        "a.letter_date AS was, b.letter_date AS now "
+        f"FROM ({live}) a JOIN ({live}) b ON a.package_id = b.package_id AND a.kind = b.kind "
+        "AND a.agency = b.agency AND a.subagency = b.subagency AND a.ordinal = b.ordinal "
+        "AND coalesce(a.agency_id, '') = coalesce(b.agency_id, '') "
+        "WHERE a.letter_date IS DISTINCT FROM b.letter_date ORDER BY 1, 2, 3",
+        [before.feed, before.seq, before.seq, after.feed, after.seq, after.seq],
+    )
+    return [
+        {
+            "kind": "re-stamped letter date",
+            "package_id": row["package_id"],
+            "agency": row["agency"],
+            "subagency": row["subagency"],
+            "letter_kind": row["letter_kind"],
+            "before": _iso(row["was"]),
+            "after": _iso(row["now"]),
+        }
+        for row in found
+    ]
 
 
 def _change(kind: str, offering: dict[str, Any], **details: Any) -> dict[str, Any]:

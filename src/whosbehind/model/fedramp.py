@@ -47,7 +47,12 @@ class Authorization:
 
     TABLE: ClassVar[str] = "fedramp_authorization"
     KEY: ClassVar[tuple[str, ...]] = (
-        "package_id", "kind", "agency", "subagency", "agency_id", "ordinal"
+        "package_id",
+        "kind",
+        "agency",
+        "subagency",
+        "agency_id",
+        "ordinal",
     )
 
     package_id: str

@@ -1,0 +1,3 @@
+from whosbehind.cli.app import main
+
+main()

@@ -1,0 +1,122 @@
+"""Offering histories, runs-on, changes and timelines on the real store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from whosbehind.analysis.fedramp_changes import KINDS, fedramp_changes
+from whosbehind.analysis.fedramp_offering import find_package_id, offering_report
+from whosbehind.analysis.fedramp_runs_on import runs_on_provider
+from whosbehind.analysis.fedramp_share import fedramp_share
+from whosbehind.analysis.fedramp_timeline import fedramp_timeline
+from whosbehind.errors import NotFoundError, UsageError
+from whosbehind.model.timeutil import parse_user_instant
+from whosbehind.sources.snapshot import RawSnapshot
+from whosbehind.store.engine import Engine
+
+
+def test_offering_by_id_and_by_name(engine: Engine) -> None:
+    assert find_package_id(engine, "f1603047866") == "F1603047866"
+    assert find_package_id(engine, "AWS GovCloud") == "F1603047866"
+    with pytest.raises(NotFoundError):
+        find_package_id(engine, "no such offering anywhere")
+
+
+def test_offering_history_lists_versions_and_what_runs_on_it(engine: Engine) -> None:
+    report = offering_report(engine, "F1603047866", parse_user_instant("2020-06-01"), "legacy")
+    assert report.current["provider"] == "Amazon"
+    assert report.versions and report.versions[0]["first_seen"] <= report.versions[-1]["first_seen"]
+    assert all(v["first_seen"] <= v["last_seen"] for v in report.versions)
+    users = {row["package_id"] for row in report.runs_on_it}
+    expected = engine.rows(
+        "SELECT DISTINCT package_id FROM fedramp_runs_on WHERE feed = 'fedramp-legacy' "
+        "AND underlying_id = 'F1603047866' AND from_seq <= ? AND (to_seq IS NULL OR to_seq > ?)",
+        [report.snapshot.seq, report.snapshot.seq],
+    )
+    assert users == {row["package_id"] for row in expected} and len(users) > 20
+    kinds = {a["kind"] for a in report.authorizations}
+    assert kinds == {"initial", "letter"}
+    assert json.dumps(report.to_json())  # serializable as it is
+
+
+def test_status_history_from_the_organization_export(engine: Engine) -> None:
+    report = offering_report(engine, "F1206061353", parse_user_instant("2026-06-01"))
+    assert [s["status"] for s in report.status_history][-1] == "authorized"
+    assert report.status_history[0]["start_date"] == dt.date(2012, 7, 19)
+
+
+def test_runs_on_amazon_matches_raw_underlying_ids(
+    engine: Engine, legacy_raw: list[RawSnapshot]
+) -> None:
+    raw = legacy_raw[-4]
+    report = runs_on_provider(engine, "Amazon", raw.fallback_time, "legacy")
+    assert report.snapshot.sha256 == raw.sha256
+    providers = json.loads(raw.content)["data"]["Providers"]
+    amazon = {
+        p["Package_ID"] for p in providers if p["Cloud_Service_Provider_Name"].strip() == "Amazon"
+    }
+    expected = {
+        p["Package_ID"]
+        for p in providers
+        if p["Cloud_Service_Provider_Name"].strip() != "Amazon"
+        and amazon & {u.strip() for u in p.get("Underlying_CSP_Package_ID") or []}
+    }
+    assert {row["package_id"] for row in report.rows} == expected
+    assert all(row["runs_on_provider"] == "Amazon" for row in report.rows)
+
+
+def test_changes_between_two_dates_agree_with_the_two_shares(engine: Engine) -> None:
+    since, until = parse_user_instant("2018-01-01"), parse_user_instant("2019-01-01")
+    report = fedramp_changes(engine, since, until, "legacy")
+    counts = report.counts()
+    assert set(counts) == set(KINDS)
+    assert counts["new offering"] > 0 and counts["new letter"] > 0
+    before = engine.scalar(
+        "SELECT count(*) FROM fedramp_offering WHERE feed = 'fedramp-legacy' AND from_seq <= ? "
+        "AND (to_seq IS NULL OR to_seq > ?)",
+        [report.before.seq, report.before.seq],
+    )
+    after = engine.scalar(
+        "SELECT count(*) FROM fedramp_offering WHERE feed = 'fedramp-legacy' AND from_seq <= ? "
+        "AND (to_seq IS NULL OR to_seq > ?)",
+        [report.after.seq, report.after.seq],
+    )
+    assert after - before == counts["new offering"] - counts["removed offering"]
+    shares = [fedramp_share(engine, moment, feed="legacy") for moment in (since, until)]
+    assert shares[0].snapshot == report.before and shares[1].snapshot == report.after
+
+
+def test_changes_refuse_to_compare_across_feeds(engine: Engine) -> None:
+    with pytest.raises(UsageError, match="--feed"):
+        fedramp_changes(engine, parse_user_instant("2019-01-01"), parse_user_instant("2025-01-01"))
+    with pytest.raises(UsageError):
+        fedramp_changes(
+            engine, parse_user_instant("2020-01-01"), parse_user_instant("2019-01-01"), "legacy"
+        )
+
+
+def test_timeline_points_equal_single_shares(engine: Engine) -> None:
+    series = fedramp_timeline(
+        engine, dt.date(2015, 1, 1), dt.date(2021, 6, 30), "year", feed="legacy"
+    )
+    assert [p.as_of.date() for p in series.points] == [
+        dt.date(y, 12, 31) for y in range(2016, 2021)
+    ] + [dt.date(2021, 6, 30)]
+    for point in series.points:
+        single = fedramp_share(engine, point.as_of, feed="legacy")
+        assert [(r.provider, r.count) for r in point.rows] == [
+            (r.provider, r.count) for r in single.rows
+        ]
+    assert series.leaders(3)
+
+
+def test_change_rows_keep_their_change_kind(engine: Engine) -> None:
+    report = fedramp_changes(
+        engine, parse_user_instant("2018-01-01"), parse_user_instant("2019-01-01"), "legacy"
+    )
+    assert {change["kind"] for change in report.changes} <= set(KINDS)
+    letters = [c for c in report.changes if c["kind"] == "new letter"]
+    assert letters and {c["letter_kind"] for c in letters} <= {"initial", "letter"}
