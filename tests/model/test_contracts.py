@@ -22,7 +22,9 @@ from whosbehind.model.contracts import (
 )
 
 amounts = st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**15), max_value=10**15)
-piids = st.from_regex(r"[0-9A-Z][0-9A-Z_-]{2,30}", fullmatch=True)
+# PIIDs are letters, digits and dashes; USAspending's generated keys join parts with "_", so a
+# key is unambiguous only because no PIID holds an underscore.
+piids = st.from_regex(r"[0-9A-Z][0-9A-Z-]{2,30}", fullmatch=True)
 agencies = st.from_regex(r"[0-9A-Z]{4}", fullmatch=True)
 
 

@@ -33,12 +33,8 @@ def apply(engine: Engine, seq: int, edges: dict[str, list[str]]) -> tuple[int, i
 
 
 def rows(engine: Engine) -> list[tuple[str, str, int, int | None]]:
-    return [
-        tuple(r)
-        for r in engine.connection.execute(  # type: ignore[misc]
-            "SELECT package_id, underlying_id, from_seq, to_seq FROM fedramp_runs_on ORDER BY 1, 2, 3"
-        ).fetchall()
-    ]
+    sql = "SELECT package_id, underlying_id, from_seq, to_seq FROM fedramp_runs_on ORDER BY 1, 2, 3"
+    return [tuple(r) for r in engine.connection.execute(sql).fetchall()]
 
 
 def test_intervals_open_close_and_reopen(tmp_path: Path) -> None:

@@ -99,13 +99,13 @@ def fedramp_share(
     valid_at = valid_at or as_of
     snapshot = choose_snapshot(engine, as_of, feed)
     offerings = _authorized_offerings(engine, snapshot, valid_at, impact)
-    weights = _weights(engine, snapshot, valid_at, measure, set(offerings))
+    weights = _weights(engine, snapshot, valid_at, measure, offerings)
     providers = _provider_names(engine, snapshot)
     counts: Counter[str] = Counter()
     members: defaultdict[str, list[str]] = defaultdict(list)
     notes: list[str] = []
     runs_on = _runs_on(engine, snapshot) if attribution == "infrastructure" else {}
-    for package_id, provider_key in offerings.items():
+    for package_id, (provider_key, _) in offerings.items():
         weight = weights.get(package_id, 0)
         credited = {provider_key}
         for underlying in runs_on.get(package_id, ()):
@@ -147,9 +147,10 @@ def fedramp_share(
 
 def _authorized_offerings(
     engine: Engine, snapshot: SnapshotRef, valid_at: dt.datetime, impact: str | None
-) -> dict[str, str]:
+) -> dict[str, tuple[str, str | None]]:
+    """package id -> (provider key, authorization path) of the counted offerings."""
     sql = (
-        "SELECT package_id, provider_key FROM fedramp_offering "
+        "SELECT package_id, provider_key, path FROM fedramp_offering "
         f"WHERE feed = ? AND {LIVE} AND status = 'authorized' "
         "AND coalesce(authorization_date, CAST(? AS DATE)) <= CAST(? AS DATE)"
     )
@@ -163,26 +164,35 @@ def _authorized_offerings(
     if impact:
         sql += " AND impact = ?"
         params.append(impact)
-    return {row["package_id"]: row["provider_key"] for row in engine.rows(sql, params)}
+    found = engine.rows(sql, params)
+    return {row["package_id"]: (row["provider_key"], row["path"]) for row in found}
 
 
 def _weights(
-    engine: Engine, snapshot: SnapshotRef, valid_at: dt.datetime, measure: str, ids: set[str]
+    engine: Engine,
+    snapshot: SnapshotRef,
+    valid_at: dt.datetime,
+    measure: str,
+    offerings: dict[str, tuple[str, str | None]],
 ) -> dict[str, int]:
+    """Count per offering. Where a snapshot lists undated ATOs without marking the initial one
+    (kind ``ato``), one of an agency-path offering's ATOs is its initial authorization."""
     base = 0 if measure == "letters" else 1
-    weights = dict.fromkeys(ids, base)
+    weights = dict.fromkeys(offerings, base)
     if measure == "offerings":
         return weights
     found = engine.rows(
-        "SELECT package_id, count(*) AS letters FROM fedramp_authorization "
-        f"WHERE feed = ? AND {LIVE} AND kind = 'letter' "
+        "SELECT package_id, count(*) AS letters, count(*) FILTER (WHERE kind = 'ato') AS atos "
+        f"FROM fedramp_authorization WHERE feed = ? AND {LIVE} AND kind IN ('letter', 'ato') "
         "AND coalesce(letter_date, last_sign_date, CAST(? AS DATE)) <= CAST(? AS DATE) "
         "GROUP BY package_id",
         [snapshot.feed, snapshot.seq, snapshot.seq, snapshot.record_time.date(), valid_at.date()],
     )
     for row in found:
-        if row["package_id"] in weights:
-            weights[row["package_id"]] += int(row["letters"])
+        package_id = row["package_id"]
+        if package_id in weights:
+            initial_among_them = row["atos"] > 0 and offerings[package_id][1] != "jab"
+            weights[package_id] += int(row["letters"]) - initial_among_them
     return weights
 
 

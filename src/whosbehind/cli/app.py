@@ -38,5 +38,5 @@ def main() -> None:
     try:
         app()
     except WhosbehindError as error:
-        errors.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
+        errors().print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(2)

@@ -167,7 +167,7 @@ def offering(
         print_json(report.to_json())
         return
     current = report.current
-    console.print(
+    console().print(
         f"[bold]{report.package_id}[/bold] {current.get('name', '')} — "
         f"{current.get('provider', '')} · {current.get('status_raw', 'not listed')} · "
         f"{current.get('impact_raw', '')} · authorized {current.get('authorization_date')}",
@@ -225,7 +225,7 @@ def offering(
             [(s["start_date"], s["status_raw"]) for s in report.status_history],
         )
     for citation in report.citations:
-        console.print("source " + cite_line(citation), highlight=False)
+        console().print("source " + cite_line(citation), highlight=False)
 
 
 @app.command("runs-on")

@@ -37,7 +37,7 @@ def ingest_fedramp(
             BarColumn(),
             TextColumn("{task.completed} snapshots"),
             TimeElapsedColumn(),
-            console=console,
+            console=console(),
             transient=True,
             disable=as_json,
         ) as progress:
@@ -77,4 +77,4 @@ def _report(summary: IngestSummary, as_json: bool) -> None:
             summary.warnings.most_common(),
         )
     for error in summary.errors:
-        console.print(f"[red]failed:[/red] {error}", highlight=False)
+        console().print(f"[red]failed:[/red] {error}", highlight=False)

@@ -11,8 +11,14 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-console = Console()
-errors = Console(stderr=True)
+
+def console() -> Console:
+    """Standard output, made per use so that the width follows the environment of the call."""
+    return Console()
+
+
+def errors() -> Console:
+    return Console(stderr=True)
 
 
 def _default(value: object) -> object:
@@ -24,7 +30,7 @@ def _default(value: object) -> object:
 
 
 def print_json(data: Any) -> None:
-    console.file.write(json.dumps(data, indent=2, default=_default, ensure_ascii=False) + "\n")
+    console().file.write(json.dumps(data, indent=2, default=_default, ensure_ascii=False) + "\n")
 
 
 def table(
@@ -36,9 +42,10 @@ def table(
         view.add_column(column, justify="right" if numeric else "left", overflow="fold")
     for row in rows:
         view.add_row(*("" if cell is None else str(cell) for cell in row))
-    console.print(view)
+    out = console()
+    out.print(view)
     if caption:
-        console.print(caption, highlight=False, soft_wrap=True)
+        out.print(caption, highlight=False, soft_wrap=True)
 
 
 def percent(value: float) -> str:

@@ -56,7 +56,7 @@ class Authorization:
     )
 
     package_id: str
-    kind: str  # "initial" or "letter"
+    kind: str  # "initial", "letter", or "ato" (an undated ATO that may be the initial one)
     agency: str
     subagency: str
     ordinal: int  # 0 for the first letter of this agency/subagency, 1 for a second one, ...

@@ -7,10 +7,13 @@ Timestamps from records are kept as aware UTC datetimes.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 from whosbehind.errors import UsageError
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 UTC = dt.UTC
 US_EASTERN = ZoneInfo("America/New_York")
 END_OF_DAY = dt.time(23, 59, 59, 999999, tzinfo=UTC)
@@ -24,8 +27,10 @@ def parse_user_instant(text: str) -> dt.datetime:
     """A command-line date or timestamp. A bare date is the end of that day, UTC."""
     text = text.strip()
     try:
-        if len(text) == 10:
+        if _DATE.fullmatch(text):
             return dt.datetime.combine(dt.date.fromisoformat(text), END_OF_DAY)
+        if not _TIMESTAMP.match(text):
+            raise ValueError(text)
         value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise UsageError(

@@ -13,6 +13,7 @@ from typing import Any
 from whosbehind.model.facts import Fact, ParsedSnapshot, RecordGroup
 from whosbehind.model.fedramp import Assessor, Authorization, Offering, RunsOn
 from whosbehind.model.timeutil import parse_record_date, parse_record_timestamp
+from whosbehind.sources.fedramp import jsonpath
 from whosbehind.sources.fedramp import normalize as norm
 from whosbehind.sources.fedramp.audit import FieldAudit
 from whosbehind.sources.fedramp.metadata import LEGACY
@@ -80,7 +81,7 @@ def _assessor_builder(record: Mapping[str, Any]) -> Any:
 
 def offering_facts(record: Mapping[str, Any]) -> list[Fact]:
     package_id = norm.text(record["Package_ID"])
-    where = f"$.data.Providers[?(@.Package_ID=='{package_id}')]"
+    where = jsonpath.where("$.data.Providers", "Package_ID", record["Package_ID"])
     provider_raw = str(record.get("Cloud_Service_Provider_Name") or "")
     status_raw = norm.text(record.get("Designation"))
     path = norm.auth_path(record.get("Path"))
@@ -167,7 +168,9 @@ def _letters(package_id: str, where: str, letters: Sequence[Any]) -> list[Fact]:
                 letter_date=letter_date or signed,
                 last_sign_date=signed,
                 expiration_date=expires,
-                locator=f"{where}.Leveraged_ATO_Letters[?(@.Authorizing_Agency=='{agency_raw}')]",
+                locator=jsonpath.where(
+                    f"{where}.Leveraged_ATO_Letters", "Authorizing_Agency", agency_raw
+                ),
             )
         )
     return facts
@@ -180,5 +183,5 @@ def assessor_fact(record: Mapping[str, Any]) -> Assessor:
         name=norm.text(name_raw),
         name_raw=name_raw,
         accreditation_date=parse_record_date(record.get("Accreditation_Date")),
-        locator=f"$.data.Assessors[?(@.Name=='{name_raw}')]",
+        locator=jsonpath.where("$.data.Assessors", "Name", record.get("Name")),
     )

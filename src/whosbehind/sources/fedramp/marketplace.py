@@ -17,6 +17,7 @@ from typing import Any
 from whosbehind.model.facts import Fact, ParsedSnapshot, RecordGroup
 from whosbehind.model.fedramp import Assessor, Authorization, Offering, RunsOn
 from whosbehind.model.timeutil import parse_record_date, parse_record_timestamp
+from whosbehind.sources.fedramp import jsonpath
 from whosbehind.sources.fedramp import normalize as norm
 from whosbehind.sources.fedramp.audit import FieldAudit
 from whosbehind.sources.fedramp.metadata import MARKETPLACE
@@ -113,7 +114,7 @@ def product_facts(
     reuse: Sequence[Mapping[str, Any]],
 ) -> list[Fact]:
     package_id = norm.text(product["id"])
-    where = f"$.data.Products[?(@.id=='{package_id}')]"
+    where = jsonpath.where("$.data.Products", "id", product["id"])
     provider_raw = str(product.get("csp") or product.get("name") or "")
     status_raw = norm.text(product.get("status"))
     first_agency = initial[0] if initial else {}
@@ -185,8 +186,8 @@ def _mapping_facts(
                 letter_date=parse_record_date(row.get("ato_date")),
                 last_sign_date=parse_record_date(row.get("auth_date")),
                 expiration_date=parse_record_date(row.get("exp_date")),
-                locator=f"$.data.{table}[?(@.id=='{package_id}'"
-                f" && @.agency_id=='{norm.text(row.get('agency_id'))}')]",
+                locator=f"$.data.{table}[?(@.id=={jsonpath.literal(row.get('id'))}"
+                f" && @.agency_id=={jsonpath.literal(row.get('agency_id'))})]",
             )
         )
     return facts
@@ -211,9 +212,13 @@ def _unmapped_initial(offering: Offering, product: Mapping[str, Any]) -> Authori
 
 
 def agency_letters(agency: Mapping[str, Any]) -> list[Fact]:
-    """Undated ATO letters from one agency's ``auths`` list (snapshots before the mappings)."""
+    """Undated ATOs from one agency's ``auths`` list (snapshots before the mappings), of kind
+    ``ato``: the list does not say which of an offering's ATOs was the initial one. The JAB's
+    list is skipped: a JAB P-ATO is the offering's initial authorization, recorded already."""
     agency_id = norm.text(agency.get("id"))
     name, subagency = norm.agency(agency.get("parent")), norm.text(agency.get("sub"))
+    if name == "Joint Authorization Board":
+        return []
     seen: defaultdict[str, int] = defaultdict(int)
     facts: list[Fact] = []
     for system in norm.object_list(agency.get("auths")):
@@ -223,7 +228,7 @@ def agency_letters(agency: Mapping[str, Any]) -> list[Fact]:
         facts.append(
             Authorization(
                 package_id=package_id,
-                kind="letter",
+                kind="ato",
                 agency=name,
                 subagency=subagency,
                 ordinal=seen[package_id],
@@ -232,7 +237,7 @@ def agency_letters(agency: Mapping[str, Any]) -> list[Fact]:
                 letter_date=None,
                 last_sign_date=None,
                 expiration_date=None,
-                locator=f"$.data.Agencies[?(@.id=='{agency_id}')].auths",
+                locator=jsonpath.where("$.data.Agencies", "id", agency.get("id")) + ".auths",
             )
         )
         seen[package_id] += 1
@@ -246,5 +251,5 @@ def assessor_fact(record: Mapping[str, Any]) -> Assessor:
         name=norm.text(name_raw),
         name_raw=name_raw,
         accreditation_date=parse_record_date(record.get("accredited_since")),
-        locator=f"$.data.Assessors[?(@.id=='{norm.text(record.get('id'))}')]",
+        locator=jsonpath.where("$.data.Assessors", "id", record.get("id")),
     )

@@ -10,6 +10,7 @@ import re
 
 _SPACES = re.compile(r"\s+")
 _TRAILING = re.compile(r"[\s.,;:]+$")
+_NEGATED = re.compile(r"\b(not|non|un)[\s-]?authori[sz]ed")
 _JAB = re.compile(r"\bJAB\b|joint authorization board", re.IGNORECASE)
 
 
@@ -51,6 +52,8 @@ def status(value: object) -> str:
     folded = text(value).casefold()
     if folded in {"compliant", "authorized", "fedramp authorized"}:
         return "authorized"
+    if _NEGATED.search(folded):
+        return "other"
     if "no status" in folded or "delisted" in folded or "not found" in folded:
         return "delisted"
     if "ready" in folded or folded == "frr":
@@ -63,15 +66,17 @@ def status(value: object) -> str:
 
 
 def auth_path(value: object) -> str | None:
+    """``jab``, ``agency``, ``program``, ``20x`` or ``csp-supplied``; None for anything else
+    (spreadsheet junk such as ``#REF!`` and ``TBD`` occurs in the feeds)."""
     folded = text(value).casefold()
-    if not folded:
-        return None
     if _JAB.search(folded):
         return "jab"
     for name in ("agency", "program", "20x"):
         if name in folded:
             return name
-    return folded
+    if folded.startswith("csp"):
+        return "csp-supplied"
+    return None
 
 
 def agency(value: object) -> str:

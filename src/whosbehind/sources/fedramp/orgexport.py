@@ -14,6 +14,7 @@ from typing import Any
 from whosbehind.model.facts import Fact, ParsedSnapshot, RecordGroup
 from whosbehind.model.fedramp import Authorization, Offering, StatusEvent
 from whosbehind.model.timeutil import parse_record_date, parse_record_timestamp
+from whosbehind.sources.fedramp import jsonpath
 from whosbehind.sources.fedramp import normalize as norm
 from whosbehind.sources.fedramp.audit import FieldAudit
 from whosbehind.sources.fedramp.metadata import ORG_PRODUCTS, ORG_STATUS
@@ -64,7 +65,7 @@ def _product_builder(product: Mapping[str, Any]) -> Callable[[], Sequence[Fact]]
 
 def product_facts(product: Mapping[str, Any]) -> list[Fact]:
     package_id = norm.text(product["id"])
-    where = f"$.products[?(@.id=='{package_id}')]"
+    where = jsonpath.where("$.products", "id", product["id"])
     provider_raw = str(product.get("csp") or "")
     status_raw = norm.text(product.get("public_status"))
     path = norm.auth_path(product.get("auth_path"))
@@ -122,7 +123,7 @@ def parse_status_changelog(document: Mapping[str, Any]) -> ParsedSnapshot:
         audit.check("products{}", history, STATUS_FIELDS)
         audit.check_all("products{}.statuses[]", history.get("statuses") or [], EVENT_FIELDS)
         key = norm.text(package_id)
-        groups.append(RecordGroup(f"status:{key}", history, _status_builder(key, history)))
+        groups.append(RecordGroup(f"status:{key}", history, _status_builder(package_id, history)))
     return ParsedSnapshot(
         ORG_STATUS.name,
         parse_record_timestamp(metadata.get("export_timestamp")),
@@ -135,7 +136,8 @@ def _status_builder(package_id: str, history: Mapping[str, Any]) -> Callable[[],
     return lambda: status_facts(package_id, history)
 
 
-def status_facts(package_id: str, history: Mapping[str, Any]) -> list[Fact]:
+def status_facts(listed_id: str, history: Mapping[str, Any]) -> list[Fact]:
+    package_id = norm.text(listed_id)
     events = [event for event in history.get("statuses") or [] if isinstance(event, dict)]
     return [
         StatusEvent(
@@ -144,7 +146,7 @@ def status_facts(package_id: str, history: Mapping[str, Any]) -> list[Fact]:
             status=norm.status(event.get("status_name")),
             status_raw=norm.text(event.get("status_name")),
             start_date=parse_record_date(event.get("start_date")),
-            locator=f"$.products['{package_id}'].statuses[{ordinal}]",
+            locator=f"$.products[{jsonpath.literal(listed_id)}].statuses[{ordinal}]",
         )
         for ordinal, event in enumerate(events)
     ]

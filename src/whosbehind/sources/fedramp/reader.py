@@ -21,10 +21,13 @@ def load_json(raw: RawSnapshot) -> Any:
     try:
         return orjson.loads(raw.content)
     except orjson.JSONDecodeError as error:
+        # orjson counts characters; people and tools (dd, hexdump) count bytes
+        text = raw.content.decode("utf-8", errors="replace")
+        byte = len(text[: error.pos].encode("utf-8", errors="replace"))
         raise SnapshotError(
             raw.locator,
             f"not valid JSON at line {error.lineno}, column {error.colno} "
-            f"(byte {error.pos} of {len(raw.content)}): {error.msg}",
+            f"(byte {byte} of {len(raw.content)}): {error.msg}",
         ) from None
 
 
