@@ -129,3 +129,42 @@ def test_state_loaded_from_the_store_continues_a_history(tmp_db: Path) -> None:
     job = FedrampIngest(Engine(tmp_db))
     assert job.summary.snapshots_read == 0
     job.engine.close()
+
+
+def test_a_folder_is_ingested_in_record_time_order(tmp_path: Path, tmp_db: Path) -> None:
+    picked = legacy_snapshots(first=2500, every=30, count=4)
+    folder = tmp_path / "snapshots"
+    folder.mkdir()
+    for number, raw in enumerate(reversed(picked)):  # names sort newest first
+        (folder / f"{number:02d}.json").write_bytes(raw.content)
+    engine = Engine(tmp_db)
+    summary = FedrampIngest(engine).run(str(folder))
+    assert summary.snapshots_stored == 4 and summary.skipped == 0
+    stored = [row["sha256"] for row in engine.rows("SELECT sha256 FROM snapshot ORDER BY seq")]
+    assert stored == [raw.sha256 for raw in picked]
+    engine.close()
+
+
+def test_the_live_feed_is_fetched_and_kept_redacted(tmp_db: Path) -> None:
+    import httpx
+
+    from whosbehind.sources.fedramp.metadata import DEFAULT_URL
+    from whosbehind.store.snapshots import raw_content
+
+    published = marketplace_snapshots(first=1000, count=1)[0]
+    seen: list[str] = []
+
+    def upstream(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        return httpx.Response(200, content=published.content)
+
+    engine = Engine(tmp_db)
+    with httpx.Client(transport=httpx.MockTransport(upstream)) as client:
+        summary = FedrampIngest(engine).run(None, client=client)
+    assert seen == [DEFAULT_URL] and summary.snapshots_stored == 1
+    row = engine.rows("SELECT kind, locator, sha256 FROM snapshot")[0]
+    assert row == {"kind": "url", "locator": DEFAULT_URL, "sha256": published.sha256}
+    kept = raw_content(engine, published.sha256)
+    assert kept is not None and b'"security_email"' not in kept
+    assert b'"security_email"' in published.content
+    engine.close()

@@ -18,6 +18,7 @@ from whosbehind.errors import SnapshotError
 from whosbehind.model.facts import ParsedSnapshot
 from whosbehind.sources.fedramp import metadata
 from whosbehind.sources.fedramp.reader import (
+    header_order,
     load_json,
     parse_snapshot,
     quick_identity,
@@ -69,9 +70,10 @@ class FedrampIngest:
         client: httpx.Client | None = None,
     ) -> IngestSummary:
         skip = frozenset(self.commits)
-        for raw in iter_source(
-            source or metadata.DEFAULT_URL, metadata.ALL_GIT_PATHS, skip, client=client
-        ):
+        snapshots_of = iter_source(
+            source or metadata.DEFAULT_URL, metadata.ALL_GIT_PATHS, skip, client, header_order
+        )
+        for raw in snapshots_of:
             self.add(raw)
             if progress:
                 progress(raw)

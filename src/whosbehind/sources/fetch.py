@@ -4,8 +4,9 @@ repository whose history holds dated snapshots."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -14,6 +15,7 @@ from whosbehind.model.timeutil import UTC, now_utc
 from whosbehind.sources.gitwalk import is_git_repository, walk_git_history
 from whosbehind.sources.snapshot import RawSnapshot
 
+OrderKey = Callable[[Path], Any]
 USER_AGENT = "whosbehind (public-records research tool)"
 
 
@@ -41,11 +43,16 @@ def read_file(path: Path) -> RawSnapshot:
     return RawSnapshot(locator=str(path), content=content, fallback_time=mtime, kind="file")
 
 
-def iter_folder(folder: Path, pattern: str = "*.json") -> Iterator[RawSnapshot]:
-    """Every matching file below ``folder``, in name order (callers sort by record time)."""
-    for path in sorted(folder.rglob(pattern)):
-        if path.is_file():
-            yield read_file(path)
+def iter_folder(
+    folder: Path, pattern: str = "*.json", order: OrderKey | None = None
+) -> Iterator[RawSnapshot]:
+    """Every matching file below ``folder``, sorted by ``order(path)`` (e.g. the timestamp in
+    the file's header), then by name."""
+    paths = [path for path in sorted(folder.rglob(pattern)) if path.is_file()]
+    if order is not None:
+        paths.sort(key=order)
+    for path in paths:
+        yield read_file(path)
 
 
 def iter_source(
@@ -53,6 +60,7 @@ def iter_source(
     git_paths: tuple[str, ...],
     skip_commits: frozenset[str] = frozenset(),
     client: httpx.Client | None = None,
+    order: OrderKey | None = None,
 ) -> Iterator[RawSnapshot]:
     """Snapshots from a SOURCE string: a URL, a git repository, a folder or a file."""
     if source.startswith(("http://", "https://")):
@@ -64,6 +72,6 @@ def iter_source(
     if path.is_dir() and is_git_repository(path):
         yield from walk_git_history(path, git_paths, skip_commits)
     elif path.is_dir():
-        yield from iter_folder(path)
+        yield from iter_folder(path, order=order)
     else:
         yield read_file(path)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -78,6 +79,13 @@ def quick_identity(content: bytes) -> tuple[str | None, dt.datetime | None]:
     when = parse_record_timestamp(stamp.group(1).decode()) if stamp else None
     digest = hashlib.blake2b(memoryview(content)[body.start() :], digest_size=16).hexdigest()
     return digest, when
+
+
+def header_order(path: Path) -> tuple[str, str]:
+    """Sort key of a snapshot file: the timestamp in its header (files without one first)."""
+    with path.open("rb") as handle:
+        _, when = quick_identity(handle.read(1024))
+    return (when.isoformat() if when else "", path.name)
 
 
 def redacted_json(document: Any) -> bytes:
