@@ -16,6 +16,7 @@ from whosbehind.model.timeutil import parse_record_date, parse_record_timestamp
 from whosbehind.sources.fedramp import jsonpath
 from whosbehind.sources.fedramp import normalize as norm
 from whosbehind.sources.fedramp.audit import FieldAudit
+from whosbehind.sources.fedramp.initial import initial_authorization
 from whosbehind.sources.fedramp.metadata import LEGACY
 
 PROVIDER_FIELDS = frozenset(
@@ -111,20 +112,10 @@ def offering_facts(record: Mapping[str, Any]) -> list[Fact]:
     )
     facts: list[Fact] = [offering]
     if offering.status == "authorized":
-        initial = "Joint Authorization Board" if path == "jab" else (authorizing or "")
+        expiration = parse_record_date(record.get("Original_Expiration_Date"))
         facts.append(
-            Authorization(
-                package_id=package_id,
-                kind="initial",
-                agency=norm.agency(initial),
-                subagency=norm.text(record.get("Authorizing_Subagency")),
-                ordinal=0,
-                agency_raw=authorizing or "",
-                agency_id=None,
-                letter_date=offering.authorization_date,
-                last_sign_date=None,
-                expiration_date=parse_record_date(record.get("Original_Expiration_Date")),
-                locator=where,
+            initial_authorization(
+                offering, authorizing, record.get("Authorizing_Subagency"), expiration
             )
         )
     facts.extend(_letters(package_id, where, record.get("Leveraged_ATO_Letters") or []))

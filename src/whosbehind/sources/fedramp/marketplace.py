@@ -20,6 +20,7 @@ from whosbehind.model.timeutil import parse_record_date, parse_record_timestamp
 from whosbehind.sources.fedramp import jsonpath
 from whosbehind.sources.fedramp import normalize as norm
 from whosbehind.sources.fedramp.audit import FieldAudit
+from whosbehind.sources.fedramp.initial import initial_authorization
 from whosbehind.sources.fedramp.metadata import MARKETPLACE
 
 PRODUCT_FIELDS = frozenset(
@@ -147,7 +148,8 @@ def product_facts(
     )
     facts: list[Fact] = [offering]
     if offering.status == "authorized" and not initial:
-        facts.append(_unmapped_initial(offering, product))
+        # no AtoMapping: JAB, or an agency the snapshot does not name
+        facts.append(initial_authorization(offering, None, unstated="(not stated)"))
     facts.extend(_mapping_facts(package_id, "initial", "AtoMapping", initial))
     facts.extend(_mapping_facts(package_id, "letter", "ReuseMapping", reuse))
     for system in norm.object_list(product.get("leveraged_systems")):
@@ -191,24 +193,6 @@ def _mapping_facts(
             )
         )
     return facts
-
-
-def _unmapped_initial(offering: Offering, product: Mapping[str, Any]) -> Authorization:
-    """The initial authorization of a snapshot without ``AtoMapping``: JAB, or not stated."""
-    agency = "Joint Authorization Board" if offering.path == "jab" else "(not stated)"
-    return Authorization(
-        package_id=offering.package_id,
-        kind="initial",
-        agency=agency,
-        subagency="",
-        ordinal=0,
-        agency_raw=norm.text(product.get("auth_type")),
-        agency_id=None,
-        letter_date=offering.authorization_date,
-        last_sign_date=None,
-        expiration_date=None,
-        locator=offering.locator,
-    )
 
 
 def agency_letters(agency: Mapping[str, Any]) -> list[Fact]:

@@ -12,11 +12,12 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from whosbehind.model.facts import Fact, ParsedSnapshot, RecordGroup
-from whosbehind.model.fedramp import Authorization, Offering, StatusEvent
+from whosbehind.model.fedramp import Offering, StatusEvent
 from whosbehind.model.timeutil import parse_record_date, parse_record_timestamp
 from whosbehind.sources.fedramp import jsonpath
 from whosbehind.sources.fedramp import normalize as norm
 from whosbehind.sources.fedramp.audit import FieldAudit
+from whosbehind.sources.fedramp.initial import initial_authorization
 from whosbehind.sources.fedramp.metadata import ORG_PRODUCTS, ORG_STATUS
 
 PRODUCT_FIELDS = frozenset(
@@ -93,21 +94,8 @@ def product_facts(product: Mapping[str, Any]) -> list[Fact]:
     )
     facts: list[Fact] = [offering]
     if offering.status == "authorized":
-        initial = "Joint Authorization Board" if path == "jab" else (agency or "")
         facts.append(
-            Authorization(
-                package_id=package_id,
-                kind="initial",
-                agency=norm.agency(initial),
-                subagency=norm.text(product.get("authorizing_subagency_id")),
-                ordinal=0,
-                agency_raw=agency or "",
-                agency_id=None,
-                letter_date=offering.authorization_date,
-                last_sign_date=None,
-                expiration_date=None,
-                locator=where,
-            )
+            initial_authorization(offering, agency, product.get("authorizing_subagency_id"))
         )
     return facts
 
