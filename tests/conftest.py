@@ -93,3 +93,23 @@ def engine(store_path: Path) -> Iterator[Engine]:
     opened = Engine(store_path, read_only=True)
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="session")
+def ice_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A contract store: ICE's FY13-FY18 awards (the 2018 export) and the agency list."""
+    from tests.support.contracts import ICE_2018, build
+
+    path = tmp_path_factory.mktemp("contracts") / "ice.duckdb"
+    build(path, ICE_2018)
+    return path
+
+
+@pytest.fixture(scope="session")
+def local_gov_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A contract store: ICE award summaries in today's layout, and the agency list."""
+    from tests.support.contracts import ICE_LOCAL_GOV, build
+
+    path = tmp_path_factory.mktemp("contracts") / "local-gov.duckdb"
+    build(path, ICE_LOCAL_GOV)
+    return path

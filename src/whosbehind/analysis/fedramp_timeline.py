@@ -51,5 +51,7 @@ def fedramp_timeline(
 
 
 def first_snapshot_date(engine: Engine) -> dt.date | None:
-    found = engine.scalar("SELECT min(record_time) FROM snapshot WHERE status = 'ok'")
+    found = engine.scalar(  # the store also holds contract files: FedRAMP feeds only
+        "SELECT min(record_time) FROM snapshot WHERE status = 'ok' AND feed LIKE 'fedramp-%'"
+    )
     return found.date() if found else None

@@ -8,7 +8,12 @@ from typing import Annotated
 
 import typer
 
-from whosbehind.cli import fedramp_commands, ingest_commands
+from whosbehind.cli import (
+    contracts_commands,
+    contracts_ingest,
+    fedramp_commands,
+    ingest_commands,
+)
 from whosbehind.cli.render import errors
 from whosbehind.errors import WhosbehindError
 
@@ -21,6 +26,8 @@ app = typer.Typer(
 )
 app.add_typer(ingest_commands.app, name="ingest")
 app.add_typer(fedramp_commands.app, name="fedramp")
+contracts_ingest.register(ingest_commands.app)
+contracts_commands.register(app)
 
 
 @app.callback()

@@ -6,6 +6,7 @@ and asks the dialect for the rest, so a second engine (Spark SQL) adds a dialect
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import types
 import typing
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ class Dialect:
     timestamp: str
     boolean: str
     blob: str
+    money: str  # exact decimal with cents: amounts are never floats
+    row_hash: str  # the type of ``hash_of``
 
     def column_type(self, annotation: object) -> str:
         """The SQL type of a fact field's Python annotation (``str | None`` -> text)."""
@@ -34,8 +37,16 @@ class Dialect:
             bool: self.boolean,
             dt.date: self.date,
             dt.datetime: self.timestamp,
+            decimal.Decimal: self.money,
         }
         return mapping[annotation]
+
+    def hash_of(self, columns: list[str]) -> str:
+        """A row digest over ``columns`` (compare versions of a record set-based, in SQL).
+
+        DuckDB's ``hash`` is deterministic but not promised stable across major versions
+        (pinned: duckdb<3); a changed digest only stores one redundant version per record."""
+        return f"hash({', '.join(columns)})"
 
     def create_table(self, name: str, columns: list[tuple[str, str]]) -> str:
         body = ", ".join(f"{column} {sql_type}" for column, sql_type in columns)
@@ -48,6 +59,7 @@ _ANNOTATIONS: dict[str, object] = {
     "bool": bool,
     "dt.date": dt.date,
     "dt.datetime": dt.datetime,
+    "Decimal": decimal.Decimal,
 }
 
 DUCKDB = Dialect(
@@ -59,4 +71,6 @@ DUCKDB = Dialect(
     timestamp="TIMESTAMPTZ",
     boolean="BOOLEAN",
     blob="BLOB",
+    money="DECIMAL(38,2)",
+    row_hash="UBIGINT",
 )

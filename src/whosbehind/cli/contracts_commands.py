@@ -1,0 +1,178 @@
+"""``whosbehind awards`` and ``whosbehind spending``: contract money, with citations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from whosbehind.analysis.agencies import resolve_agency
+from whosbehind.analysis.awards import SORTS, list_awards
+from whosbehind.analysis.contract_lines import Filters
+from whosbehind.analysis.spending import GROUPS, spending, spending_table_rows
+from whosbehind.analysis.spending_chart import plot_spending
+from whosbehind.cli.context import open_store
+from whosbehind.cli.render import cite_line, console, percent, print_json, table
+from whosbehind.errors import UsageError
+from whosbehind.model.timeutil import parse_user_instant
+from whosbehind.store.engine import Engine
+
+Agency = Annotated[
+    str | None,
+    typer.Option(
+        help="Awarding agency: subtier code (7012) or name, or a toptier agency (070, its "
+        "department id 7000, or its name) meaning every subtier under it."
+    ),
+]
+FiscalYear = Annotated[
+    int | None,
+    typer.Option(help="Federal fiscal year (FY2018 = 2017-10-01 .. 2018-09-30)."),
+]
+Recipient = Annotated[
+    str | None,
+    typer.Option(help="Part of the recipient's or its parent's name as reported, or a DUNS/UEI."),
+]
+Psc = Annotated[str | None, typer.Option(help="Product or service code, or its prefix.")]
+Naics = Annotated[str | None, typer.Option(help="NAICS code, or its prefix.")]
+AsOf = Annotated[
+    str | None,
+    typer.Option(help="Record time: what the records said on this date. Default: the newest."),
+]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON, citations included.")]
+_CITED = 5
+
+
+def register(app: typer.Typer) -> None:
+    app.command("awards")(awards)
+    app.command("spending")(spending_command)
+
+
+def _filters(
+    engine: Engine,
+    agency: str | None,
+    recipient: str | None,
+    fiscal_year: int | None,
+    psc: str | None,
+    naics: str | None,
+) -> Filters:
+    selection = resolve_agency(engine, agency) if agency else None
+    return Filters(selection, recipient, fiscal_year, psc, naics)
+
+
+def _as_of(text: str | None) -> dt.datetime | None:
+    return parse_user_instant(text) if text else None
+
+
+def _money(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:,.2f}"
+
+
+def awards(
+    context: typer.Context,
+    agency: Agency = None,
+    recipient: Recipient = None,
+    fiscal_year: FiscalYear = None,
+    psc: Psc = None,
+    naics: Naics = None,
+    as_of: AsOf = None,
+    sort: Annotated[str, typer.Option(help="obligated, last-action or piid.")] = "obligated",
+    limit: Annotated[int, typer.Option(help="How many awards to list.")] = 50,
+    as_json: Json = False,
+) -> None:
+    """One row per award: PIID, recipient, parent, agency, obligated, potential value, dates."""
+    if sort not in SORTS:
+        raise UsageError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+    with open_store(context) as engine:
+        filters = _filters(engine, agency, recipient, fiscal_year, psc, naics)
+        result = list_awards(engine, filters, _as_of(as_of), sort)
+    if as_json:
+        print_json(result.to_json(limit))
+        return
+    scope = filters.agency.label if filters.agency else "all agencies"
+    table(
+        f"Awards, {scope}" + (f", FY{fiscal_year}" if fiscal_year else ""),
+        [
+            "award_id",
+            "type",
+            "recipient",
+            "recipient_parent",
+            "agency_code",
+            "obligated",
+            "potential_value",
+            "first action",
+            "last action",
+        ],
+        [
+            (
+                r.award_id,
+                r.award_type,
+                r.recipient,
+                r.recipient_parent,
+                r.agency_code,
+                _money(r.obligated),
+                _money(r.potential_value),
+                r.first_action,
+                r.last_action,
+            )
+            for r in result.rows[:limit]
+        ],
+        caption=f"{len(result.rows)} awards · obligated {_money(result.obligated)} · potential "
+        f"value {_money(result.potential_value)} (IDV ceilings with listed orders not added: "
+        f"{result.idvs_with_orders_listed})",
+    )
+    cited = list(result.citations.values())
+    for citation in cited[:_CITED]:
+        console().print("source " + cite_line(citation.to_json()), highlight=False, markup=False)
+    if len(cited) > _CITED:
+        console().print(f"... and {len(cited) - _CITED} more sources (--json lists them all)")
+
+
+def spending_command(
+    context: typer.Context,
+    by: Annotated[str, typer.Option(help=", ".join(GROUPS) + ".")],
+    agency: Agency = None,
+    fiscal_year: FiscalYear = None,
+    recipient: Recipient = None,
+    psc: Psc = None,
+    naics: Naics = None,
+    as_of: AsOf = None,
+    top: Annotated[int, typer.Option(help="How many groups to list.")] = 10,
+    plot: Annotated[Path | None, typer.Option(help="Write a chart: FILE.png or FILE.svg.")] = None,
+    as_json: Json = False,
+) -> None:
+    """Totals of obligations by recipient, parent, agency, PSC, NAICS or fiscal year, with
+    shares, HHI and CR4."""
+    with open_store(context) as engine:
+        filters = _filters(engine, agency, recipient, fiscal_year, psc, naics)
+        result = spending(engine, by, filters, _as_of(as_of))
+    if plot:
+        plot_spending(result, plot, top)
+    if as_json:
+        print_json(result.to_json(None if by == "fiscal-year" else top))
+        return
+    scope = filters.agency.label if filters.agency else "all agencies"
+    shown = len(result.rows) if by == "fiscal-year" else top
+    concentration = (
+        f" · HHI {result.hhi:,.0f} · CR4 {percent(result.cr4)}"
+        if result.hhi is not None and result.cr4 is not None
+        else ""
+    )
+    table(
+        f"Obligations by {by}, {scope}" + (f", FY{fiscal_year}" if fiscal_year else ""),
+        ["#", by, "key", "obligated", "share", "awards"],
+        [
+            (i, name, key, _money(amount), share, count)
+            for i, name, key, amount, share, count in spending_table_rows(result, shown)
+        ],
+        caption=f"total {_money(result.total)}{concentration} · {len(result.rows)} groups"
+        + (f" · chart written to {plot}" if plot else "")
+        + "".join(f"\nnote: {note}" for note in result.notes),
+    )
+    cited = list(result.citations.values())
+    for citation in cited[:_CITED]:
+        console().print("source " + cite_line(citation.to_json()), highlight=False, markup=False)
+    if len(cited) > _CITED:
+        console().print(f"... and {len(cited) - _CITED} more sources (--json lists them all)")

@@ -1,0 +1,299 @@
+"""USAspending contract CSVs into the store: files, folders and zip archives, streamed by DuckDB.
+
+Each CSV file (or zip member) is one snapshot, written in one transaction. The layout is read
+from the first row (``csv_layout``); DuckDB reads the file in parallel (``csv_duckdb``); rows it
+rejects as broken CSV, and rows whose values fail the checks, are read once more by the
+reference row reader (``csv_rows``), which names the field and the reason, or reads them after
+all. Only problem rows ever go through Python.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whosbehind.errors import SnapshotError, SourceError
+from whosbehind.model.contracts import (
+    ContractRecord,
+    Quarantined,
+    Transaction,
+    fiscal_year,
+)
+from whosbehind.model.timeutil import UTC
+from whosbehind.sources.usaspending import csv_duckdb
+from whosbehind.sources.usaspending.csv_layout import LayoutMatch
+from whosbehind.sources.usaspending.csv_rows import Row, Schema, award_from_row, excerpt
+from whosbehind.sources.usaspending.values import BadField
+from whosbehind.store.engine import Engine
+
+_CHUNK = 8 * 1024 * 1024
+_WINDOW = 64 * 1024
+# USAspending names its files with their date: FY2018_070_Contracts_Full_20240108_1.zip,
+# Contracts_PrimeAwardSummaries_2023-09-02_H14M57S07_1.csv
+_NAME_DATE = re.compile(r"(?<![0-9])(20[0-9]{2})-?([01][0-9])-?([0-3][0-9])(?![0-9])")
+
+
+@dataclass(frozen=True, slots=True)
+class CsvFile:
+    label: str  # the locator: path, or archive!member
+    path: Path  # where the bytes are on disk now (an extracted member lives in a work folder)
+    sha256: str
+    size: int
+    record_time: dt.datetime
+    explicit: bool  # named by the user, so it must be a contract CSV
+
+
+def hash_file(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def record_time_of(names: list[str], fallback: dt.datetime) -> dt.datetime:
+    """The publication date USAspending writes into a file name (end of that day, UTC), else
+    ``fallback`` (the file's modification time: when it was retrieved)."""
+    for name in names:
+        found = _NAME_DATE.search(Path(name).name)
+        if found:
+            try:
+                day = dt.date(*(int(part) for part in found.groups()))
+            except ValueError:
+                continue
+            return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=UTC)
+    return fallback
+
+
+def _mtime(path: Path) -> dt.datetime:
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, UTC)
+
+
+def iter_csv_files(path: Path, label: str, explicit: bool, workdir: Path) -> Iterator[CsvFile]:
+    """The CSV files of ``path``: itself, or each CSV member of a zip archive (extracted into
+    ``workdir`` one at a time, and deleted when the next is asked for)."""
+    if path.suffix.lower() != ".zip":
+        sha, size = hash_file(path)
+        when = record_time_of([path.name], _mtime(path))
+        yield CsvFile(label, path, sha, size, when, explicit)
+        return
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise SnapshotError(label, f"not a zip archive: {error}") from None
+    with archive:
+        for member in sorted(archive.namelist()):
+            if member.endswith("/") or not member.lower().endswith(".csv"):
+                continue
+            target = workdir / f"member-{hashlib.sha256(member.encode()).hexdigest()[:16]}.csv"
+            digest = hashlib.sha256()
+            with archive.open(member) as source, target.open("wb") as sink:
+                while chunk := source.read(_CHUNK):
+                    digest.update(chunk)
+                    sink.write(chunk)
+            try:
+                when = record_time_of([member, path.name], _mtime(path))
+                size = target.stat().st_size
+                yield CsvFile(f"{label}!{member}", target, digest.hexdigest(), size, when, False)
+            finally:
+                target.unlink(missing_ok=True)
+
+
+def first_row(path: Path, label: str) -> list[str] | None:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as stream:
+            return next(csv.reader(stream), None)
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise SnapshotError(label, f"unreadable CSV: {error}") from None
+    except OSError as error:
+        raise SourceError(f"{label}: cannot read ({error.strerror})") from None
+
+
+@dataclass
+class Problems:
+    """Rows that need the reference reader: its quarantine, and what it read after all."""
+
+    quarantined: list[Quarantined] = field(default_factory=list)
+    recovered: list[ContractRecord] = field(default_factory=list)
+    bad_ordinals: int = 0
+    rejected_records: int = 0
+
+
+def resolve_problems(
+    engine: Engine, file: CsvFile, match: LayoutMatch, read: csv_duckdb.CsvRead, bad_where: str
+) -> Problems:
+    """Quarantine rows (file, line, field, reason) as the reference reader would."""
+    problems = Problems()
+    rejects = engine.rows(
+        f"SELECT line, line_byte_position AS position, error_type FROM {read.rejects} ORDER BY line"
+    )
+    names = [*csv_duckdb.TEXT, *csv_duckdb.MONEY, *csv_duckdb.DATES]
+    bad = engine.rows(
+        f"SELECT rowid - (SELECT min(rowid) FROM {read.table}) AS ordinal, "
+        f"{', '.join(names)} FROM {read.table} WHERE {bad_where} ORDER BY rowid"
+    )
+    if not rejects and not bad:
+        return problems
+    schema = Schema(match)
+    grain = match.layout.grain
+    by_record: dict[int, dict[str, Any]] = {}
+    for reject in rejects:
+        by_record.setdefault(int(reject["line"]), reject)
+    problems.rejected_records = len(by_record)
+    starts = {
+        record: _record_start(file.path, int(r["position"])) for record, r in by_record.items()
+    }
+    lines = _lines_at(file.path, sorted(starts.values()))
+    for record, reject in sorted(by_record.items()):
+        start = starts[record]
+        cells = _read_record(file.path, start)
+        line = lines[start]
+        if "ENCODING" in str(reject["error_type"]).upper():
+            problems.quarantined.append(
+                Quarantined(file.label, line, "*", "not valid UTF-8", excerpt(cells, match))
+            )
+            continue
+        _reference(schema, cells, file.label, line, grain, problems)
+    first = 2 if match.has_header else 1
+    records = _record_numbers([int(row["ordinal"]) for row in bad], sorted(by_record), first)
+    total = (first - 1) + int(engine.scalar(f"SELECT count(*) FROM {read.table}"))
+    total += len(by_record)
+    physical = _physical_lines(file.path, set(records.values()), total)
+    positions = {name: index for index, name in enumerate(match.columns)}
+    for row in bad:
+        cells = [""] * len(match.columns)
+        for name in names:
+            column = match.layout.column(name)
+            if column in positions and row[name] is not None:
+                cells[positions[column]] = str(row[name])
+        line = physical[records[int(row["ordinal"])]]
+        _reference(schema, cells, file.label, line, grain, problems)
+    problems.bad_ordinals = len(bad)
+    return problems
+
+
+def _reference(
+    schema: Schema, cells: list[str], label: str, line: int, grain: str, problems: Problems
+) -> None:
+    """One row through the reference reader (``csv_reader._row_records``, public parts)."""
+    match = schema.match
+    if len(cells) != len(match.columns):
+        reason = f"row has {len(cells)} cells, the header {len(match.columns)}"
+        problems.quarantined.append(Quarantined(label, line, "*", reason, excerpt(cells, match)))
+        return
+    row = Row(schema, cells)
+    locator = f"{label}#L{line}"
+    try:
+        award = award_from_row(row, locator)
+        if grain == "award":
+            problems.recovered.append(award)
+            return
+        action_date = row.required(row.date, "action_date")
+        obligation = row.required(row.money, "federal_action_obligation")
+    except BadField as bad:
+        problems.quarantined.append(
+            Quarantined(label, line, bad.field, bad.reason, excerpt(cells, match, bad.field))
+        )
+        return
+    transaction = Transaction(
+        award_key=award.award_key,
+        modification_number=row.text("modification_number") or "0",
+        transaction_number=row.text("transaction_number") or "0",
+        action_date=action_date,
+        fiscal_year=fiscal_year(action_date),
+        federal_action_obligation=obligation,
+        action_type=row.text("action_type_code"),
+        action_type_description=row.text("action_type"),
+        locator=locator,
+    )
+    problems.recovered += [award, transaction]
+
+
+def _record_numbers(ordinals: list[int], rejected: list[int], first: int) -> dict[int, int]:
+    """Record number (header = 1) of each accepted row, from its ordinal among accepted rows."""
+    found: dict[int, int] = {}
+    skipped = 0
+    for ordinal in ordinals:
+        number = first + ordinal + skipped
+        while skipped < len(rejected) and rejected[skipped] <= number:
+            skipped += 1
+            number = first + ordinal + skipped
+        found[ordinal] = number
+    return found
+
+
+def _physical_lines(path: Path, records: set[int], total: int) -> dict[int, int]:
+    """The line each record starts on. Without line breaks inside cells that is the record
+    number; otherwise the file is walked once with the csv module."""
+    if not records:
+        return {}
+    newlines, last = 0, b""
+    with path.open("rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            newlines += chunk.count(b"\n")
+            last = chunk[-1:]
+    if newlines + (last not in (b"\n", b"")) == total:
+        return {record: record for record in records}
+    found: dict[int, int] = {}
+    with path.open(encoding="utf-8", errors="replace", newline="") as stream:
+        reader = csv.reader(stream)
+        previous = 0
+        for number, _ in enumerate(reader, start=1):
+            if number in records:
+                found[number] = previous + 1
+                if len(found) == len(records):
+                    break
+            previous = reader.line_num
+    return found
+
+
+def _record_start(path: Path, position: int) -> int:
+    """The byte where the record holding ``position`` (in its first line) starts."""
+    end = position
+    with path.open("rb") as stream:
+        while end > 0:
+            begin = max(0, end - _WINDOW)
+            stream.seek(begin)
+            found = stream.read(end - begin).rfind(b"\n")
+            if found >= 0:
+                return begin + found + 1
+            end = begin
+    return 0
+
+
+def _lines_at(path: Path, starts: list[int]) -> dict[int, int]:
+    """Line number of each byte offset in ``starts`` (sorted), counting newlines once."""
+    found: dict[int, int] = {}
+    newlines = offset = 0
+    with path.open("rb") as stream:
+        for start in starts:
+            while offset < start:
+                chunk = stream.read(min(_CHUNK, start - offset))
+                if not chunk:
+                    break
+                newlines += chunk.count(b"\n")
+                offset += len(chunk)
+            found[start] = newlines + 1
+    return found
+
+
+def _read_record(path: Path, start: int) -> list[str]:
+    with path.open("rb") as raw:
+        raw.seek(start)
+        stream = io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="")
+        if start == 0:
+            stream.read(0)
+        cells = next(csv.reader(stream), [])
+    if start == 0 and cells:
+        cells[0] = cells[0].lstrip("\ufeff")
+    return cells

@@ -1,0 +1,310 @@
+"""The ingest job for contract records: one snapshot per file, response or page, each written in
+one transaction, and the summary of what a run read, stored, skipped and quarantined."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from whosbehind.errors import SnapshotError
+from whosbehind.pipeline.contracts_csv import CsvFile, first_row, iter_csv_files, record_time_of
+from whosbehind.pipeline.contracts_csv_load import load_csv_file
+from whosbehind.pipeline.contracts_pages import (
+    NotAnAwardResponse,
+    ParsedPage,
+    parse_api_snapshot,
+    parse_fpds_snapshot,
+)
+from whosbehind.pipeline.contracts_records import BatchCounts, batch_from_records, merge_batch
+from whosbehind.pipeline.contracts_summary import ContractIngestSummary
+from whosbehind.sources.fpds import metadata as fpds_metadata
+from whosbehind.sources.fpds.redact import redacted_page
+from whosbehind.sources.snapshot import RawSnapshot
+from whosbehind.sources.usaspending import agency_list, metadata
+from whosbehind.sources.usaspending.csv_layout import LayoutMatch, detect_layout
+from whosbehind.sources.usaspending.redact import redacted_csv, redacted_json
+from whosbehind.store import snapshots
+from whosbehind.store.contracts_schema import create_contract_tables
+from whosbehind.store.contracts_snapshots import insert_quarantine, next_seq
+from whosbehind.store.engine import Engine
+from whosbehind.store.schema import create_all
+
+RAW_COPY_LIMIT = 16 * 1024 * 1024  # larger files are kept by path and sha256 only
+MEMORY_ENV = "WHOSBEHIND_MEMORY_LIMIT"  # e.g. 2GB: bounds the memory an ingest uses
+Progress = Callable[[str, int], None]
+
+
+class ContractIngest:
+    def __init__(self, engine: Engine, progress: Progress | None = None) -> None:
+        self.engine = engine
+        limit = os.environ.get(MEMORY_ENV)
+        if limit:  # DuckDB spills staged files to disk beyond it (default: 80% of RAM)
+            engine.execute(f"SET memory_limit = '{limit.replace(chr(39), '')}'")
+        create_all(engine)
+        create_contract_tables(engine)
+        self.seen = snapshots.all_sha256(engine)
+        self.summary = ContractIngestSummary()
+        self.progress = progress
+
+    # -- USAspending CSV ------------------------------------------------------------------
+
+    def add_csv(self, path: Path, explicit: bool = True) -> None:
+        with tempfile.TemporaryDirectory(prefix="whosbehind-") as work:
+            try:
+                for file in iter_csv_files(path, str(path), explicit, Path(work)):
+                    self._csv_file(file)
+            except SnapshotError as error:  # a broken archive
+                self._failed(
+                    metadata.FEED_CSV, "file", str(path), "", path.stat().st_size, error.reason
+                )
+
+    def _csv_file(self, file: CsvFile) -> None:
+        summary = self.summary
+        summary.snapshots_read += 1
+        summary.bytes_read += file.size
+        if self.progress:
+            self.progress(file.label, file.size)
+        if file.sha256 in self.seen:
+            summary.already_seen += 1
+            return
+        feed = metadata.FEED_CSV
+        try:
+            header = first_row(file.path, file.label)
+            match = detect_layout(header, file.label) if header is not None else None
+        except SnapshotError as error:
+            self._failed(feed, "file", file.label, file.sha256, file.size, error.reason)
+            return
+        if match is None:
+            reason = "empty file" if header is None else f"no known layout ({len(header)} columns)"
+            if file.explicit:
+                reason = f"not a USAspending contract CSV: {reason}"
+                self._failed(feed, "file", file.label, file.sha256, file.size, reason)
+            else:
+                self._other(feed, "skipped", "file", file.label, file.sha256, file.size, reason)
+                summary.skipped_files.append((file.label, reason))
+            return
+        seq = next_seq(self.engine, feed)
+        try:
+            with self.engine.transaction():
+                result = load_csv_file(self.engine, file, match, feed, seq)
+                row = self._row(
+                    feed,
+                    seq,
+                    file.record_time,
+                    "file",
+                    file.label,
+                    file.sha256,
+                    file.size,
+                    result.counts,
+                )
+                snapshots.insert(self.engine, row)
+                insert_quarantine(self.engine, feed, seq, result.quarantined)
+                snapshots.insert_audit(self.engine, feed, seq, _layout_audit(match, result.rows))
+                if file.size <= RAW_COPY_LIMIT:
+                    stored = redacted_csv(file.path.read_bytes(), match.columns)
+                    snapshots.store_raw(self.engine, file.sha256, stored, "csv+gzip, redacted")
+        except SnapshotError as error:
+            self._failed(feed, "file", file.label, file.sha256, file.size, error.reason)
+            return
+        self.seen.add(file.sha256)
+        summary.snapshots_stored += 1
+        summary.rows_read += result.rows
+        summary.rows_recovered += result.recovered
+        summary.quarantined(result.quarantined)
+        summary.count(result.counts)
+        for column in match.unknown:
+            summary.warnings[f"unknown column {column}"] += result.rows
+        for column in match.missing:
+            summary.warnings[f"missing column {column}"] += result.rows
+        summary.files.append(
+            {
+                "locator": file.label,
+                "seq": seq,
+                "layout": result.layout,
+                "record_time": file.record_time.isoformat(),
+                "rows": result.rows,
+                "quarantined": len(result.quarantined),
+                "inserted": result.counts.inserted,
+                "closed": result.counts.closed,
+            }
+        )
+
+    # -- API responses, FPDS pages, the agency list ---------------------------------------
+
+    def add_page(self, raw: RawSnapshot, feed: str) -> ParsedPage | None:
+        """Ingest one API response or FPDS page; the parsed page (for its next link)."""
+        summary = self.summary
+        summary.snapshots_read += 1
+        summary.bytes_read += len(raw.content)
+        if self.progress:
+            self.progress(raw.locator, len(raw.content))
+        if raw.sha256 in self.seen:
+            summary.already_seen += 1
+            return None
+        try:
+            page = (
+                parse_fpds_snapshot(raw)
+                if feed == fpds_metadata.FEED
+                else (parse_api_snapshot(raw))
+            )
+        except NotAnAwardResponse as why:
+            reason = f"no contract records ({why})"
+            self._other(
+                feed, "skipped", raw.kind, raw.locator, raw.sha256, len(raw.content), reason
+            )
+            summary.skipped_files.append((raw.locator, reason))
+            return None
+        except SnapshotError as error:
+            self._failed(feed, raw.kind, raw.locator, raw.sha256, len(raw.content), error.reason)
+            return None
+        record_time = raw.fallback_time
+        batch = batch_from_records(
+            page.records, file=raw.locator, grain=page.grain, record_date=record_time.date()
+        )
+        if page.skipped:
+            summary.warnings[f"{page.kind} results outside scope (assistance, subawards)"] += (
+                page.skipped
+            )
+        self._store_batch(raw, feed, record_time, batch, page.unknown_fields, page.kind)
+        return page
+
+    def add_agency_list(self, raw: RawSnapshot) -> None:
+        summary = self.summary
+        feed = agency_list.FEED
+        summary.snapshots_read += 1
+        summary.bytes_read += len(raw.content)
+        if raw.sha256 in self.seen:
+            summary.already_seen += 1
+            return
+        try:
+            parsed = agency_list.parse_agency_list(raw.content, raw.locator)
+        except SnapshotError as error:
+            self._failed(feed, raw.kind, raw.locator, raw.sha256, len(raw.content), error.reason)
+            return
+        if parsed.skipped:
+            summary.warnings["agency rows without a subtier code"] += parsed.skipped
+        record_time = record_time_of([raw.locator], raw.fallback_time)
+        batch = batch_from_records(
+            parsed.agencies, file=raw.locator, grain="award", record_date=record_time.date()
+        )
+        self._store_batch(raw, feed, record_time, batch, {}, "agency-list")
+
+    def _store_batch(
+        self,
+        raw: RawSnapshot,
+        feed: str,
+        record_time: dt.datetime,
+        batch: Any,
+        unknown: dict[str, int],
+        kind: str,
+    ) -> None:
+        seq = next_seq(self.engine, feed)
+        with self.engine.transaction():
+            counts = merge_batch(self.engine, batch, feed, seq, record_time)
+            snapshots.insert(
+                self.engine,
+                self._row(
+                    feed,
+                    seq,
+                    record_time,
+                    raw.kind,
+                    raw.locator,
+                    raw.sha256,
+                    len(raw.content),
+                    counts,
+                ),
+            )
+            insert_quarantine(self.engine, feed, seq, batch.quarantined)
+            snapshots.insert_audit(self.engine, feed, seq, unknown)
+            if len(raw.content) <= RAW_COPY_LIMIT:
+                stored, encoding = _redacted(raw.content, feed)
+                snapshots.store_raw(self.engine, raw.sha256, stored, encoding)
+        self.seen.add(raw.sha256)
+        summary = self.summary
+        summary.snapshots_stored += 1
+        rows = len(batch.awards) + len(batch.transactions) + len(batch.recipients)
+        summary.rows_read += rows + len(batch.agencies) + len(batch.quarantined)
+        summary.quarantined(batch.quarantined)
+        summary.count(counts)
+        summary.warnings.update(unknown)
+        summary.files.append(
+            {
+                "locator": raw.locator,
+                "seq": seq,
+                "layout": kind,
+                "record_time": record_time.isoformat(),
+                "rows": rows + len(batch.agencies),
+                "quarantined": len(batch.quarantined),
+                "inserted": counts.inserted,
+                "closed": counts.closed,
+            }
+        )
+
+    # -- snapshot rows ---------------------------------------------------------------------
+
+    @staticmethod
+    def _row(
+        feed: str,
+        seq: int,
+        record_time: dt.datetime,
+        kind: str,
+        locator: str,
+        sha256: str,
+        size: int,
+        counts: BatchCounts,
+    ) -> snapshots.SnapshotRow:
+        return snapshots.SnapshotRow(
+            feed,
+            seq,
+            record_time,
+            "ok",
+            None,
+            kind,
+            locator,
+            None,
+            sha256,
+            None,
+            size,
+            counts.inserted,
+            counts.closed,
+        )
+
+    def _failed(
+        self, feed: str, kind: str, locator: str, sha256: str, size: int, reason: str
+    ) -> None:
+        self.summary.failed += 1
+        self.summary.errors.append(f"{locator}: {reason}")
+        self._other(feed, "failed", kind, locator, sha256, size, reason)
+
+    def _other(
+        self, feed: str, status: str, kind: str, locator: str, sha256: str, size: int, reason: str
+    ) -> None:
+        if status == "skipped":
+            self.summary.skipped += 1
+        row = snapshots.SnapshotRow(
+            feed, None, None, status, reason, kind, locator, None, sha256, None, size
+        )
+        snapshots.insert(self.engine, row)
+        if sha256:
+            self.seen.add(sha256)
+
+
+def _layout_audit(match: LayoutMatch, rows: int) -> dict[str, int]:
+    counts = {column: rows for column in match.unknown}
+    counts.update({f"(missing) {column}": rows for column in match.missing})
+    return counts
+
+
+def _redacted(content: bytes, feed: str) -> tuple[bytes, str]:
+    if feed == fpds_metadata.FEED:
+        return redacted_page(content), "xml+gzip, redacted"
+    if feed == agency_list.FEED:
+        return content, "csv+gzip"
+    try:
+        return redacted_json(content), "json+gzip, redacted"
+    except ValueError:
+        return b"", "unreadable"

@@ -1,0 +1,309 @@
+"""The fast reader of USAspending contract CSVs: DuckDB SQL text, built from a detected layout.
+
+``csv_reader`` (pure Python, tens of microseconds a row) is the reference; this module builds one
+``CREATE TEMP TABLE ... AS SELECT ... FROM read_csv(...)`` that reads a whole file in parallel
+with the same semantics, for the pipeline to run through the store's engine. It is the one
+place that spells DuckDB's CSV reader; it does no I/O itself.
+
+Every needed column is read as text: ``read_csv`` rejects only rows that are broken as CSV
+(wrong number of cells, an unterminated quote, bytes that are not UTF-8), into the rejects
+table with their record number and byte position. Values are then checked in SQL exactly as the
+reference checks them (amounts by the same pattern, dates in the same styles); a row that fails
+gets ``_bad``, and the pipeline asks the reference row reader for its field and reason. Amounts
+are cast to DECIMAL(38,10) here and stored as DECIMAL(38,2): an amount with fractions of a cent
+is ``_bad`` too (it cannot be stored exactly).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from whosbehind.sources.usaspending.csv_layout import LayoutMatch
+
+MONEY = (
+    "federal_action_obligation",
+    "total_obligated_amount",
+    "total_dollars_obligated",
+    "current_total_value_of_award",
+    "potential_total_value_of_award",
+)
+DATES = (
+    "action_date",
+    "award_base_action_date",
+    "award_latest_action_date",
+    "period_of_performance_start_date",
+    "period_of_performance_current_end_date",
+    "period_of_performance_potential_end_date",
+)
+TEXT = tuple(
+    """
+    contract_award_unique_key award_id_piid modification_number transaction_number
+    parent_award_id_piid parent_award_agency_id award_or_idv_flag idv_type_code award_type_code
+    idv_type award_type awarding_agency_code awarding_agency_name awarding_sub_agency_code
+    awarding_sub_agency_name awarding_office_code awarding_office_name funding_agency_code
+    funding_agency_name funding_sub_agency_code funding_sub_agency_name recipient_name
+    recipient_duns recipient_uei recipient_parent_name recipient_parent_duns recipient_parent_uei
+    recipient_city_name recipient_state_code recipient_zip_4_code recipient_country_code
+    product_or_service_code product_or_service_code_description naics_code naics_description
+    primary_place_of_performance_city_name primary_place_of_performance_state_code
+    primary_place_of_performance_country_code prime_award_base_transaction_description
+    action_type_code action_type
+    """.split()
+)
+_MONEY_PATTERN = r"[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?"
+_ISO = r"[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?"
+_SLASHED = r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4}|[0-9]{2})(\s+[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?)?"
+_PIVOT = 69  # two-digit years: 69..99 -> 19xx, 00..68 -> 20xx (POSIX, as the reference)
+_MAX_LINE = 4 * 1024 * 1024  # a row of a USAspending file is under 100 KB
+
+
+@dataclass(frozen=True, slots=True)
+class CsvRead:
+    """SQL that stages one file: ``create`` builds ``table`` (one row per readable record, in
+    file order) and fills ``rejects`` (DuckDB's rejects table) with the broken ones."""
+
+    create: str
+    table: str
+    rejects: str
+    scan: str
+    present: frozenset[str]  # logical columns the file has
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def staging_sql(path: str, match: LayoutMatch, table: str, rejects: str, scan: str) -> CsvRead:
+    """``CREATE TEMP TABLE table AS ...`` reading ``path`` in the layout ``match``.
+
+    The table holds the text columns (trimmed, empty as NULL), each amount and date typed
+    (``<name>__v``), the derived ``is_idv``, ``award_key`` and ``award_kind``, ``_bad``, and
+    for ``_bad`` rows only the amounts and dates as written (``<name>``), which the reference
+    reader needs to say what is wrong."""
+    layout = match.layout
+    file_columns = set(match.columns)
+    present = frozenset(
+        name for name in (*TEXT, *MONEY, *DATES) if layout.column(name) in file_columns
+    )
+    spec = ", ".join(f"{_literal(name)}: 'VARCHAR'" for name in match.columns)
+    options = (
+        f"header = {'true' if match.has_header else 'false'}, columns = {{{spec}}}, "
+        "delim = ',', quote = '\"', escape = '\"', auto_detect = false, "
+        f"nullstr = ['', 'NAN', 'NaN', 'nan'], max_line_size = {_MAX_LINE}, "
+        f"store_rejects = true, rejects_table = {_literal(rejects)}, "
+        f"rejects_scan = {_literal(scan)}"
+    )
+    raw = []
+    for name in (*TEXT, *MONEY, *DATES):
+        if name in present:
+            raw.append(f"{_clean(quote(layout.column(name)))} AS {name}")
+        else:
+            raw.append(f"CAST(NULL AS VARCHAR) AS {name}")
+    parts = [f"{_date_parts(name)} AS {name}__p" for name in DATES]
+    typed = [f"{_money(name)} AS {name}__v" for name in MONEY]
+    typed += [f"{_date(name, layout.day_first)} AS {name}__v" for name in DATES]
+    kept = [*TEXT, *(f"{name}__v" for name in (*MONEY, *DATES))]
+    problem_text = [f"CASE WHEN _bad THEN {name} END AS {name}" for name in (*MONEY, *DATES)]
+    create = (
+        f"CREATE TEMP TABLE {table} AS\n"
+        f"WITH raw AS (SELECT {', '.join(raw)}\n"
+        f"  FROM read_csv({_literal(path)}, {options})),\n"
+        f"split AS (SELECT *, {', '.join(parts)} FROM raw),\n"
+        f"typed AS (SELECT *, {', '.join(typed)}, {_is_idv()} AS is_idv FROM split),\n"
+        f"checked AS (SELECT *, {_bad(layout.grain)} AS _bad FROM typed)\n"
+        f"SELECT {', '.join(kept)}, is_idv, {_award_key()} AS award_key,\n"
+        f"  {_kind()} AS award_kind, _bad, {', '.join(problem_text)} FROM checked"
+    )
+    return CsvRead(create, table, rejects, scan, present)
+
+
+def _clean(column: str) -> str:
+    """``cell()`` of the reference: surrounding blanks dropped, empty is NULL. Only cells that
+    start or end with a blank pay for trimming."""
+    return (
+        f"nullif(CASE WHEN starts_with({column}, ' ') OR ends_with({column}, ' ') "
+        f"THEN trim({column}) ELSE {column} END, '')"
+    )
+
+
+def _money(name: str) -> str:
+    """The reference's amounts: digits, a point, an exponent; DuckDB's cast also takes ``_``
+    digit separators, which the reference refuses."""
+    return f"CASE WHEN NOT contains({name}, '_') THEN TRY_CAST({name} AS DECIMAL(38,10)) END"
+
+
+def _date_parts(name: str) -> str:
+    """Day, month and year of a slashed date, as text (one regex match per cell)."""
+    return (
+        f"CASE WHEN {name} IS NOT NULL AND NOT regexp_full_match({name}, '{_ISO}') "
+        f"AND regexp_full_match({name}, '{_SLASHED}') "
+        f"THEN regexp_extract({name}, '{_SLASHED}', ['d1', 'd2', 'y']) END"
+    )
+
+
+def _date(name: str, day_first: bool) -> str:
+    parts = f"{name}__p"
+    month, day = ("d2", "d1") if day_first else ("d1", "d2")
+    year = f"CAST({parts}.y AS INTEGER)"
+    full_year = (
+        f"CASE WHEN length({parts}.y) = 2 THEN {year} + "
+        f"CASE WHEN {year} >= {_PIVOT} THEN 1900 ELSE 2000 END ELSE {year} END"
+    )
+    return (
+        f"CASE WHEN {name} IS NULL THEN NULL "
+        f"WHEN {parts} IS NOT NULL THEN try(make_date({full_year}, "
+        f"CAST({parts}.{month} AS INTEGER), CAST({parts}.{day} AS INTEGER))) "
+        f"WHEN regexp_full_match({name}, '{_ISO}') THEN TRY_CAST(left({name}, 10) AS DATE) END"
+    )
+
+
+def _is_idv() -> str:
+    return (
+        "CASE WHEN award_or_idv_flag IS NOT NULL THEN upper(award_or_idv_flag) = 'IDV' "
+        "ELSE idv_type_code IS NOT NULL AND award_type_code IS NULL END"
+    )
+
+
+def _award_key() -> str:
+    agency = "coalesce(awarding_sub_agency_code, '-NONE-')"
+    return (
+        "coalesce(contract_award_unique_key, upper(CASE WHEN is_idv "
+        f"THEN 'CONT_IDV_' || award_id_piid || '_' || {agency} "
+        f"ELSE 'CONT_AWD_' || award_id_piid || '_' || {agency} || '_' || "
+        "coalesce(parent_award_id_piid, '-NONE-') || '_' || "
+        "coalesce(parent_award_agency_id, '-NONE-') END))"
+    )
+
+
+def type_code_sql() -> str:
+    """The award type code as the reference writes it (``IDV_B`` for an IDV of type B)."""
+    return (
+        "CASE WHEN is_idv THEN CASE WHEN idv_type_code IS NOT NULL "
+        "THEN 'IDV_' || idv_type_code ELSE 'IDV' END ELSE award_type_code END"
+    )
+
+
+def _kind() -> str:
+    return (
+        "CASE WHEN is_idv THEN 'idv' WHEN parent_award_id_piid IS NOT NULL "
+        f"OR upper(coalesce({type_code_sql()}, '')) IN ('A', 'C') THEN 'order' ELSE 'contract' END"
+    )
+
+
+def _bad(grain: str) -> str:
+    """A row the reference would quarantine (or that cannot be stored to the cent). A row of
+    a transaction layout also needs its action date and obligation."""
+    checks = ["award_id_piid IS NULL"]
+    if grain == "transaction":
+        checks += ["action_date__v IS NULL", "federal_action_obligation__v IS NULL"]
+    for name in MONEY:
+        checks.append(f"({name} IS NOT NULL AND {name}__v IS NULL)")
+        checks.append(f"({name}__v IS NOT NULL AND {name}__v <> round({name}__v, 2))")
+    for name in DATES:
+        checks.append(f"({name} IS NOT NULL AND {name}__v IS NULL)")
+    return "(" + " OR ".join(checks) + ")"
+
+
+def duns_sql(name: str) -> str:
+    """``normalize_duns``: nine digits when a spreadsheet dropped leading zeros."""
+    return (
+        f"CASE WHEN regexp_full_match({name}, '[0-9]+') AND length({name}) < 9 "
+        f"THEN lpad({name}, 9, '0') ELSE {name} END"
+    )
+
+
+def fiscal_year_sql(day: str) -> str:
+    return f"(year({day}) + CASE WHEN month({day}) >= 10 THEN 1 ELSE 0 END)"
+
+
+def award_select(grain: str, record_date: str) -> list[str]:
+    """Expressions for the ``contract_award`` data columns over the staged table."""
+    latest = "coalesce(award_latest_action_date__v, action_date__v)"
+    as_of_expr = (
+        f"coalesce({latest}, award_base_action_date__v, CAST({_literal(record_date)} AS DATE))"
+    )
+    money = "CAST({} AS DECIMAL(38,2))"
+    return [
+        "award_key",
+        "award_id_piid AS piid",
+        "award_kind AS award_type",
+        "parent_award_id_piid AS parent_idv_piid",
+        "parent_award_agency_id AS parent_idv_agency_code",
+        f"{type_code_sql()} AS award_type_code",
+        "CASE WHEN is_idv THEN idv_type ELSE award_type END AS award_type_description",
+        "awarding_agency_code AS awarding_toptier_code",
+        "awarding_agency_name AS awarding_toptier_name",
+        "awarding_sub_agency_code AS awarding_subtier_code",
+        "awarding_sub_agency_name AS awarding_subtier_name",
+        "awarding_office_code",
+        "awarding_office_name",
+        "funding_agency_code AS funding_toptier_code",
+        "funding_agency_name AS funding_toptier_name",
+        "funding_sub_agency_code AS funding_subtier_code",
+        "funding_sub_agency_name AS funding_subtier_name",
+        "recipient_name",
+        f"{duns_sql('recipient_duns')} AS recipient_duns",
+        "recipient_uei",
+        "recipient_parent_name",
+        f"{duns_sql('recipient_parent_duns')} AS recipient_parent_duns",
+        "recipient_parent_uei",
+        "recipient_city_name AS recipient_city",
+        "recipient_state_code AS recipient_state",
+        "recipient_zip_4_code AS recipient_zip",
+        "recipient_country_code AS recipient_country",
+        "product_or_service_code AS psc_code",
+        "product_or_service_code_description AS psc_description",
+        "naics_code",
+        "naics_description",
+        "primary_place_of_performance_city_name AS pop_city",
+        "primary_place_of_performance_state_code AS pop_state",
+        "primary_place_of_performance_country_code AS pop_country",
+        "prime_award_base_transaction_description AS description",
+        money.format("coalesce(total_obligated_amount__v, total_dollars_obligated__v)")
+        + " AS total_obligation",
+        money.format("current_total_value_of_award__v") + " AS base_and_exercised",
+        money.format("potential_total_value_of_award__v") + " AS potential_total_value",
+        "award_base_action_date__v AS base_action_date",
+        f"{latest} AS latest_action_date",
+        "period_of_performance_start_date__v AS start_date",
+        "period_of_performance_current_end_date__v AS current_end_date",
+        "period_of_performance_potential_end_date__v AS potential_end_date",
+        f"{as_of_expr} AS as_of",
+        f"{fiscal_year_sql(as_of_expr)} AS fiscal_year",
+        f"{_literal(grain)} AS grain",
+    ]
+
+
+def transaction_select() -> list[str]:
+    """Expressions for the ``contract_transaction`` data columns over the staged table."""
+    return [
+        "award_key",
+        "coalesce(modification_number, '0') AS modification_number",
+        "coalesce(transaction_number, '0') AS transaction_number",
+        "action_date__v AS action_date",
+        f"{fiscal_year_sql('action_date__v')} AS fiscal_year",
+        "CAST(federal_action_obligation__v AS DECIMAL(38,2)) AS federal_action_obligation",
+        "action_type_code AS action_type",
+        "action_type AS action_type_description",
+        "award_id_piid AS piid",
+        "award_kind AS award_type",
+        "parent_award_id_piid AS parent_idv_piid",
+        "awarding_agency_code AS awarding_toptier_code",
+        "awarding_sub_agency_code AS awarding_subtier_code",
+        "awarding_office_code",
+        "funding_agency_code AS funding_toptier_code",
+        "funding_sub_agency_code AS funding_subtier_code",
+        "recipient_name",
+        f"{duns_sql('recipient_duns')} AS recipient_duns",
+        "recipient_uei",
+        "recipient_parent_name",
+        f"{duns_sql('recipient_parent_duns')} AS recipient_parent_duns",
+        "recipient_parent_uei",
+        "product_or_service_code AS psc_code",
+        "naics_code",
+        "true AS attributes_stated",
+    ]

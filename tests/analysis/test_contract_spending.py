@@ -1,0 +1,138 @@
+"""``spending``: totals by group agree to the cent with sums made independently from the files;
+shares, HHI and CR4 follow from them; every row cites the files it was read from."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.support.contracts import rows_2018, totals_2018, totals_local_gov
+from whosbehind.analysis.agencies import resolve_agency
+from whosbehind.analysis.contract_lines import Filters
+from whosbehind.analysis.spending import spending
+from whosbehind.errors import NotFoundError, UsageError
+from whosbehind.store.engine import Engine
+
+
+@pytest.fixture
+def engine(ice_store: Path):
+    opened = Engine(ice_store, read_only=True)
+    yield opened
+    opened.close()
+
+
+def test_by_fiscal_year_agrees_to_the_cent(engine: Engine) -> None:
+    result = spending(engine, "fiscal-year")
+    per_year, _ = totals_2018()
+    assert {int(row.key): row.amount for row in result.rows} == per_year
+    assert [row.key for row in result.rows] == ["2013", "2014", "2015", "2016", "2017", "2018"]
+    assert result.hhi is None and result.cr4 is None
+    assert result.total == sum(per_year.values())
+
+
+def test_by_recipient_fy2018_for_ice_agrees_to_the_cent(engine: Engine) -> None:
+    ice = resolve_agency(engine, "7012")
+    result = spending(engine, "recipient", Filters(agency=ice, fiscal_year=2018))
+    expected: dict[str, Decimal] = {}
+    from tests.support.contracts import recipient_key
+
+    for row in rows_2018():
+        if row["fiscal_year"] == "2018":
+            key = recipient_key(row)
+            expected[key] = expected.get(key, Decimal(0)) + Decimal(
+                row["federal_action_obligation"]
+            )
+    assert {row.key: row.amount for row in result.rows} == expected
+    assert result.total == Decimal("343840113.41") and result.groups == len(expected)
+    shares = [float(amount / result.total) for amount in expected.values()]
+    positive = sorted((share for share in shares if share > 0), reverse=True)
+    assert result.hhi == pytest.approx(sum((s * 100) ** 2 for s in positive))
+    assert result.cr4 == pytest.approx(sum(positive[:4]))
+    assert sum(row.share for row in result.rows) == pytest.approx(1.0)
+    assert result.rows[0].name == "GEO GROUP INC., THE"
+    assert [row.amount for row in result.rows] == sorted(
+        (row.amount for row in result.rows), reverse=True
+    )
+
+
+def test_by_recipient_over_all_years_agrees_to_the_cent(engine: Engine) -> None:
+    result = spending(engine, "recipient")
+    assert {row.key: row.amount for row in result.rows} == totals_2018()[1]
+
+
+def test_the_department_and_its_subtier_give_the_same_totals_here(engine: Engine) -> None:
+    ice = spending(engine, "recipient", Filters(agency=resolve_agency(engine, "7012")))
+    dhs = spending(engine, "recipient", Filters(agency=resolve_agency(engine, "7000")))
+    assert ice.total == dhs.total and ice.groups == dhs.groups
+    other = spending(engine, "recipient", Filters(agency=resolve_agency(engine, "7014")))
+    assert other.total == 0 and other.rows == []
+
+
+def test_top_limits_rows_not_the_measures(engine: Engine) -> None:
+    every = spending(engine, "parent", Filters(fiscal_year=2017))
+    top = spending(engine, "parent", Filters(fiscal_year=2017), top=5)
+    assert [r.key for r in top.rows] == [r.key for r in every.rows[:5]]
+    assert (top.total, top.hhi, top.cr4, top.groups) == (
+        every.total,
+        every.hhi,
+        every.cr4,
+        every.groups,
+    )  # fmt: skip  (HHI is exact: sums of squared cents)
+
+
+def test_by_psc_naics_agency_and_parent_add_up(engine: Engine) -> None:
+    total = spending(engine, "fiscal-year").total
+    for by in ("psc", "naics", "agency", "parent"):
+        result = spending(engine, by)
+        assert sum(row.amount for row in result.rows) == total, by
+    agency = spending(engine, "agency").rows
+    assert [(row.key, row.name) for row in agency] == [
+        ("7012", "U.S. Immigration and Customs Enforcement")
+    ]
+    psc = spending(engine, "psc", Filters(psc="S2")).rows
+    assert psc and all(row.key.startswith("S2") for row in psc)
+
+
+def test_recipient_filters(engine: Engine) -> None:
+    palantir = spending(engine, "recipient", Filters(recipient="palantir"))
+    names = {row.name for row in palantir.rows}
+    assert names <= {"PALANTIR TECHNOLOGIES INC.", "PALANTIR USG, INC.", "PALANTIR USG INC."}
+    by_duns = spending(engine, "agency", Filters(recipient="362130952"))  # Palantir Technologies
+    assert by_duns.total > 0
+
+
+def test_citations_name_the_files(engine: Engine) -> None:
+    result = spending(engine, "recipient", Filters(fiscal_year=2018), top=3)
+    data = result.to_json(3)
+    cited = {c["id"]: c for c in data["citations"]}  # type: ignore[index, union-attr]
+    for row in data["rows"]:  # type: ignore[union-attr]
+        assert row["citations"] and all(c in cited for c in row["citations"])
+    (citation,) = cited.values()
+    assert citation["locator"].endswith("fy18.csv")
+    assert citation["content_hash"].startswith("61c70707602705bd")
+
+
+def test_award_summaries_count_by_the_fiscal_year_of_their_latest_action(
+    local_gov_store: Path,
+) -> None:
+    engine = Engine(local_gov_store, read_only=True)
+    per_year, per_recipient = totals_local_gov()
+    by_year = spending(engine, "fiscal-year")
+    by_recipient = spending(engine, "recipient")
+    engine.close()
+    assert {int(row.key): row.amount for row in by_year.rows} == per_year
+    assert {row.key: row.amount for row in by_recipient.rows} == per_recipient
+    assert by_year.basis["awards_by_total"] == 1039 and by_year.notes
+
+
+def test_bad_requests(engine: Engine, tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="unknown grouping"):
+        spending(engine, "color")
+    with pytest.raises(UsageError, match="not a fiscal year"):
+        spending(engine, "recipient", Filters(fiscal_year=18))
+    empty = Engine(tmp_path / "empty.duckdb")
+    with pytest.raises(NotFoundError, match="no contract records"):
+        spending(empty, "recipient")
+    empty.close()

@@ -1,0 +1,110 @@
+"""The fast reader's checks agree with the reference parsers value for value: an amount or a
+date the reference refuses is ``_bad``, one it reads is read to the same value."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from whosbehind.model.contracts import parse_money
+from whosbehind.sources.usaspending import csv_duckdb
+from whosbehind.sources.usaspending.csv_layout import detect_layout
+from whosbehind.sources.usaspending.values import cell, parse_date
+
+AMOUNTS = [
+    "8392.90", "-1.5", "+4", ".5", "1.", "1.40E+11", "1e3", "0", "-0.00", " 12.30 ", "1,000.00",
+    "12,5O0.00", "1_000", "$5", "--5", "0x10", "inf", "NaN", ".", "1.005", "1e-3", "2.5e1",
+    "1E+40", "123456789012345678901234567890", "١٢",
+]  # fmt: skip
+# Read by the reference (Python's \\d takes any script's digits) but left to it by the SQL:
+# such a row is ``_bad``, and the pipeline lets the reference reader read it.
+DEFERRED = {"١٢"}
+DATES = [
+    "2018-06-22", "2007-08-30 00:00:00", "2007-08-30T12:30", "2007-08-30 00:00:00.000",
+    "22/06/2018", "01/05/14 00:00", "1/5/2014", "31/12/68", "01/01/69", "31/02/2014",
+    "2014-02-31", "2014-5-1", "20140501", "sometime", "2014/05/01", "01/05/14 3:04:05",
+    "13/13/2013", "00/01/2014",
+]  # fmt: skip
+
+
+def _reference(read: object, text: str) -> object:
+    try:
+        return read(text)  # type: ignore[operator]
+    except ValueError:
+        return "bad"
+
+
+def _staged(tmp_path: Path, source: Path, header: bool, money: str, date: str) -> list[tuple]:
+    with source.open(newline="", encoding="utf-8") as stream:
+        rows = list(csv.reader(stream))
+    names = rows[0] if header else None
+    template = rows[1] if header else rows[0]
+    match = detect_layout(rows[0], str(source))
+    assert match is not None
+    columns = list(match.columns)
+    out = []
+    for amount in AMOUNTS:
+        row = list(template)
+        row[columns.index(money)] = amount
+        out.append(row)
+    for day in DATES:
+        row = list(template)
+        row[columns.index(match.layout.column(date))] = day
+        out.append(row)
+    target = tmp_path / "values.csv"
+    with target.open("w", newline="", encoding="utf-8") as stream:
+        csv.writer(stream).writerows(([names] if names else []) + out)
+    read = csv_duckdb.staging_sql(str(target), match, "stage", "rejects", "scan")
+    connection = duckdb.connect()
+    connection.execute(read.create)
+    found = connection.execute(
+        f"SELECT {money}__v, {date}__v, _bad FROM stage ORDER BY rowid"
+    ).fetchall()
+    assert connection.execute("SELECT count(*) FROM rejects").fetchall() == [(0,)]
+    return found
+
+
+def _expected_money(text: str) -> object:
+    if cell(text) is None:  # empty, or NAN as spreadsheets wrote it: no amount
+        return None
+    value = _reference(parse_money, text)
+    if value == "bad":
+        return value
+    assert isinstance(value, Decimal)
+    if value.adjusted() >= 28 or value != value.quantize(Decimal("0.01")):
+        return "bad"  # the store keeps cents: the row goes to quarantine
+    return value
+
+
+@pytest.mark.parametrize(
+    ("folder", "name", "header", "day_first"),
+    [
+        ("ice-local-gov", "us-reg-state-gov-ice-contracts.csv", True, False),
+        ("ice-fy13-fy18", "fy13.csv", True, True),
+    ],
+)
+def test_amounts_and_dates_as_the_reference_reads_them(
+    shared_data: Path, tmp_path: Path, folder: str, name: str, header: bool, day_first: bool
+) -> None:
+    source = shared_data / "contracts" / folder / name
+    found = _staged(
+        tmp_path, source, header, "potential_total_value_of_award",
+        "period_of_performance_start_date",
+    )  # fmt: skip
+    for text, (amount, _, bad) in zip(AMOUNTS, found[: len(AMOUNTS)], strict=True):
+        expected = _expected_money(text)
+        if expected == "bad" or text in DEFERRED:
+            assert bad, text
+        else:
+            assert not bad and amount == expected, text
+    for text, (_, day, bad) in zip(DATES, found[len(AMOUNTS) :], strict=True):
+        expected = _reference(lambda t: parse_date(t, day_first=day_first), text)
+        if expected == "bad":
+            assert bad, text
+        else:
+            assert not bad and day == expected and isinstance(day, dt.date), text
