@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from whosbehind.sources.gitwalk import list_snapshot_commits, walk_git_history
 from whosbehind.sources.snapshot import RawSnapshot
 from whosbehind.store.engine import Engine
+
+# Property tests: no per-example deadline (the machines are shared and noisy), and in CI the
+# same examples every run, so a red build is reproducible.
+settings.register_profile("whosbehind", deadline=None)
+settings.register_profile("ci", parent=settings.get_profile("whosbehind"), derandomize=True)
+settings.load_profile("ci" if os.environ.get("CI") else "whosbehind")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
