@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, Protocol
@@ -19,8 +20,9 @@ class Fact(Protocol):
     __dataclass_fields__: ClassVar[dict[str, Any]]
 
 
-def fact_columns(kind: type[Fact]) -> list[str]:
-    return [field.name for field in dataclasses.fields(kind)]
+@functools.cache
+def fact_columns(kind: type[Fact]) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(kind))
 
 
 def fact_values(fact: Fact) -> tuple[Any, ...]:

@@ -63,7 +63,8 @@ def parse(document: Mapping[str, Any]) -> ParsedSnapshot:
             continue
         audit.check("Products[]", product, PRODUCT_FIELDS)
         package_id = norm.text(product["id"])
-        raw = (product, initial.get(package_id, []), reuse.get(package_id, []))
+        # mapping rows come in no stable order: sorted, a reordering is not a change
+        raw = (product, _ordered(initial.get(package_id, [])), _ordered(reuse.get(package_id, [])))
         groups.append(RecordGroup(f"offering:{package_id}", raw, _builder(*raw)))
     if "ReuseMapping" not in data:
         for agency in data.get("Agencies") or []:
@@ -93,6 +94,10 @@ def _by_product(
             audit.check(where, row, MAPPING_FIELDS)
             grouped[norm.text(row["id"])].append(row)
     return grouped
+
+
+def _ordered(rows: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    return sorted(rows, key=lambda row: tuple(str(value) for value in row.values()))
 
 
 def _builder(
