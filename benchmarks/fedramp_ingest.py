@@ -1,0 +1,191 @@
+"""Whole-history FedRAMP ingest: the real pipeline against a naive full rewrite, as Markdown.
+
+Usage: python3 benchmarks/fedramp_ingest.py [--quick] [--repeat 3] [--naive-every 1]
+
+For each history (legacy, marketplace) and each round, two runs, each in a fresh spawned process
+and into a fresh DuckDB file, their order alternating between rounds:
+
+- pipeline: ``ingest_fedramp(Engine(db), repo)``, what ``whosbehind ingest fedramp`` does;
+- naive: the same git walk and ``parse_snapshot``, then every fact of every record built and every
+  row of every snapshot inserted (one transaction and one Arrow insert per table per snapshot).
+  ``--naive-every K`` runs it on every K-th snapshot only and extrapolates by snapshot count.
+
+Peak RSS (VmHWM of the run's own process; the ``git cat-file`` child is not counted) is read
+after 10% of the snapshots and at the end. ``--quick`` ingests the first 5 snapshots of each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from _common import (
+    DEFAULT_DATA,
+    History,
+    cpu_seconds,
+    footer,
+    header,
+    histories,
+    in_child,
+    make_view,
+    median,
+    naive_create,
+    naive_write,
+    peak_rss_mb,
+    remove_store,
+    table,
+    verdict,
+    workdir,
+)
+from whosbehind.errors import SnapshotError
+from whosbehind.pipeline.ingest_fedramp import ingest_fedramp
+from whosbehind.sources.fedramp.reader import parse_snapshot
+from whosbehind.sources.gitwalk import walk_git_history
+from whosbehind.sources.snapshot import RawSnapshot
+from whosbehind.store.engine import Engine
+
+MB = 1e6
+TARGET_LEGACY_SECONDS = 60.0
+
+
+@dataclass
+class Run:
+    seconds: float
+    cpu: float
+    size: int  # JSON bytes read
+    snapshots: int
+    written: int  # versions inserted + closed (pipeline) or rows inserted (naive)
+    rss_start: float
+    rss_10: float
+    rss_end: float
+    largest_10: int
+    largest: int
+    store_mb: float
+
+
+class Tracker:
+    """Counts snapshots and notes the peak RSS once 10% of them have been read."""
+
+    def __init__(self, total: int) -> None:
+        self.at = max(1, math.ceil(total / 10))
+        self.count = self.size = self.largest = self.largest_10 = 0
+        self.rss_start, self.rss_10 = peak_rss_mb(), float("nan")
+
+    def see(self, raw: RawSnapshot) -> None:
+        self.count += 1
+        self.size += len(raw.content)
+        self.largest = max(self.largest, len(raw.content))
+        if self.count == self.at:
+            self.rss_10, self.largest_10 = peak_rss_mb(), self.largest
+
+    def finish(self, seconds: float, cpu: float, written: int, db: Path) -> Run:
+        store = sum(p.stat().st_size for p in db.parent.glob(db.name + "*")) / MB
+        return Run(seconds, cpu, self.size, self.count, written, self.rss_start, self.rss_10,
+                   peak_rss_mb(), self.largest_10, self.largest, store)
+
+
+def pipeline_run(source: str, db: Path, total: int) -> Run:
+    tracker = Tracker(total)
+    start, cpu = time.perf_counter(), cpu_seconds()
+    engine = Engine(db)
+    summary = ingest_fedramp(engine, source, progress=tracker.see)
+    engine.close()
+    seconds = time.perf_counter() - start
+    return tracker.finish(seconds, cpu_seconds() - cpu, summary.changes_stored, db)
+
+
+def naive_run(history: History, db: Path, only: frozenset[str]) -> Run:
+    tracker = Tracker(len(only))
+    start, cpu = time.perf_counter(), cpu_seconds()
+    con = duckdb.connect(str(db))
+    naive_create(con)
+    rows = 0
+    for seq, raw in enumerate(walk_git_history(history.repo, history.paths, only_commits=only)):
+        tracker.see(raw)
+        try:
+            parsed = parse_snapshot(raw)
+        except SnapshotError:
+            continue
+        rows += naive_write(con, history.feed, seq + 1, parsed)
+    con.close()
+    seconds = time.perf_counter() - start
+    return tracker.finish(seconds, cpu_seconds() - cpu, rows, db)
+
+
+def describe(name: str, runs: list[Run], scale: float = 1.0) -> list[object]:
+    """One table row: medians over the rounds (seconds scaled up when run on a subset)."""
+    secs = [run.seconds * scale for run in runs]
+    last = runs[-1]
+    spread = f"{min(secs):.1f}-{max(secs):.1f}"
+    return [
+        name, f"{median(secs):.1f} ({spread})", median([r.cpu * scale for r in runs]),
+        median([r.size / MB / r.seconds for r in runs]),
+        median([r.snapshots / r.seconds for r in runs]),
+        f"{last.snapshots:,} / {last.size / MB:,.0f} MB", f"{last.written:,}",
+        median([r.rss_start for r in runs]), median([r.rss_10 for r in runs]),
+        median([r.rss_end for r in runs]),
+        f"{last.largest_10 / MB:.1f} / {last.largest / MB:.1f}", last.store_mb,
+    ]
+
+
+HEADERS = ["method", "seconds, median (min-max)", "CPU s", "MB/s", "snapshots/s",
+           "snapshots / JSON read", "versions or rows written", "RSS after imports MB",
+           "peak RSS at 10% MB", "peak RSS at 100% MB", "largest snapshot at 10% / 100% MB",
+           "store MB"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="first 5 snapshots of each history")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--naive-every", type=int, default=1, metavar="K")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--workdir", type=Path)
+    args = parser.parse_args()
+    repeat = 1 if args.quick else args.repeat
+    print(header("FedRAMP whole-history ingest" + (" (--quick)" if args.quick else "")), flush=True)
+    with workdir(args.workdir) as folder:
+        for history in histories(args.data).values():
+            commits = history.commits()
+            if args.quick:
+                commits = commits[:5]
+                source = str(make_view(history.repo, folder / f"{history.name}.git",
+                                       commits[-1][0]))
+            else:
+                source = str(history.repo)
+            subset = commits[:: args.naive_every]
+            scale = len(commits) / len(subset)
+            only = frozenset(commit for commit, *_ in subset)
+            pipeline: list[Run] = []
+            naive: list[Run] = []
+            for round_ in range(repeat):
+                db = folder / "store.duckdb"
+                for method in (("pipeline", "naive") if round_ % 2 == 0 else ("naive", "pipeline")):
+                    remove_store(db)
+                    if method == "pipeline":
+                        pipeline.append(in_child(pipeline_run, source, db, len(commits)))
+                    else:
+                        naive.append(in_child(naive_run, history, db, only))
+                remove_store(db)
+            ratios = [n.seconds * scale / p.seconds for p, n in zip(pipeline, naive, strict=True)]
+            note = "" if scale == 1 else f", every {args.naive_every}th, time x {scale:.2f}"
+            print(f"### {history.name} history ({len(commits):,} snapshots, {repeat} rounds)\n")
+            print(table(HEADERS, [describe("whosbehind pipeline", pipeline),
+                                  describe(f"naive full rewrite{note}", naive, scale)]))
+            print(f"\nnaive / pipeline time: {median(ratios):.2f}x (median of per-round ratios: "
+                  + ", ".join(f"{r:.2f}" for r in ratios) + ")")
+            if history.name == "legacy" and not args.quick:
+                secs = median([run.seconds for run in pipeline])
+                print(f"\ntarget whole legacy history < {TARGET_LEGACY_SECONDS:.0f} s: "
+                      f"{verdict(secs < TARGET_LEGACY_SECONDS)} (median {secs:.1f} s)")
+            print(flush=True)
+
+
+if __name__ == "__main__":
+    main()
+    print(footer(), flush=True)
