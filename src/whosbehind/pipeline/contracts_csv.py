@@ -24,12 +24,11 @@ from whosbehind.errors import SnapshotError, SourceError
 from whosbehind.model.contracts import (
     ContractRecord,
     Quarantined,
-    Transaction,
-    fiscal_year,
 )
 from whosbehind.model.timeutil import UTC
 from whosbehind.sources.usaspending import csv_duckdb
 from whosbehind.sources.usaspending.csv_layout import LayoutMatch
+from whosbehind.sources.usaspending.csv_reader import transaction_from_row
 from whosbehind.sources.usaspending.csv_rows import Row, Schema, award_from_row, excerpt
 from whosbehind.sources.usaspending.values import BadField
 from whosbehind.store.engine import Engine
@@ -198,24 +197,12 @@ def _reference(
         if grain == "award":
             problems.recovered.append(award)
             return
-        action_date = row.required(row.date, "action_date")
-        obligation = row.required(row.money, "federal_action_obligation")
+        transaction = transaction_from_row(row, award.award_key, locator)
     except BadField as bad:
         problems.quarantined.append(
             Quarantined(label, line, bad.field, bad.reason, excerpt(cells, match, bad.field))
         )
         return
-    transaction = Transaction(
-        award_key=award.award_key,
-        modification_number=row.text("modification_number") or "0",
-        transaction_number=row.text("transaction_number") or "0",
-        action_date=action_date,
-        fiscal_year=fiscal_year(action_date),
-        federal_action_obligation=obligation,
-        action_type=row.text("action_type_code"),
-        action_type_description=row.text("action_type"),
-        locator=locator,
-    )
     problems.recovered += [award, transaction]
 
 

@@ -187,7 +187,7 @@ def _row_records(
         award = award_from_row(row, locator)
         if match.layout.grain == "award":
             return [award]
-        transaction = _transaction(row, award.award_key, locator)
+        transaction = transaction_from_row(row, award.award_key, locator)
     except BadField as bad:
         return [Quarantined(label, line, bad.field, bad.reason, excerpt(cells, match, bad.field))]
     previous = latest.get(award.award_key)
@@ -196,7 +196,8 @@ def _row_records(
     return [transaction]
 
 
-def _transaction(row: Row, award_key: str, locator: str) -> Transaction:
+def transaction_from_row(row: Row, award_key: str, locator: str) -> Transaction:
+    """The transaction a row states; raises BadField naming the field that is wrong."""
     action_date = row.required(row.date, "action_date")
     obligation: Decimal = row.required(row.money, "federal_action_obligation")
     return Transaction(
