@@ -7,12 +7,16 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from typer.testing import CliRunner
 
 from tests.support.contracts import AGENCY_LIST, FPDS_PAGES, ICE_2018
+from whosbehind.cli import contracts_ingest
 from whosbehind.cli.app import app
+from whosbehind.errors import UsageError
+from whosbehind.pipeline.ingest_contracts import ingest_fpds
 
 runner = CliRunner(env={"COLUMNS": "250"})
 
@@ -85,6 +89,30 @@ def test_ingest_fpds_pages(tmp_path: Path) -> None:
     assert code == 0 and data["snapshots_stored"] == 2 and data["transactions_inserted"] == 10
     code, out = run("spending", "--by", "agency", db=tmp_path / "f.duckdb")
     assert code == 0 and "4740" in out
+
+
+def test_ingest_fpds_by_agency_queries_the_public_feed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+
+    def fake_ingest(engine: object, source: str, **options: object) -> object:
+        asked.append(source)
+        return ingest_fpds(engine, FPDS_PAGES, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(contracts_ingest, "ingest_fpds", fake_ingest)
+    db = tmp_path / "live.duckdb"
+    code, out = run("ingest", "fpds", "--agency", "7012", "--from", "2017-10-01",
+                    "--to", "2018-09-30", "--max-pages", "1", db=db)  # fmt: skip
+    assert code == 0 and len(asked) == 1 and "10" in out
+    query = parse_qs(urlsplit(asked[0]).query)["q"]
+    assert query == ['LAST_MOD_DATE:[2017/10/01,2018/09/30] AGENCY_CODE:"7012"']
+    for args, message in (
+        (["--agency", "7012", "--from", "2017-10-01"], "--agency CODE --from --to"),
+        ([str(FPDS_PAGES), "--agency", "7012"], "not both"),
+    ):
+        result = runner.invoke(app, ["--db", str(db), "ingest", "fpds", *args])
+        assert isinstance(result.exception, UsageError) and message in str(result.exception)
 
 
 def test_ingest_table_output_lists_quarantined_rows(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from whosbehind.pipeline.ingest_contracts import (
     ingest_usaspending,
     ingest_usaspending_api,
 )
+from whosbehind.sources.fpds import metadata as fpds_metadata
 from whosbehind.sources.usaspending.agency_list import URL as AGENCY_LIST_URL
 
 Json = Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")]
@@ -75,15 +76,36 @@ def usaspending(
 def fpds(
     context: typer.Context,
     source: Annotated[
-        str,
+        str | None,
         typer.Argument(help="An FPDS ATOM page (.xml), a folder of pages, or a feed URL."),
-    ],
+    ] = None,
+    agency: Annotated[
+        str | None,
+        typer.Option(
+            help="Query the live public feed instead: contracting agency code, e.g. 7012."
+        ),
+    ] = None,
+    from_date: Annotated[
+        str | None, typer.Option("--from", help="With --agency: first last-modified date.")
+    ] = None,
+    to_date: Annotated[
+        str | None, typer.Option("--to", help="With --agency: last last-modified date.")
+    ] = None,
     max_pages: Annotated[
-        int | None, typer.Option(help="With a URL: follow at most this many pages.")
+        int | None, typer.Option(help="With a URL or --agency: follow at most this many pages.")
     ] = None,
     as_json: Json = False,
 ) -> None:
-    """Ingest FPDS ATOM feed pages (contract actions)."""
+    """Ingest FPDS ATOM feed pages (contract actions): files, or the live feed by agency."""
+    if source and (agency or from_date or to_date):
+        raise UsageError("give either a SOURCE or --agency/--from/--to, not both")
+    if not source:
+        if not (agency and from_date and to_date):
+            raise UsageError("give a SOURCE (page, folder, URL) or --agency CODE --from --to")
+        start, end = _day(from_date), _day(to_date)
+        if end < start:
+            raise UsageError(f"--to ({end}) is before --from ({start})")
+        source = fpds_metadata.feed_url(fpds_metadata.agency_query(agency, start, end))
     with open_store(context, read_only=False) as engine, _progress(as_json) as step:
         summary = ingest_fpds(engine, source, progress=step, max_pages=max_pages)
     report(summary, as_json)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
 PUBLISHER = "General Services Administration, Federal Procurement Data System (FPDS-NG)"
@@ -24,3 +25,12 @@ def feed_url(query: str, start: int = 0) -> str:
     if start:
         parameters["start"] = str(start)
     return f"{ATOM_URL}?{urlencode(parameters)}"
+
+
+def agency_query(agency_code: str, start: dt.date, end: dt.date) -> str:
+    """The ezSearch query for one contracting agency's actions last modified in ``[start, end]``.
+
+    ``AGENCY_CODE`` is the contracting (sub-tier) agency code, e.g. 7012 for ICE, as in the
+    recorded feed pages; ``LAST_MOD_DATE`` catches modifications of older awards too.
+    """
+    return f'LAST_MOD_DATE:[{start:%Y/%m/%d},{end:%Y/%m/%d}] AGENCY_CODE:"{agency_code}"'
