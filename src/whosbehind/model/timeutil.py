@@ -50,6 +50,21 @@ def parse_record_timestamp(value: object) -> dt.datetime | None:
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
 
 
+def parse_eastern_wall_clock(value: object) -> dt.datetime | None:
+    """A timestamp written as US Eastern wall-clock time, whatever zone suffix it carries.
+
+    The marketplace feed's ``meta.last_change`` is Eastern local time with a ``Z`` appended:
+    every snapshot is committed seconds after it read as Eastern, 4 or 5 hours after it read
+    as UTC (see docs/fedramp.md).
+    """
+    stamp = parse_record_timestamp(value)
+    if stamp is None:
+        return None
+    text = str(value).strip().replace("Z", "+00:00")
+    wall = dt.datetime.fromisoformat(text).replace(tzinfo=None)
+    return wall.replace(tzinfo=US_EASTERN).astimezone(UTC)
+
+
 def parse_record_date(value: object) -> dt.date | None:
     """A valid-time calendar date from a record.
 

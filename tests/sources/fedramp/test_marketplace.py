@@ -14,6 +14,7 @@ import pytest
 from tests.conftest import marketplace_snapshots
 from tests.support.jsonpath import select
 from whosbehind.model.fedramp import Assessor, Authorization, Offering, RunsOn
+from whosbehind.model.timeutil import US_EASTERN, parse_record_date
 from whosbehind.sources.fedramp import marketplace
 from whosbehind.sources.snapshot import RawSnapshot
 
@@ -154,11 +155,18 @@ def test_no_agency_groups_when_reuse_mapping_exists(head: dict[str, Any]) -> Non
     assert sum(g.group.startswith("assessor:") for g in groups) == len(assessors)
 
 
-def test_record_time_is_last_change(head: dict[str, Any]) -> None:
-    stamp = head["meta"]["last_change"]
-    assert marketplace.parse(head).record_time == dt.datetime.fromisoformat(
-        stamp.replace("Z", "+00:00")
-    )
+def test_record_time_is_last_change_read_as_eastern_wall_clock() -> None:
+    """``last_change`` carries a ``Z`` but is US Eastern local time: read so, every snapshot
+    was committed to the archive within minutes after it, never before (in summer and winter)."""
+    for raw in marketplace_snapshots(every=97, first=1):
+        head = orjson.loads(raw.content)
+        stamp = head["meta"]["last_change"]
+        record_time = marketplace.parse(head).record_time
+        assert record_time is not None
+        wall = dt.datetime.fromisoformat(stamp.replace("Z", "")).replace(tzinfo=US_EASTERN)
+        assert record_time == wall.astimezone(dt.UTC)
+        lag = raw.fallback_time - record_time
+        assert dt.timedelta(0) <= lag < dt.timedelta(minutes=10), (raw.commit, stamp, lag)
 
 
 def test_sales_and_security_emails_appear_in_no_fact(
@@ -196,7 +204,7 @@ def _padded_ids(head: dict[str, Any], table: str) -> set[str]:
 
 def test_mapping_locators_select_their_row(head: dict[str, Any], head_facts: list[Any]) -> None:
     padded = {table: _padded_ids(head, table) for table in ("AtoMapping", "ReuseMapping")}
-    checked = 0
+    checked = single = 0
     for fact in head_facts:
         if isinstance(fact, Authorization) and "Mapping" in fact.locator:
             table = "AtoMapping" if fact.kind == "initial" else "ReuseMapping"
@@ -205,9 +213,15 @@ def test_mapping_locators_select_their_row(head: dict[str, Any], head_facts: lis
             rows = select(head, fact.locator)
             assert rows, fact.locator
             assert all(str(r["id"]).strip() == fact.package_id for r in rows)
-            assert any(r["parent"] == fact.agency_raw for r in rows)
+            assert all(r["parent"] == fact.agency_raw for r in rows)
+            # narrowed to the fact's own row: its sub-agency and its ATO date
+            assert all(parse_record_date(r.get("ato_date")) == fact.letter_date for r in rows)
+            assert all(" ".join(str(r.get("sub") or "").split()) == fact.subagency for r in rows), (
+                fact.subagency, rows
+            )
+            single += len(rows) == 1
             checked += 1
-    assert checked > 3000
+    assert checked > 3000 and single / checked > 0.99
 
 
 def test_mapping_locator_of_an_id_with_outer_whitespace(

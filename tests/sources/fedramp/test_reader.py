@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import ORG_EXPORT, legacy_snapshots, marketplace_snapshots
 from whosbehind.errors import SnapshotError, SourceError
+from whosbehind.model.timeutil import US_EASTERN
 from whosbehind.sources.fedramp.reader import (
     detect_format,
     load_json,
@@ -201,7 +202,9 @@ def test_quick_identity_differs_for_different_bodies() -> None:
 def test_quick_identity_of_marketplace_and_exports(marketplace_head: RawSnapshot) -> None:
     digest, when = quick_identity(marketplace_head.content)
     assert digest is not None
-    assert when == _stamp(orjson.loads(marketplace_head.content)["meta"]["last_change"])
+    last_change = orjson.loads(marketplace_head.content)["meta"]["last_change"]
+    eastern = dt.datetime.fromisoformat(last_change.replace("Z", "")).replace(tzinfo=US_EASTERN)
+    assert when == eastern.astimezone(dt.UTC)
     for name in ("fedramp-products.json", "fedramp-status-changelog.json"):
         content = (ORG_EXPORT / name).read_bytes()
         digest, when = quick_identity(content)

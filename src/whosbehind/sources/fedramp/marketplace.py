@@ -16,7 +16,7 @@ from typing import Any
 
 from whosbehind.model.facts import Fact, ParsedSnapshot, RecordGroup
 from whosbehind.model.fedramp import Assessor, Authorization, Offering, RunsOn
-from whosbehind.model.timeutil import parse_record_date, parse_record_timestamp
+from whosbehind.model.timeutil import parse_eastern_wall_clock, parse_record_date
 from whosbehind.sources.fedramp import jsonpath
 from whosbehind.sources.fedramp import normalize as norm
 from whosbehind.sources.fedramp.audit import FieldAudit
@@ -79,7 +79,7 @@ def parse(document: Mapping[str, Any]) -> ParsedSnapshot:
             groups.append(RecordGroup(f"assessor:{key}", assessor, _assessor_builder(assessor)))
     return ParsedSnapshot(
         MARKETPLACE.name,
-        parse_record_timestamp(meta.get("last_change")),
+        parse_eastern_wall_clock(meta.get("last_change")),
         groups,
         dict(audit.counts),
     )
@@ -193,11 +193,22 @@ def _mapping_facts(
                 letter_date=parse_record_date(row.get("ato_date")),
                 last_sign_date=parse_record_date(row.get("auth_date")),
                 expiration_date=parse_record_date(row.get("exp_date")),
-                locator=f"$.data.{table}[?(@.id=={jsonpath.literal(row.get('id'))}"
-                f" && @.agency_id=={jsonpath.literal(row.get('agency_id'))})]",
+                locator=_mapping_locator(table, row),
             )
         )
     return facts
+
+
+def _mapping_locator(table: str, row: Mapping[str, Any]) -> str:
+    """The row's JSONPath, narrowed by sub-agency and dates where it has them: one agency
+    often has several rows for one offering (one per sub-agency, one per renewal)."""
+    conditions = [f"@.id=={jsonpath.literal(row.get('id'))}"]
+    conditions.append(f"@.agency_id=={jsonpath.literal(row.get('agency_id'))}")
+    for field in ("sub_id", "ato_date", "auth_date"):
+        value = row.get(field)
+        if isinstance(value, str) and "&&" not in value:
+            conditions.append(f"@.{field}=={jsonpath.literal(value)}")
+    return f"$.data.{table}[?(" + " && ".join(conditions) + ")]"
 
 
 def agency_letters(agency: Mapping[str, Any]) -> list[Fact]:

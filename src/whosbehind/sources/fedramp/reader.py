@@ -13,7 +13,7 @@ import orjson
 
 from whosbehind.errors import SnapshotError
 from whosbehind.model.facts import ParsedSnapshot
-from whosbehind.model.timeutil import parse_record_timestamp
+from whosbehind.model.timeutil import parse_eastern_wall_clock, parse_record_timestamp
 from whosbehind.sources.fedramp import legacy, marketplace, orgexport
 from whosbehind.sources.snapshot import RawSnapshot
 
@@ -61,7 +61,7 @@ def parse_snapshot(raw: RawSnapshot) -> ParsedSnapshot:
 
 
 _BODY_START = re.compile(rb'"(?:data|products)"\s*:')
-_HEADER_TIME = re.compile(rb'"(?:Created_At|last_change|export_timestamp)"\s*:\s*"([^"]+)"')
+_HEADER_TIME = re.compile(rb'"(Created_At|last_change|export_timestamp)"\s*:\s*"([^"]+)"')
 
 
 def quick_identity(content: bytes) -> tuple[str | None, dt.datetime | None]:
@@ -76,7 +76,12 @@ def quick_identity(content: bytes) -> tuple[str | None, dt.datetime | None]:
     if body is None:
         return None, None
     stamp = _HEADER_TIME.search(head[: body.start()])
-    when = parse_record_timestamp(stamp.group(1).decode()) if stamp else None
+    when = None
+    if stamp is not None:
+        # the marketplace's last_change is Eastern wall-clock time (see marketplace.parse)
+        eastern = stamp.group(1) == b"last_change"
+        parse = parse_eastern_wall_clock if eastern else parse_record_timestamp
+        when = parse(stamp.group(2).decode())
     digest = hashlib.blake2b(memoryview(content)[body.start() :], digest_size=16).hexdigest()
     return digest, when
 
