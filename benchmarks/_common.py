@@ -7,6 +7,7 @@ puts this folder on ``sys.path``).
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import hashlib
 import os
 import platform
@@ -28,6 +29,7 @@ from typing import Any, TypeVar
 import duckdb
 import pyarrow as pa
 
+import whosbehind
 from whosbehind.model.facts import Fact, ParsedSnapshot, fact_columns
 from whosbehind.pipeline.ingest_fedramp import ingest_fedramp
 from whosbehind.sources.fedramp.metadata import LEGACY, MARKETPLACE
@@ -57,14 +59,16 @@ class History:
 def histories(data: Path) -> dict[str, History]:
     return {
         "legacy": History("legacy", LEGACY.name, data / "legacy-history.git", LEGACY.git_paths),
-        "marketplace": History("marketplace", MARKETPLACE.name, data / "marketplace-history.git",
-                               MARKETPLACE.git_paths),
+        "marketplace": History(
+            "marketplace", MARKETPLACE.name, data / "marketplace-history.git", MARKETPLACE.git_paths
+        ),
     }
 
 
 def git(repo: Path, *args: str) -> str:
-    done = subprocess.run([*GIT, f"--git-dir={repo}", *args], capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run(
+        [*GIT, f"--git-dir={repo}", *args], capture_output=True, text=True, check=True
+    )
     return done.stdout
 
 
@@ -107,7 +111,8 @@ def naive_create(con: duckdb.DuckDBPyConnection) -> None:
     """One table per fact type: ``feed``, ``seq`` and the fact's columns, no versions."""
     for table, kind in TABLES.items():
         columns = [("feed", "VARCHAR"), ("seq", "BIGINT")] + [
-            column for column in fact_table_columns(kind, Engine.dialect)
+            column
+            for column in fact_table_columns(kind, Engine.dialect)
             if column[0] not in VERSION_COLUMNS
         ]
         body = ", ".join(f"{name} {sql_type}" for name, sql_type in columns)
@@ -123,8 +128,7 @@ def all_facts(parsed: ParsedSnapshot) -> dict[type[Fact], list[Fact]]:
     return found
 
 
-def naive_write(con: duckdb.DuckDBPyConnection, feed: str, seq: int,
-                parsed: ParsedSnapshot) -> int:
+def naive_write(con: duckdb.DuckDBPyConnection, feed: str, seq: int, parsed: ParsedSnapshot) -> int:
     """Insert every fact row of one snapshot (one transaction, one Arrow insert per table)."""
     rows = 0
     con.execute("BEGIN TRANSACTION")
@@ -200,52 +204,216 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return "\n".join(lines)
 
 
-# The modules these benchmarks exercise (the editable install runs whatever is there now).
-MEASURED = ("model/*.py", "store/*.py", "pipeline/ingest_fedramp.py", "sources/gitwalk.py",
-            "sources/fetch.py", "sources/snapshot.py", "sources/fedramp/*.py", "errors.py",
-            "analysis/fedramp_share.py", "analysis/fedramp_feeds.py", "analysis/concentration.py")
+# The modules the FedRAMP benchmarks exercise (the editable install runs whatever is there now).
+MEASURED = (
+    "sources/fedramp/*.py",
+    "store/*.py",
+    "pipeline/ingest_fedramp.py",
+    "analysis/fedramp_*.py",
+    "analysis/concentration.py",
+    "model/facts.py",
+    "model/fedramp.py",
+    "model/timeutil.py",
+    "model/citation.py",
+    "sources/gitwalk.py",
+    "sources/fetch.py",
+    "sources/snapshot.py",
+    "errors.py",
+)
+# the package this process imports: the checkout, or e.g. a `git archive HEAD` export on PYTHONPATH
+PACKAGE = Path(whosbehind.__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class CodeState:
+    """What code a run measured: HEAD, a digest of the measured modules as they are on disk, and
+    the measured modules that differ from HEAD (modified, staged, deleted or untracked)."""
+
+    commit: str
+    fingerprint: str
+    dirty: tuple[str, ...]
+    load: tuple[float, float, float]
+
+    def describe(self) -> str:
+        state = "clean" if not self.dirty else f"**uncommitted changes in {', '.join(self.dirty)}**"
+        load = ", ".join(f"{value:.2f}" for value in self.load)
+        return (
+            f"commit {self.commit}, fingerprint of the measured modules {self.fingerprint}, "
+            f"measured modules {state}, load average {load}"
+        )
+
+
+# The ingest benchmarks run no analysis code: edits there do not affect their figures.
+INGEST_SCOPE = tuple(pattern for pattern in MEASURED if not pattern.startswith("analysis/"))
+SCOPE = MEASURED  # what this run fingerprints; see measure_scope
+
+
+def _in_scope(relative: str) -> bool:
+    return any(
+        relative.count("/") == pattern.count("/") and fnmatch.fnmatchcase(relative, pattern)
+        for pattern in SCOPE
+    )
+
+
+def _loaded() -> set[Path]:
+    """The files of the whosbehind modules this process has imported."""
+    return {
+        Path(module.__file__).resolve()
+        for name, module in list(sys.modules.items())
+        if name.startswith("whosbehind") and getattr(module, "__file__", None)
+    }
+
+
+def _head_blobs() -> dict[str, str]:
+    """Path under src/whosbehind -> git blob id, as committed in HEAD."""
+    listed = git(REPO_ROOT / ".git", "ls-tree", "-r", "HEAD", "--", "src/whosbehind")
+    blobs = {}
+    for line in listed.splitlines():
+        info, path = line.split("\t", 1)
+        blobs[path.removeprefix("src/whosbehind/")] = info.split()[2]
+    return blobs
+
+
+def _blob_id(path: Path) -> str:
+    data = path.read_bytes()
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+def _on_disk() -> dict[str, Path]:
+    found = {path for pattern in SCOPE for path in PACKAGE.glob(pattern)}
+    return {str(path.relative_to(PACKAGE)): path for path in found}
+
+
+def measured_files() -> list[Path]:
+    """The modules in SCOPE that HEAD holds or that this process imported (an untracked file
+    nobody imports, such as another engineer's new module, cannot affect the figures)."""
+    try:
+        head: set[str] | None = set(_head_blobs())
+    except (subprocess.CalledProcessError, OSError):
+        head = None
+    loaded = _loaded()
+    return sorted(
+        path
+        for relative, path in _on_disk().items()
+        if head is None or relative in head or path.resolve() in loaded
+    )
 
 
 def source_fingerprint() -> str:
-    """A digest of the measured modules under src/whosbehind."""
+    """A digest of the measured modules under src/whosbehind (paths relative to the package)."""
     digest = hashlib.sha256()
-    package = REPO_ROOT / "src/whosbehind"
-    for path in sorted({path for pattern in MEASURED for path in package.glob(pattern)}):
-        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    for path in measured_files():
+        digest.update(str(path.relative_to(PACKAGE)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
 
 
-STARTED_WITH = source_fingerprint()
+def code_state() -> CodeState:
+    """HEAD, the fingerprint, and the measured modules whose bytes differ from HEAD's: modified,
+    deleted, or untracked and imported. Works wherever the package is imported from."""
+    fingerprint = source_fingerprint()  # before git: a change in between shows as dirty
+    try:
+        commit = git(REPO_ROOT / ".git", "rev-parse", "--short=12", "HEAD").strip()
+        head = _head_blobs()
+        files, loaded = _on_disk(), _loaded()
+        dirty = [
+            f"{relative} ({'modified' if relative in head else 'untracked, imported'})"
+            for relative, path in sorted(files.items())
+            if (relative in head and _blob_id(path) != head[relative])
+            or (relative not in head and path.resolve() in loaded)
+        ]
+        dirty += [
+            f"{relative} (deleted)"
+            for relative in head
+            if _in_scope(relative) and relative not in files
+        ]
+    except (subprocess.CalledProcessError, OSError):
+        commit, dirty = "unknown", ["(git failed)"]
+    return CodeState(commit, fingerprint, tuple(dirty), os.getloadavg())
+
+
+STARTED = code_state()
+STARTED_WITH = STARTED.fingerprint
+
+
+def measure_scope(patterns: tuple[str, ...]) -> None:
+    """Fingerprint only these modules (call before ``header``); restarts the record."""
+    global SCOPE, STARTED, STARTED_WITH
+    SCOPE = patterns
+    STARTED = code_state()
+    STARTED_WITH = STARTED.fingerprint
+
+
+def require_clean(allow_dirty: bool) -> None:
+    """Stop before measuring if the measured modules differ from HEAD (unless allowed)."""
+    if STARTED.dirty and not allow_dirty:
+        print(
+            f"- **REFUSED: the measured modules have uncommitted changes** "
+            f"({', '.join(STARTED.dirty)}); commit them or pass --allow-dirty\n",
+            flush=True,
+        )
+        raise SystemExit(2)
 
 
 def footer() -> str:
-    now = source_fingerprint()
-    if now == STARTED_WITH:
-        return f"- measured source unchanged during the run (fingerprint {now})\n"
-    return (f"- **WARNING: measured source changed during the run** ({STARTED_WITH} -> {now});"
-            " the figures may mix code versions\n")
+    """Markdown lines comparing the code at the start and at the end of the run."""
+    return finish()[0]
+
+
+def finish(allow_dirty: bool = False) -> tuple[str, int]:
+    """The footer and the exit status: 1 if the measured source changed during the run, or if
+    the measured modules differ from HEAD and ``allow_dirty`` is false; else 0."""
+    end = code_state()
+    lines = [f"- code at start: {STARTED.describe()}", f"- code at end: {end.describe()}"]
+    changed = end.fingerprint != STARTED.fingerprint
+    dirty = sorted(set(STARTED.dirty) | set(end.dirty))
+    if changed:
+        lines.append(
+            f"- **WARNING: measured source changed during the run** "
+            f"({STARTED.fingerprint} -> {end.fingerprint}); the figures may mix code "
+            "versions"
+        )
+    else:
+        lines.append(f"- measured source unchanged during the run (fingerprint {end.fingerprint})")
+    if end.commit != STARTED.commit:
+        lines.append(
+            f"- HEAD moved during the run ({STARTED.commit} -> {end.commit})"
+            + ("" if changed else "; the measured modules did not change")
+        )
+    if dirty:
+        lines.append(
+            "- **WARNING: the measured modules differ from the commit** ("
+            + ", ".join(dirty)
+            + ")"
+            + ("; allowed by --allow-dirty" if allow_dirty else "")
+        )
+    failed = changed or (bool(dirty) and not allow_dirty)
+    return "\n".join(lines) + "\n", int(failed)
 
 
 def header(title: str) -> str:
     """A Markdown heading with what was run, where and when."""
-    try:
-        commit = git(REPO_ROOT / ".git", "rev-parse", "--short", "HEAD").strip()
-        dirty = git(REPO_ROOT / ".git", "--work-tree", str(REPO_ROOT), "status", "--porcelain",
-                    "--untracked-files=no", "--", "src").strip()
-    except (subprocess.CalledProcessError, OSError):
-        commit, dirty = "unknown", ""
-    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
-    return "\n".join([
-        f"## {title}",
-        "",
-        f"- command: `python3 {' '.join(sys.argv)}`",
-        f"- date: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}",
-        f"- machine: {os.cpu_count()} cores, {platform.machine()}, Python "
-        f"{platform.python_version()}, DuckDB {duckdb.__version__}, load average at start {load}",
-        f"- code: commit {commit}{' with uncommitted changes under src/' if dirty else ''}"
-        f", fingerprint of the measured modules {STARTED_WITH}",
-        "",
-    ])
+    load = ", ".join(f"{value:.2f}" for value in STARTED.load)
+    now = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    dirty = f" with uncommitted changes in {', '.join(STARTED.dirty)}" if STARTED.dirty else ""
+    return "\n".join(
+        [
+            f"## {title}",
+            "",
+            f"- command: `python3 {' '.join(sys.argv)}`",
+            f"- date: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}",
+            f"- machine: {os.cpu_count()} cores, {platform.machine()}, Python "
+            f"{platform.python_version()}, DuckDB {duckdb.__version__}, load average at start {now}"
+            + ("" if now == load else f" (at import {load})"),
+            f"- code: commit {STARTED.commit}{dirty}, fingerprint of the measured modules "
+            f"{STARTED.fingerprint}"
+            + (
+                ""
+                if (REPO_ROOT / "src/whosbehind").resolve() == PACKAGE
+                else f" (package imported from {PACKAGE}, compared with the commit)"
+            ),
+            "",
+        ]
+    )
 
 
 def verdict(met: bool) -> str:

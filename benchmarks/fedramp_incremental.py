@@ -1,6 +1,6 @@
 """Daily FedRAMP ingest: one new snapshot into a store holding the history up to the day before.
 
-Usage: python3 benchmarks/fedramp_incremental.py [--quick] [--n 20] [--repeat 3]
+Usage: python3 benchmarks/fedramp_incremental.py [--quick] [--n 20] [--repeat 3] [--allow-dirty]
 
 Per history, the store is built once with the real pipeline from every snapshot but the last N
 (through a git view: a bare repository sharing the real one's objects, its HEAD moved day by
@@ -33,17 +33,20 @@ import duckdb
 from _common import (
     DEFAULT_DATA,
     GIT,
+    INGEST_SCOPE,
     History,
     build_store,
-    footer,
+    finish,
     header,
     histories,
     make_view,
+    measure_scope,
     median,
     move_view,
     naive_create,
     naive_write,
     remove_store,
+    require_clean,
     table,
     verdict,
     workdir,
@@ -78,10 +81,14 @@ def pipeline_once(db: Path, saved: Path, view: Path) -> tuple[float, str]:
 def naive_once(history: History, naive_db: Path, commit: str, seq: int) -> float:
     start = time.perf_counter()
     path = history.paths[0]
-    content = subprocess.run([*GIT, f"--git-dir={history.repo}", "cat-file", "blob",
-                              f"{commit}:{path}"], capture_output=True, check=True).stdout
-    raw = RawSnapshot(f"{history.repo}@{commit}:{path}", content, dt.datetime.now(dt.UTC),
-                      commit, "git")
+    content = subprocess.run(
+        [*GIT, f"--git-dir={history.repo}", "cat-file", "blob", f"{commit}:{path}"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    raw = RawSnapshot(
+        f"{history.repo}@{commit}:{path}", content, dt.datetime.now(dt.UTC), commit, "git"
+    )
     con = duckdb.connect(str(naive_db))
     with contextlib.suppress(SnapshotError):
         naive_write(con, history.feed, seq, parse_snapshot(raw))
@@ -93,10 +100,13 @@ def fixed_costs(history: History, db: Path, view: Path) -> list[list[object]]:
     """What every run pays before reading the new snapshot, timed alone (median of 3)."""
     engine = Engine(db, read_only=True)
     steps: dict[str, Callable[[], object]] = {
-        "git log of the whole history (list_snapshot_commits)":
-            lambda: list_snapshot_commits(view, history.paths),
-        "snapshots.all_sha256 + known_commits": lambda: (snapshots.all_sha256(engine),
-                                                         snapshots.known_commits(engine)),
+        "git log of the whole history (list_snapshot_commits)": lambda: list_snapshot_commits(
+            view, history.paths
+        ),
+        "snapshots.all_sha256 + known_commits": lambda: (
+            snapshots.all_sha256(engine),
+            snapshots.known_commits(engine),
+        ),
         "versions.load_state (open versions)": lambda: load_state(engine, history.feed),
     }
     rows: list[list[object]] = []
@@ -116,8 +126,11 @@ def cli_once(db: Path, saved: Path, view: Path) -> float:
     shutil.copyfile(saved, db)
     start = time.perf_counter()
     command = "from whosbehind.cli.app import main; main()"
-    subprocess.run([sys.executable, "-c", command, "--db", str(db), "ingest", "fedramp",
-                    str(view), "--json"], capture_output=True, check=True)
+    subprocess.run(
+        [sys.executable, "-c", command, "--db", str(db), "ingest", "fedramp", str(view), "--json"],
+        capture_output=True,
+        check=True,
+    )
     return time.perf_counter() - start
 
 
@@ -132,8 +145,10 @@ def bench(history: History, folder: Path, n: int, repeat: int, quick: bool) -> N
     con = duckdb.connect(str(naive_db))
     naive_create(con)
     con.close()
-    print(f"### {history.name}: {len(base):,} snapshots stored (built in {built:.1f} s), "
-          f"then the last {n} one at a time, {repeat} runs each\n")
+    print(
+        f"### {history.name}: {len(base):,} snapshots stored (built in {built:.1f} s), "
+        f"then the last {n} one at a time, {repeat} runs each\n"
+    )
     fixed = fixed_costs(history, db, view)
     rows: list[list[object]] = []
     ours: list[float] = []
@@ -141,8 +156,14 @@ def bench(history: History, folder: Path, n: int, repeat: int, quick: bool) -> N
     for i, (commit, when, _, blob) in enumerate(last):
         move_view(view, commit)
         shutil.copyfile(db, saved)
-        size = int(subprocess.run([*GIT, f"--git-dir={history.repo}", "cat-file", "-s", blob],
-                                  capture_output=True, text=True, check=True).stdout)
+        size = int(
+            subprocess.run(
+                [*GIT, f"--git-dir={history.repo}", "cat-file", "-s", blob],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
         p_times: list[float] = []
         n_times: list[float] = []
         what = ""
@@ -156,43 +177,87 @@ def bench(history: History, folder: Path, n: int, repeat: int, quick: bool) -> N
                     n_times.append(naive_once(history, naive_db, commit, len(base) + i + 1))
         ours.append(median(p_times))
         theirs.append(median(n_times))
-        rows.append([when.date().isoformat(), f"{size / 1e6:.2f}", what, ours[-1] * 1000,
-                     theirs[-1] * 1000, theirs[-1] / ours[-1]])
+        rows.append(
+            [
+                when.date().isoformat(),
+                f"{size / 1e6:.2f}",
+                what,
+                ours[-1] * 1000,
+                theirs[-1] * 1000,
+                theirs[-1] / ours[-1],
+            ]
+        )
     cli = cli_once(db, saved, view)
-    print(table(["day", "JSON MB", "versions inserted+closed", "pipeline ms", "naive ms",
-                 "naive / pipeline"], rows))
-    print("\n" + table(["", "pipeline ms", "naive ms", "naive / pipeline"], [
-        ["median", median(ours) * 1000, median(theirs) * 1000, median(theirs) / median(ours)],
-        ["max", max(ours) * 1000, max(theirs) * 1000, max(theirs) / max(ours)],
-    ]))
+    print(
+        table(
+            [
+                "day",
+                "JSON MB",
+                "versions inserted+closed",
+                "pipeline ms",
+                "naive ms",
+                "naive / pipeline",
+            ],
+            rows,
+        )
+    )
+    print(
+        "\n"
+        + table(
+            ["", "pipeline ms", "naive ms", "naive / pipeline"],
+            [
+                [
+                    "median",
+                    median(ours) * 1000,
+                    median(theirs) * 1000,
+                    median(theirs) / median(ours),
+                ],
+                ["max", max(ours) * 1000, max(theirs) * 1000, max(theirs) / max(ours)],
+            ],
+        )
+    )
     print("\nFixed costs every run pays, timed alone on the store before the last day:\n")
     print(table(["step", "ms"], fixed))
-    print(f"\nWhole CLI process for the last day (`whosbehind ingest fedramp`, "
-          f"interpreter start-up and imports included): {cli * 1000:.0f} ms")
+    print(
+        f"\nWhole CLI process for the last day (`whosbehind ingest fedramp`, "
+        f"interpreter start-up and imports included): {cli * 1000:.0f} ms"
+    )
     if not quick:
-        print(f"\ntarget one daily snapshot < {TARGET_SECONDS:.0f} s: "
-              f"{verdict(max(ours) < TARGET_SECONDS)} (median {median(ours) * 1000:.0f} ms, "
-              f"max {max(ours) * 1000:.0f} ms)")
+        print(
+            f"\ntarget one daily snapshot < {TARGET_SECONDS:.0f} s: "
+            f"{verdict(max(ours) < TARGET_SECONDS)} (median {median(ours) * 1000:.0f} ms, "
+            f"max {max(ours) * 1000:.0f} ms)"
+        )
     print(flush=True)
     for path in (db, saved, naive_db):
         remove_store(path)
 
 
-def main() -> None:
+def main() -> bool:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="6 snapshots per history, N=2")
     parser.add_argument("--n", type=int, default=20, help="how many last days to add")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--workdir", type=Path)
+    parser.add_argument(
+        "--allow-dirty",
+        action="store_true",
+        help="measure even if the measured modules differ from HEAD",
+    )
     args = parser.parse_args()
+    measure_scope(INGEST_SCOPE)
     n, repeat = (2, 1) if args.quick else (args.n, args.repeat)
     print(header("FedRAMP daily ingest" + (" (--quick)" if args.quick else "")), flush=True)
+    require_clean(args.allow_dirty)
     with workdir(args.workdir) as folder:
         for history in histories(args.data).values():
             bench(history, folder, n, repeat, args.quick)
 
+    return bool(args.allow_dirty)
+
 
 if __name__ == "__main__":
-    main()
-    print(footer(), flush=True)
+    text, status = finish(main())
+    print(text, flush=True)
+    sys.exit(status)

@@ -1,6 +1,6 @@
 """Whole-history FedRAMP ingest: the real pipeline against a naive full rewrite, as Markdown.
 
-Usage: python3 benchmarks/fedramp_ingest.py [--quick] [--repeat 3] [--naive-every 1]
+Usage: python3 benchmarks/fedramp_ingest.py [--quick] [--repeat 3] [--naive-every 1] [--allow-dirty]
 
 For each history (legacy, marketplace) and each round, two runs, each in a fresh spawned process
 and into a fresh DuckDB file, their order alternating between rounds:
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,18 +27,21 @@ import duckdb
 
 from _common import (
     DEFAULT_DATA,
+    INGEST_SCOPE,
     History,
     cpu_seconds,
-    footer,
+    finish,
     header,
     histories,
     in_child,
     make_view,
+    measure_scope,
     median,
     naive_create,
     naive_write,
     peak_rss_mb,
     remove_store,
+    require_clean,
     table,
     verdict,
     workdir,
@@ -85,8 +89,19 @@ class Tracker:
 
     def finish(self, seconds: float, cpu: float, written: int, db: Path) -> Run:
         store = sum(p.stat().st_size for p in db.parent.glob(db.name + "*")) / MB
-        return Run(seconds, cpu, self.size, self.count, written, self.rss_start, self.rss_10,
-                   peak_rss_mb(), self.largest_10, self.largest, store)
+        return Run(
+            seconds,
+            cpu,
+            self.size,
+            self.count,
+            written,
+            self.rss_start,
+            self.rss_10,
+            peak_rss_mb(),
+            self.largest_10,
+            self.largest,
+            store,
+        )
 
 
 def pipeline_run(source: str, db: Path, total: int) -> Run:
@@ -123,39 +138,62 @@ def describe(name: str, runs: list[Run], scale: float = 1.0) -> list[object]:
     last = runs[-1]
     spread = f"{min(secs):.1f}-{max(secs):.1f}"
     return [
-        name, f"{median(secs):.1f} ({spread})", median([r.cpu * scale for r in runs]),
+        name,
+        f"{median(secs):.1f} ({spread})",
+        median([r.cpu * scale for r in runs]),
         median([r.size / MB / r.seconds for r in runs]),
         median([r.snapshots / r.seconds for r in runs]),
-        f"{last.snapshots:,} / {last.size / MB:,.0f} MB", f"{last.written:,}",
-        median([r.rss_start for r in runs]), median([r.rss_10 for r in runs]),
+        f"{last.snapshots:,} / {last.size / MB:,.0f} MB",
+        f"{last.written:,}",
+        median([r.rss_start for r in runs]),
+        median([r.rss_10 for r in runs]),
         median([r.rss_end for r in runs]),
-        f"{last.largest_10 / MB:.1f} / {last.largest / MB:.1f}", last.store_mb,
+        f"{last.largest_10 / MB:.1f} / {last.largest / MB:.1f}",
+        last.store_mb,
     ]
 
 
-HEADERS = ["method", "seconds, median (min-max)", "CPU s", "MB/s", "snapshots/s",
-           "snapshots / JSON read", "versions or rows written", "RSS after imports MB",
-           "peak RSS at 10% MB", "peak RSS at 100% MB", "largest snapshot at 10% / 100% MB",
-           "store MB"]
+HEADERS = [
+    "method",
+    "seconds, median (min-max)",
+    "CPU s",
+    "MB/s",
+    "snapshots/s",
+    "snapshots / JSON read",
+    "versions or rows written",
+    "RSS after imports MB",
+    "peak RSS at 10% MB",
+    "peak RSS at 100% MB",
+    "largest snapshot at 10% / 100% MB",
+    "store MB",
+]
 
 
-def main() -> None:
+def main() -> bool:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="first 5 snapshots of each history")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--naive-every", type=int, default=1, metavar="K")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--workdir", type=Path)
+    parser.add_argument(
+        "--allow-dirty",
+        action="store_true",
+        help="measure even if the measured modules differ from HEAD",
+    )
     args = parser.parse_args()
+    measure_scope(INGEST_SCOPE)
     repeat = 1 if args.quick else args.repeat
     print(header("FedRAMP whole-history ingest" + (" (--quick)" if args.quick else "")), flush=True)
+    require_clean(args.allow_dirty)
     with workdir(args.workdir) as folder:
         for history in histories(args.data).values():
             commits = history.commits()
             if args.quick:
                 commits = commits[:5]
-                source = str(make_view(history.repo, folder / f"{history.name}.git",
-                                       commits[-1][0]))
+                source = str(
+                    make_view(history.repo, folder / f"{history.name}.git", commits[-1][0])
+                )
             else:
                 source = str(history.repo)
             subset = commits[:: args.naive_every]
@@ -165,7 +203,7 @@ def main() -> None:
             naive: list[Run] = []
             for round_ in range(repeat):
                 db = folder / "store.duckdb"
-                for method in (("pipeline", "naive") if round_ % 2 == 0 else ("naive", "pipeline")):
+                for method in ("pipeline", "naive") if round_ % 2 == 0 else ("naive", "pipeline"):
                     remove_store(db)
                     if method == "pipeline":
                         pipeline.append(in_child(pipeline_run, source, db, len(commits)))
@@ -175,17 +213,32 @@ def main() -> None:
             ratios = [n.seconds * scale / p.seconds for p, n in zip(pipeline, naive, strict=True)]
             note = "" if scale == 1 else f", every {args.naive_every}th, time x {scale:.2f}"
             print(f"### {history.name} history ({len(commits):,} snapshots, {repeat} rounds)\n")
-            print(table(HEADERS, [describe("whosbehind pipeline", pipeline),
-                                  describe(f"naive full rewrite{note}", naive, scale)]))
-            print(f"\nnaive / pipeline time: {median(ratios):.2f}x (median of per-round ratios: "
-                  + ", ".join(f"{r:.2f}" for r in ratios) + ")")
+            print(
+                table(
+                    HEADERS,
+                    [
+                        describe("whosbehind pipeline", pipeline),
+                        describe(f"naive full rewrite{note}", naive, scale),
+                    ],
+                )
+            )
+            print(
+                f"\nnaive / pipeline time: {median(ratios):.2f}x (median of per-round ratios: "
+                + ", ".join(f"{r:.2f}" for r in ratios)
+                + ")"
+            )
             if history.name == "legacy" and not args.quick:
                 secs = median([run.seconds for run in pipeline])
-                print(f"\ntarget whole legacy history < {TARGET_LEGACY_SECONDS:.0f} s: "
-                      f"{verdict(secs < TARGET_LEGACY_SECONDS)} (median {secs:.1f} s)")
+                print(
+                    f"\ntarget whole legacy history < {TARGET_LEGACY_SECONDS:.0f} s: "
+                    f"{verdict(secs < TARGET_LEGACY_SECONDS)} (median {secs:.1f} s)"
+                )
             print(flush=True)
+
+    return bool(args.allow_dirty)
 
 
 if __name__ == "__main__":
-    main()
-    print(footer(), flush=True)
+    text, status = finish(main())
+    print(text, flush=True)
+    sys.exit(status)
