@@ -21,8 +21,8 @@ from whosbehind.resolve.names import name_key, normalize_name
             "accenture federal services",
         ),
         ("GEO GROUP, INC., THE", "THE GEO GROUP, INC.", "geo group"),
-        ("LONG BEACH, CITY OF", "CITY OF LONG BEACH", "city of long beach"),
-        ("SHERBURNE, COUNTY OF (INC)", "COUNTY OF SHERBURNE", "county of sherburne"),
+        ("LONG BEACH, CITY OF", "CITY OF LONG BEACH", "long beach city"),
+        ("SHERBURNE, COUNTY OF (INC)", "COUNTY OF SHERBURNE", "sherburne county"),
         (
             "PUBLIC SAFETY & CORRECTIONAL SERVICES, MARYLAND DEPT OF",
             "MARYLAND DEPT OF PUBLIC SAFETY & CORRECTIONAL SERVICES",
@@ -73,10 +73,39 @@ def test_display_and_key(raw: str, display: str, key: str) -> None:
         ("UNITED PARCEL SERVICE INCORPORATED (OH) (2075)", "United Parcel Service, Inc."),
         ("RITA'S TAPE MEDIA LLC", "Rita\u2019s Tape Media LLC"),
         ("GEO MED LIMITED LIABILITY COMPANY", "Geo-Med, LLC"),
+        # a legal suffix cut short (USAspending's 30-character limit)
+        ("SPECTRUM SECURITY SERVICES, IN", "SPECTRUM SECURITY SERVICES, INC."),
+        ("KADIX SYSTEMS INCORPORAT", "KADIX SYSTEMS, INC."),
+        ("ACME WIDGETS CORPORATI", "ACME WIDGETS CORP."),
+        ("ACME WIDGETS LL", "ACME WIDGETS LLC"),
+        # text after a legal form is a branch or place
+        ("MCKINSEY & COMPANY, INC. WASHINGTON D.C.", "MCKINSEY & COMPANY INC."),
+        ("ACME WIDGETS, LLC - DALLAS OFFICE", "ACME WIDGETS LLC"),
+        # "PLACE KIND OF" without the comma
+        ("SHERBURNE  COUNTY OF (INC)", "SHERBURNE, COUNTY OF (INC)"),
+        ("NEW YORK, CITY OF", "THE NEW YORK CITY OF"),
+        ("ST LAWRENCE COUNTY OF (0465)", "COUNTY OF ST LAWRENCE"),
+        ("CLARK COUNTY", "COUNTY OF CLARK"),
+        ("STATE OF NEW YORK", "NEW YORK STATE"),
     ],
 )
 def test_same_key(left: str, right: str) -> None:
     assert name_key(left) == name_key(right)
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ("INC RESEARCH LLC", "inc research"),  # a legal form first is a word of the name
+        ("SMITH AND LLC PARTNERS", "smith and llc partners"),  # after "and" it is a name
+        ("ACME COMP", "acme comp"),  # a word, not only a cut "COMPANY"
+        ("ACME LIMIT", "acme limit"),
+        ("PEOPLE OF THE STATE OF", "people of the state of"),  # "THE STATE OF": no place
+        ("DEPARTMENT OF STATE", "department of state"),
+    ],
+)
+def test_rules_leave_these_names_alone(raw: str, key: str) -> None:
+    assert name_key(raw) == key
 
 
 def test_different_organizations_keep_different_keys() -> None:

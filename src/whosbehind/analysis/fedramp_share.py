@@ -5,7 +5,8 @@ the valid time). Measures: ``offerings`` 1 per offering; ``authorizations`` 1 fo
 authorization plus 1 per agency ATO letter; ``letters`` agency ATO letters only. Attribution:
 ``direct`` to the offering's own provider; ``infrastructure`` to the own provider and once more
 to each other provider that owns an offering it runs on. A record without a date counts as known
-from the snapshot that states it.
+from the snapshot that states it. ``by="parent"`` groups providers by their ultimate parent org
+on the valid date (``analysis.org_rollup``); an offering counts once per parent it credits.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 
 from whosbehind.analysis.concentration import concentration_ratio, hhi
 from whosbehind.analysis.fedramp_feeds import choose_snapshot
+from whosbehind.analysis.org_rollup import RollUp, load_rollup
 from whosbehind.errors import UsageError
 from whosbehind.model.fedramp import IMPACT_LEVELS
 from whosbehind.store.asof import LIVE, SnapshotRef
@@ -23,6 +25,7 @@ from whosbehind.store.engine import Engine
 
 MEASURES = ("offerings", "authorizations", "letters")
 ATTRIBUTIONS = ("direct", "infrastructure")
+GROUPINGS = ("provider", "parent")
 
 
 @dataclass
@@ -31,15 +34,20 @@ class ShareRow:
     count: int
     share: float
     offerings: list[str] = field(default_factory=list)
+    org_id: str | None = None  # by parent: the parent org (None: a provider not in the registry)
+    providers: list[str] = field(default_factory=list)  # by parent: the providers rolled up
 
     def to_json(self, citation_id: str) -> dict[str, object]:
-        return {
+        found: dict[str, object] = {
             "provider": self.provider,
             "count": self.count,
             "share": self.share,
             "offerings": self.offerings,
             "citations": [citation_id],
         }
+        if self.providers:
+            found |= {"org_id": self.org_id, "providers": self.providers}
+        return found
 
 
 @dataclass
@@ -55,10 +63,12 @@ class ShareResult:
     hhi: float
     cr4: float
     notes: list[str] = field(default_factory=list)
+    by: str = "provider"
 
     def to_json(self, top: int | None = None) -> dict[str, object]:
         citation = self.snapshot.cite()
         return {
+            "by": self.by,
             "as_of": self.as_of.isoformat(),
             "valid_at": self.valid_at.isoformat(),
             "measure": self.measure,
@@ -94,20 +104,30 @@ def fedramp_share(
     attribution: str = "direct",
     impact: str | None = None,
     feed: str = "auto",
+    by: str = "provider",
+    rollup: RollUp | None = None,
 ) -> ShareResult:
+    """``rollup`` (by parent) defaults to the registry stored in ``engine``."""
     validate(measure, attribution, impact)
+    if by not in GROUPINGS:
+        raise UsageError(f"unknown grouping {by!r}; choose {' or '.join(GROUPINGS)}")
     valid_at = valid_at or as_of
     snapshot = choose_snapshot(engine, as_of, feed)
     offerings = _authorized_offerings(engine, snapshot, valid_at, impact)
     weights = _weights(engine, snapshot, valid_at, measure, offerings)
-    providers = _provider_names(engine, snapshot)
+    providers = own = _provider_names(engine, snapshot)
+    parents: dict[str, str | None] = {}
+    if by == "parent":
+        providers, parents = _by_parent(own, rollup or load_rollup(engine), valid_at.date())
+        offerings = {pid: (providers[pid][0], path) for pid, (_, path) in offerings.items()}
     counts: Counter[str] = Counter()
     members: defaultdict[str, list[str]] = defaultdict(list)
+    earners: defaultdict[str, set[str]] = defaultdict(set)  # group -> providers that earned it
     notes: list[str] = []
     runs_on = _runs_on(engine, snapshot) if attribution == "infrastructure" else {}
     for package_id, (provider_key, _) in offerings.items():
         weight = weights.get(package_id, 0)
-        credited = {provider_key}
+        credited = {provider_key: package_id}  # group -> the offering whose provider earns it
         for underlying in runs_on.get(package_id, ()):
             owner = providers.get(underlying)
             if owner is None:
@@ -115,10 +135,11 @@ def fedramp_share(
                     f"{package_id} runs on {underlying}, which this snapshot does not list"
                 )
             elif owner[0] not in credited:
-                credited.add(owner[0])
-        for key in credited:
+                credited[owner[0]] = underlying
+        for key, earner in credited.items():
             counts[key] += weight
             members[key].append(package_id)
+            earners[key].add(own[earner][1])
     display = {key: name for key, name in providers.values()}
     total = sum(counts.values())
     rows = [
@@ -128,6 +149,9 @@ def fedramp_share(
         for key, count in counts.items()
         if count > 0
     ]
+    for row, key in zip(rows, [key for key, count in counts.items() if count > 0], strict=True):
+        if key in parents:
+            row.providers, row.org_id = sorted(earners[key]), parents[key]
     rows.sort(key=lambda row: (-row.count, row.provider.casefold()))
     share_values = [row.share for row in rows]
     return ShareResult(
@@ -142,6 +166,7 @@ def fedramp_share(
         hhi(share_values),
         concentration_ratio(share_values, 4),
         notes,
+        by,
     )
 
 
@@ -209,6 +234,25 @@ def _provider_names(engine: Engine, snapshot: SnapshotRef) -> dict[str, tuple[st
         spellings[row["provider_key"]][row["provider"]] += 1
     best = {key: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for key, c in spellings.items()}
     return {row["package_id"]: (row["provider_key"], best[row["provider_key"]]) for row in found}
+
+
+def _by_parent(
+    providers: dict[str, tuple[str, str]], rollup: RollUp, on: dt.date
+) -> tuple[dict[str, tuple[str, str]], dict[str, str | None]]:
+    """Providers regrouped by ultimate parent: package id -> (group key, parent name), and each
+    group's org id. A provider the registry does not know is a group of its own, under its own
+    name (org id None)."""
+    regrouped: dict[str, tuple[str, str]] = {}
+    groups: dict[str, str | None] = {}
+    for package_id, (provider_key, name) in providers.items():
+        found = rollup.provider(provider_key, name, None, on)
+        if found is None:
+            group, display, org = f"provider:{provider_key}", name, None
+        else:
+            group, display, org = found.parent_id, found.parent_name, found.parent_id
+        regrouped[package_id] = (group, display)
+        groups[group] = org
+    return regrouped, groups
 
 
 def _runs_on(engine: Engine, snapshot: SnapshotRef) -> dict[str, list[str]]:

@@ -40,6 +40,13 @@ Measure = Annotated[str, typer.Option(help="offerings, authorizations or letters
 Attribution = Annotated[str, typer.Option(help="direct or infrastructure.")]
 Top = Annotated[int, typer.Option(help="How many providers to list.")]
 Feed = Annotated[str, typer.Option(help="auto, marketplace, legacy or org.")]
+By = Annotated[
+    str,
+    typer.Option(
+        help="provider, or parent: each provider's ultimate parent on the valid date "
+        "(needs `whosbehind resolve`)."
+    ),
+]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON, citations included.")]
 
 
@@ -57,9 +64,10 @@ def share(
     attribution: Attribution = "direct",
     top: Top = 10,
     feed: Feed = "auto",
+    by: By = "provider",
     as_json: Json = False,
 ) -> None:
-    """Shares of authorized offerings by provider, with HHI and CR4."""
+    """Shares of authorized offerings by provider (or ultimate parent), with HHI and CR4."""
     with open_store(context) as engine:
         result = fedramp_share(
             engine,
@@ -69,6 +77,7 @@ def share(
             attribution,
             impact,
             feed,
+            by,
         )
     if as_json:
         print_json(result.to_json(top))
@@ -79,15 +88,16 @@ def share(
 def _share_table(result: ShareResult, top: int) -> None:
     citation = result.snapshot.cite().to_json()
     table(
-        f"FedRAMP {result.measure} by provider, {result.attribution} attribution"
+        f"FedRAMP {result.measure} by {result.by}, {result.attribution} attribution"
         f"{', impact ' + result.impact if result.impact else ''}, as of {result.as_of.date()}",
-        ["#", "provider", "count", "share"],
+        ["#", result.by, "count", "share"] + (["providers"] if result.by == "parent" else []),
         [
             (i, row.provider, row.count, percent(row.share))
+            + (("; ".join(row.providers),) if result.by == "parent" else ())
             for i, row in enumerate(result.rows[:top], 1)
         ],
         caption=f"total {result.total} · HHI {result.hhi:,.0f} · CR4 {percent(result.cr4)}"
-        f" · {len(result.rows)} providers\nsource {cite_line(citation)}",
+        f" · {len(result.rows)} {result.by}s\nsource {cite_line(citation)}",
     )
 
 

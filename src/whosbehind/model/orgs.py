@@ -53,7 +53,7 @@ class RecordRef:
             )
         if not value:
             raise ValueError(f"record reference {text!r} has no value after {scheme}:")
-        return cls(scheme, value)  # type: ignore[arg-type]
+        return cls(scheme, value)
 
 
 @dataclass(frozen=True, slots=True)

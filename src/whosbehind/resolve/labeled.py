@@ -71,6 +71,8 @@ class Award:
     parent_duns: str
     parent_name: str
     sole_proprietorship: bool
+    city: str = ""
+    state: str = ""
 
 
 @dataclass(slots=True)
@@ -141,6 +143,8 @@ def read_awards(directory: Path) -> list[Award]:
                     parent_duns=normalize_duns(cell["recipient_parent_duns"]),
                     parent_name=cell["recipient_parent_name"],
                     sole_proprietorship=cell["sole_proprietorship"] == "t",
+                    city=cell["recipient_city_name"],
+                    state=cell["recipient_state_code"],
                 )
             )
     return awards

@@ -28,9 +28,15 @@
    more one-character tokens are joined ("M V M" -> "mvm"); a leading "the" is dropped; the
    clause markers of rule 2 cut the name; legal suffixes (INC, INCORPORATED, LLC, CORP,
    CORPORATION, CO, COMPANY, LTD, LIMITED, LP, LLP, PLC, GMBH, AG, SA, ... and multi-word
-   forms such as LIMITED LIABILITY COMPANY) and a trailing "the" are stripped from the end,
-   repeatedly, except after "and" ("MCKINSEY & COMPANY" keeps "company"). No step ever
-   empties a non-empty name. The key is idempotent: ``name_key(name_key(s)) == name_key(s)``.
+   forms such as LIMITED LIABILITY COMPANY), a legal suffix cut short ("IN", "CORPORATI",
+   "LL": USAspending cuts names at 30 characters) and a trailing "the" are stripped from the
+   end, repeatedly, except after "and" ("MCKINSEY & COMPANY" keeps "company"); text after an
+   INC, LLC, LTD, LLP, PLC or GMBH that does not start the name is a branch or place and is cut
+   ("MCKINSEY & COMPANY, INC. WASHINGTON D.C." -> "mckinsey and company"); a jurisdiction
+   (city, county, town, village, township, borough, parish, state, commonwealth) reads "place
+   kind" in every order ("COUNTY OF CLARK", "CLARK COUNTY", "CLARK COUNTY OF" ->
+   "clark county"). No step ever empties a non-empty name. The key is idempotent:
+   ``name_key(name_key(s)) == name_key(s)``.
 """
 
 from __future__ import annotations
@@ -52,6 +58,10 @@ _CLAUSE_RE = re.compile(
     r"|(?P<former>formerly(?:\s+known\s+as)?|f\s*/\s*k\s*/\s*a|fka)"
     r")(?=[\s,;:()]|$)",
     re.IGNORECASE,
+)
+# Text without any of these has no clause: a quick test before _CLAUSE_RE.
+_CLAUSE_HINT_RE = re.compile(
+    r"d\s*/|d\.|dba|doing|trading|t\s*/|subsidiary|division|formerly|f\s*/|fka", re.IGNORECASE
 )
 _COMPANY_OF_RE = re.compile(r"^an?\s+(?P<parent>.*\w.*?)\s+company$", re.IGNORECASE)
 _TRAILING_THE_RE = re.compile(r"^(?P<rest>.*\w.*?)[\s,]+(?P<the>the)$", re.IGNORECASE)
@@ -89,6 +99,23 @@ _CUT_MARKERS: tuple[tuple[str, ...], ...] = (
     ("a", "division", "of"),
     ("an", "division", "of"),
 )
+# Legal forms that never start or sit inside a name: text after one of them (not after "and")
+# is a branch or place ("MCKINSEY & COMPANY, INC. WASHINGTON D.C."), cut from the key.
+_CUTTING_SUFFIXES = frozenset("inc incorporated llc ltd llp lllp pllc plc gmbh".split())
+# A legal suffix cut short (USAspending cuts names at 30 characters: "SPECTRUM SECURITY
+# SERVICES, IN", "... CORPORATI"): proper prefixes of at least two letters of these words,
+# except real words ("limit", "comp"), are stripped from the end like the suffix itself.
+_SUFFIX_FRAGMENTS = frozenset(
+    word[:n]
+    for word in ("incorporated", "corporation", "company", "limited", "llc")
+    for n in range(2, len(word))
+) - {"co", "comp", "limit", "corp", "inc"}
+# Jurisdictions: "COUNTY OF SHERBURNE", "SHERBURNE COUNTY" and "SHERBURNE COUNTY OF" (no comma)
+# all have the key "sherburne county".
+_JURISDICTIONS = frozenset(
+    "city county town village township borough parish state commonwealth".split()
+)
+_MARKER_HEADS = frozenset(marker[0] for marker in _CUT_MARKERS)
 # Words of a subsidiary clause that sit before "subsidiary of" and are cut with it.
 _CLAUSE_LEAD = frozenset({"a", "an", "wholly", "majority", "indirect", "direct", "owned"})
 _DELETED_CHARS = frozenset("'\u2019\u2018`\u00b4.")
@@ -151,6 +178,8 @@ def _tidy(text: str) -> str:
 
 
 def _split_clauses(text: str) -> tuple[str, dict[str, str]]:
+    if _CLAUSE_HINT_RE.search(text) is None:
+        return text, {}
     marks = [m for m in _CLAUSE_RE.finditer(text) if _has_word(text[: m.start()])]
     accepted: list[re.Match[str]] = []
     for i, mark in enumerate(marks):
@@ -191,16 +220,22 @@ def _strip_trailing_groups(name: str) -> tuple[str, tuple[str, ...], str | None]
 
 
 def _uninvert(name: str) -> str:
-    the = _TRAILING_THE_RE.match(name)
+    # The endswith tests only skip regexes that could not match (they are slow to fail).
+    the = _TRAILING_THE_RE.match(name) if name[-3:].lower() == "the" else None
     if the:
         name = f"{the.group('the')} {the.group('rest').rstrip(_EDGE_PUNCT)}"
-    inverted = _INVERTED_RE.match(name)
+    lowered = name.lower()
+    inverted = (
+        _INVERTED_RE.match(name) if "," in name and lowered.endswith(("of", "on", "for")) else None
+    )
     if inverted:
         name = f"{inverted.group('kind')} {inverted.group('place')}"
     return name
 
 
 def _fold(text: str) -> str:
+    if text.isascii():
+        return text.lower()  # what the loop below gives for ASCII, much faster
     for _ in range(4):
         decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
         folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -210,7 +245,29 @@ def _fold(text: str) -> str:
     return text
 
 
+# For ASCII text, _tokens's character rules as one str.translate table.
+_ASCII_TOKEN_TABLE = {
+    code: (
+        None
+        if chr(code) in _DELETED_CHARS
+        else " and "
+        if chr(code) == "&"
+        else chr(code)
+        if chr(code).isalnum()
+        else " "
+    )
+    for code in range(128)
+}
+
+
 def _tokens(text: str) -> list[str]:
+    folded = _fold(text)
+    if folded.isascii():
+        return folded.translate(_ASCII_TOKEN_TABLE).split()
+    return _tokens_slow(text)
+
+
+def _tokens_slow(text: str) -> list[str]:
     chars: list[str] = []
     for ch in _fold(text):
         if ch in _DELETED_CHARS:
@@ -234,6 +291,8 @@ def _join_initials(tokens: list[str]) -> list[str]:
 
 
 def _cut_clause(tokens: list[str]) -> list[str]:
+    if _MARKER_HEADS.isdisjoint(tokens):
+        return tokens
     for i in range(1, len(tokens)):
         for marker in _CUT_MARKERS:
             if tuple(tokens[i : i + len(marker)]) == marker and i + len(marker) < len(tokens):
@@ -245,10 +304,20 @@ def _cut_clause(tokens: list[str]) -> list[str]:
     return tokens
 
 
+def _cut_at_legal_form(tokens: list[str]) -> list[str]:
+    for i in range(1, len(tokens) - 1):
+        if tokens[i] in _CUTTING_SUFFIXES and tokens[i - 1] != "and":
+            return tokens[:i]
+    return tokens
+
+
 def _strip_suffixes(tokens: list[str]) -> list[str]:
     changed = True
     while changed:
         changed = False
+        if len(tokens) > 1 and tokens[-1] in _SUFFIX_FRAGMENTS and tokens[-2] != "and":
+            tokens, changed = tokens[:-1], True
+            continue
         for size in range(min(_MAX_SUFFIX_LEN, len(tokens) - 1), 0, -1):
             tail, rest = tuple(tokens[-size:]), tokens[:-size]
             if tail == ("the",) or (tail in _SUFFIXES and rest[-1] != "and"):
@@ -257,12 +326,25 @@ def _strip_suffixes(tokens: list[str]) -> list[str]:
     return tokens
 
 
+def _uninvert_tokens(tokens: list[str]) -> list[str]:
+    if len(tokens) < 3:
+        return tokens
+    if tokens[0] in _JURISDICTIONS and tokens[1] == "of" and tokens[2] not in _NOT_A_PLACE:
+        return [*tokens[2:], tokens[0]]
+    if tokens[-1] == "of" and tokens[-2] in _JURISDICTIONS and tokens[-3] not in _NOT_A_PLACE:
+        return [*tokens[:-2], tokens[-2]]
+    return tokens
+
+
+_NOT_A_PLACE = frozenset({"of", "and", "the"})
+
+
 def _canonical(tokens: list[str]) -> list[str]:
     while True:
         step = _join_initials(tokens)
         if len(step) > 1 and step[0] == "the":
             step = step[1:]
-        step = _strip_suffixes(_cut_clause(step))
+        step = _uninvert_tokens(_strip_suffixes(_cut_at_legal_form(_cut_clause(step))))
         if step == tokens:
             return tokens
         tokens = step
@@ -274,3 +356,14 @@ def _key_of(display: str) -> str:
         return " ".join(tokens)
     # Only reached for names made of characters that folding removes entirely.
     return "".join(ch for ch in unicodedata.normalize("NFKC", display).casefold() if ch.isalnum())
+
+
+def names_itself(name: str, parent_name: str | None) -> bool:
+    """A reported parent that is the record's own name, to case and punctuation: it states no
+    parent, whatever parent DUNS comes with it (West Publishing names itself with another DUNS).
+    Legal forms count: AMAZON.COM LLC naming AMAZON.COM INC. names another company."""
+    return bool(parent_name) and _letters(parent_name or "") == _letters(name)
+
+
+def _letters(name: str) -> str:
+    return "".join(ch for ch in name.casefold() if ch.isalnum())

@@ -1,0 +1,386 @@
+"""Family-level scores on the analysts' labelled ICE names: what whosbehind gives for roll-ups.
+
+Usage (package installed, or PYTHONPATH=src):
+    python benchmarks/resolve_eval_family.py [--data DIR] [--examples N]
+
+For each labelled raw name the prediction is its org's *ultimate parent* as of the name's last
+award date (the latest action date of an award row filing it as recipient; for a name seen only
+as a reported parent, the latest row reporting it). It is computed, per held-out fold, from:
+
+1. the org-level clustering of resolve_eval.py's best held-out method (Fellegi-Sunter m/u and
+   threshold fitted on the other four folds, then resolve.clusters over same-name, identifier,
+   name-key and matcher edges), with one more kind of node, as ``whosbehind resolve`` has: every
+   reported parent (name, parent DUNS) of the fold's names' award rows is a record of its own
+   (``usaspending-parent``), joined to the others by the same identifier and name-key edges;
+2. the ownership layer of resolve.ownership.build_edges, with no judgements, over one record per
+   distinct recipient statement (raw name, DUNS, reported parent name and DUNS) dated by its first
+   and last action date; and resolve.ultimate.OwnershipIndex.ultimate on the name's date.
+
+Only the award files (the public record: recipient name, DUNS, reported parent, city, state,
+dates) feed the prediction. The analysts' labels are the gold and are used only to fit the
+matcher's m/u and threshold on the training folds, exactly as at org level. Folds are the same 5
+folds along gold (org-label) clusters, seed 0; pairs crossing folds are never scored.
+
+Gold: each set's own label (vendor_decorations ``cleanName``, the Hoovers name, freezer
+``recipient_name``) and, for freezer, also its ``parent_name`` column (the analysts' roll-up),
+scored on 5 folds along its own clusters (the matcher still trains on the training folds'
+``recipient_name`` labels). Rows: org level (the registry's clusters, as resolve_eval.py, and the
+same clustering with the parent records in it) and family level; then both again with no
+parent record whose name is the reporting name's own (a variant, not what the registry does).
+Last, the pairs the family level gets wrong or still misses, with each name's chain of reported
+parents on its date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import time
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from resolve_eval_methods import RecordSet, best_threshold  # type: ignore[import-not-found]
+from whosbehind.model.orgs import OrgRecord
+from whosbehind.resolve.clusters import Edge, cluster, identifier_edges, name_key_edges
+from whosbehind.resolve.evaluate import (
+    BCubedScore,
+    PairwiseScore,
+    bcubed,
+    cluster_folds,
+    pairwise,
+)
+from whosbehind.resolve.labeled import (
+    AWARD_FILES,
+    FREEZER,
+    LABEL_SOURCES,
+    Award,
+    LabeledSet,
+    build_labeled_set,
+    label_key,
+    read_awards,
+)
+from whosbehind.resolve.labeled_records import labeled_records
+from whosbehind.resolve.match_model import train
+from whosbehind.resolve.matching import profiles_of
+from whosbehind.resolve.ownership import build_edges
+from whosbehind.resolve.ultimate import OwnershipIndex
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = ROOT / "../shared/data/contracts/ice-fy13-fy18"
+FOLDS = 5
+FREEZER_PARENT = "freezer.csv parent_name"
+VARIANT = "variant: no self-named parent records"
+
+
+def _day(text: str) -> dt.date | None:
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text.strip()[:10], fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def action_dates(directory: Path) -> dict[str, dt.date]:
+    """Award locator (``file:line``, as read_awards gives it) -> action date."""
+    with (directory / "follow_the_money_data_dictionary.csv").open(encoding="utf-8") as handle:
+        columns = [row[1] for row in csv.reader(handle)]
+    column = columns.index("action_date")
+    dates: dict[str, dt.date] = {}
+    for file in AWARD_FILES:
+        with (directory / file).open(encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            for row in reader:
+                day = _day(row[column]) if len(row) > column else None
+                if day is not None:
+                    dates[f"{file}:{reader.line_num}"] = day
+    return dates
+
+
+@dataclass(frozen=True, slots=True)
+class Statements:
+    """Per raw name: the dated recipient statements of its award rows, the parents they report,
+    and the name's date (its last award, or the last row reporting it as a parent)."""
+
+    records: dict[str, list[OrgRecord]]  # raw name -> statement records
+    parents: dict[str, list[OrgRecord]]  # raw name -> its reported parents, as records
+    day: dict[str, dt.date]
+
+    @classmethod
+    def of(cls, awards: Sequence[Award], dates: Mapping[str, dt.date]) -> Statements:
+        spans: dict[tuple[str, str, str, str], list[dt.date]] = defaultdict(list)
+        parent_spans: dict[tuple[str, str], list[dt.date]] = defaultdict(list)
+        by_name: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        as_parent: dict[str, list[dt.date]] = defaultdict(list)
+        for a in awards:
+            day = dates.get(a.locator)
+            if day is None or not a.name.strip():
+                continue
+            spans[(a.name, a.duns, a.parent_duns, a.parent_name)].append(day)
+            if a.parent_name.strip():  # as records.contract_records: a parent needs a name
+                parent_spans[(a.parent_name, a.parent_duns)].append(day)
+                by_name[a.name].add((a.parent_name, a.parent_duns))
+                as_parent[a.parent_name].append(day)
+        records: dict[str, list[OrgRecord]] = defaultdict(list)
+        day_of: dict[str, dt.date] = {name: max(days) for name, days in as_parent.items()}
+        for (name, duns, parent_duns, parent_name), days in sorted(spans.items()):
+            key = f"stmt#{name}#{duns}#{parent_duns}#{parent_name}"
+            records[name].append(
+                OrgRecord(
+                    key,
+                    "usaspending",
+                    name,
+                    duns=duns or None,
+                    parent_name=parent_name or None,
+                    parent_duns=parent_duns or None,
+                    first_seen=min(days),
+                    last_seen=max(days),
+                )
+            )
+        for name, found in records.items():
+            day_of[name] = max(r.last_seen for r in found if r.last_seen)
+        parents: dict[str, list[OrgRecord]] = {
+            name: [
+                OrgRecord(
+                    f"parent#{p_name}#{p_duns}",
+                    "usaspending-parent",
+                    p_name,
+                    duns=p_duns or None,
+                    first_seen=min(parent_spans[(p_name, p_duns)]),
+                    last_seen=max(parent_spans[(p_name, p_duns)]),
+                )
+                for p_name, p_duns in sorted(found)
+            ]
+            for name, found in by_name.items()
+        }
+        return cls(dict(records), parents, day_of)
+
+
+@dataclass(frozen=True, slots=True)
+class FoldPrediction:
+    org: dict[str, str]  # raw name -> org (the registry's clustering, as resolve_eval.py)
+    org_with_parents: dict[str, str]  # the same with the parent records clustered in
+    family: dict[str, str]  # raw name -> ultimate parent on the name's date
+    chain: dict[str, list[str]]  # raw name -> the reported parents walked up, nearest first
+
+
+def _letters(name: str) -> str:
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def predict_fold(
+    data: RecordSet,
+    statements: Statements,
+    fold: set[str],
+    matches: list[tuple[str, str, float]],
+    *,
+    self_named_parents: bool = True,
+) -> FoldPrediction:
+    """``self_named_parents=False`` leaves out of the clustering a parent record whose name is
+    the reporting name's own (to case and punctuation), which ownership.build_edges already
+    reads as "no parent": a variant, not what ``whosbehind resolve`` does."""
+    records = [r for r in data.records if data.name_of[r.record_key] in fold]
+    first: dict[str, str] = {}
+    same_name: list[Edge] = []
+    for record in records:
+        hub = first.setdefault(record.name, record.record_key)
+        if hub != record.record_key:
+            same_name.append(Edge(hub, record.record_key, "same", 1.0, "one raw name"))
+    parents = {
+        p.record_key: p
+        for name in fold
+        for p in statements.parents.get(name, ())
+        if self_named_parents or _letters(p.name) != _letters(name)
+    }
+    nodes = records + list(parents.values())
+    keys = {r.record_key for r in nodes}
+    match_edges = [
+        Edge(a, b, "match", p, "matcher") for a, b, p in matches if a in keys and b in keys
+    ]
+
+    def clusters(members: list[OrgRecord]) -> dict[str, int]:
+        profiles = {p.record_key: p.key for p in profiles_of(members)}
+        edges = [*same_name, *identifier_edges(members), *name_key_edges(profiles), *match_edges]
+        member_keys = {r.record_key for r in members}
+        edges = [e for e in edges if e.left in member_keys and e.right in member_keys]
+        return cluster({r.record_key: r for r in members}, edges).cluster_of()
+
+    plain = clusters(records)
+    joined = clusters(nodes)
+    org = {name: f"org{plain[first[name]]}" for name in fold}
+    org_with_parents = {name: f"org{joined[first[name]]}" for name in fold}
+    org_of = {key: f"org{c}" for key, c in joined.items()}
+    dated = [s for name in fold for s in statements.records.get(name, ())]
+    for s in dated:
+        org_of[s.record_key] = org_with_parents[s.name]
+    edges = build_edges([*nodes, *dated], org_of, [])
+    index = OwnershipIndex(edges)
+    names_of_org: dict[str, set[str]] = defaultdict(set)
+    for record in nodes:
+        names_of_org[org_of[record.record_key]].add(record.name)
+    family, chain = {}, {}
+    for name in fold:
+        day = statements.day.get(name, dt.date(2018, 9, 30))
+        family[name] = index.ultimate(org_with_parents[name], day)
+        chain[name] = [
+            " / ".join(sorted(names_of_org[e.parent_id])[:2])
+            for e in index.chain(org_with_parents[name], day)
+        ]
+    return FoldPrediction(org, org_with_parents, family, chain)
+
+
+def predict(
+    data: RecordSet, statements: Statements, folds: Sequence[set[str]]
+) -> tuple[list[FoldPrediction], list[FoldPrediction]]:
+    """Per held-out fold: m/u and threshold from the other folds (org-level F1, registry
+    clustering, as resolve_eval_methods.fellegi_sunter), then the fold's prediction."""
+    scored = data.scored()
+    out, variant = [], []
+    for i, fold in enumerate(folds):
+        train_items = {item for j, other in enumerate(folds) if j != i for item in other}
+        model = train(data.labelled(scored, train_items))
+        t = best_threshold(data, scored, model, train_items, registry=True)
+        pairs = [(a, b, model.probability(lv)) for a, b, lv in scored.within(fold)]
+        matches = [p for p in pairs if p[2] >= t]
+        out.append(predict_fold(data, statements, fold, matches))
+        variant.append(predict_fold(data, statements, fold, matches, self_named_parents=False))
+    return out, variant
+
+
+def score(
+    predictions: Sequence[FoldPrediction],
+    folds: Sequence[set[str]],
+    gold: Mapping[str, str],
+    level: str,
+) -> tuple[PairwiseScore, BCubedScore]:
+    pw, b3 = PairwiseScore(), BCubedScore()
+    for prediction, fold in zip(predictions, folds, strict=True):
+        items = [name for name in fold if name in gold]
+        predicted = {name: getattr(prediction, level)[name] for name in items}
+        truth = {name: gold[name] for name in items}
+        pw, b3 = pw + pairwise(predicted, truth), b3 + bcubed(predicted, truth)
+    return pw, b3
+
+
+def errors(
+    predictions: Sequence[FoldPrediction],
+    folds: Sequence[set[str]],
+    gold: Mapping[str, str],
+    level: str,
+) -> tuple[list[tuple[str, str, FoldPrediction]], list[tuple[str, str, FoldPrediction]]]:
+    """False-positive and false-negative pairs of names at ``level``."""
+    fps, fns = [], []
+    for prediction, fold in zip(predictions, folds, strict=True):
+        items = sorted(name for name in fold if name in gold)
+        got = getattr(prediction, level)
+        for i, a in enumerate(items):
+            for b in items[i + 1 :]:
+                same_pred, same_gold = got[a] == got[b], gold[a] == gold[b]
+                if same_pred and not same_gold:
+                    fps.append((a, b, prediction))
+                elif same_gold and not same_pred:
+                    fns.append((a, b, prediction))
+    return fps, fns
+
+
+def freezer_parent_gold(directory: Path, labeled: LabeledSet) -> dict[str, str]:
+    """Raw name -> the analysts' ``parent_name`` of its freezer rows (names given two: left out)."""
+    with (directory / FREEZER).open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        parent_of = {}
+        for row in reader:
+            parent_of[reader.line_num] = row["parent_name"]
+    labels: dict[str, set[str]] = defaultdict(set)
+    for record in labeled.records:
+        if record.source_file == FREEZER:
+            labels[record.raw_name].add(label_key(parent_of[record.row]))
+    return {name: next(iter(found)) for name, found in labels.items() if len(found) == 1}
+
+
+def _row(source: str, gold: str, level: str, pw: PairwiseScore, b3: BCubedScore) -> str:
+    cells = [
+        source,
+        gold,
+        level,
+        str(pw.true_positives + pw.false_positives),
+        str(pw.true_positives),
+        str(pw.false_positives),
+        str(pw.false_negatives),
+        *(f"{v:.3f}" for v in (pw.precision, pw.recall, pw.f1, b3.precision, b3.recall, b3.f1)),
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+LEVELS = (
+    ("org", "org"),
+    ("org_with_parents", "org + parent records"),
+    ("family", "family"),
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--examples", type=int, default=12)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    directory = args.data.resolve()
+    labeled = build_labeled_set(directory)
+    awards = read_awards(directory)
+    statements = Statements.of(awards, action_dates(directory))
+
+    print(f"## Family level ({FOLDS}-fold, held out; names with the award rows' DUNS and parent)\n")
+    print(
+        "| source | gold | level | pred. pairs | TP | FP | FN | P | R | F1 | B3 P | B3 R | B3 F1 |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    examples: list[str] = []
+    for source in LABEL_SOURCES:
+        gold = labeled.gold(source)
+        records, name_of = labeled_records(labeled, source, awards, identifiers=True)
+        data = RecordSet(records, name_of, gold)
+        folds = cluster_folds(gold, FOLDS, seed=0)
+        runs = [(source, gold, folds)]
+        if source == FREEZER:
+            parent_gold = freezer_parent_gold(directory, labeled)
+            runs.append(
+                (
+                    f"{FREEZER_PARENT}, folds by parent_name",
+                    parent_gold,
+                    cluster_folds(parent_gold, FOLDS, seed=0),
+                )
+            )
+        cache: dict[int, tuple[list[FoldPrediction], list[FoldPrediction]]] = {}
+        for gold_name, truth, run_folds in runs:
+            if id(run_folds) not in cache:
+                cache[id(run_folds)] = predict(data, statements, run_folds)
+            predictions, variant = cache[id(run_folds)]
+            for level, label in LEVELS:
+                pw, b3 = score(predictions, run_folds, truth, level)
+                print(_row(source, gold_name, label, pw, b3))
+            for level, label in LEVELS[1:]:
+                pw, b3 = score(variant, run_folds, truth, level)
+                print(_row(source, gold_name, f"{label}, {VARIANT}", pw, b3))
+            fps, fns = errors(predictions, run_folds, truth, "family")
+            for kind, found in (("false positive", fps), ("missed", fns)):
+                for a, b, p in found[: args.examples]:
+                    examples.append(
+                        f"| {gold_name} | family {kind} | {a} -> {' > '.join(p.chain[a]) or '-'}"
+                        f" | {b} -> {' > '.join(p.chain[b]) or '-'} |"
+                    )
+                if len(found) > args.examples:
+                    examples.append(
+                        f"| {gold_name} | family {kind} | ... {len(found) - args.examples} more | |"
+                    )
+    print("\n## Family-level errors (name -> its chain of reported parents on its date)\n")
+    print("| gold | kind | name -> parents | name -> parents |")
+    print("|---|---|---|---|")
+    print("\n".join(examples))
+    print(f"\n_{time.perf_counter() - started:.1f} s_")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,193 @@
+"""``whosbehind judgements import|list|check``: the analysts' judgements file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from whosbehind.cli.render import console, print_json, table
+from whosbehind.errors import UsageError
+from whosbehind.model.orgs import Judgement
+from whosbehind.resolve.judgement_import import FORMATS, MappingSpec, import_judgements
+from whosbehind.resolve.judgements import (
+    append_judgements,
+    check_judgements,
+    default_judgements_path,
+    read_judgements,
+)
+
+app = typer.Typer(
+    help="The judgements file: same, different and parent-of decisions with their sources.",
+    no_args_is_help=True,
+)
+
+JudgementsFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--judgements",
+        help="Judgements file. Default: $WHOSBEHIND_JUDGEMENTS, else "
+        "$XDG_DATA_HOME/whosbehind/judgements.tsv, else ~/.local/share/whosbehind/judgements.tsv.",
+    ),
+]
+Author = Annotated[str | None, typer.Option(help="Who decided. Default: $USER.")]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def judgements_path(option: Path | None) -> Path:
+    return option if option is not None else default_judgements_path()
+
+
+def author_of(option: str | None) -> str:
+    return option if option is not None else os.environ.get("USER", "")
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="A CSV mapping raw names or identifiers.")],
+    format: Annotated[
+        str,
+        typer.Option(help="auto, " + ", ".join(FORMATS) + " (auto: told by the header)."),
+    ] = "auto",
+    from_column: Annotated[
+        str | None, typer.Option(help="mapping: the column of raw names or identifiers.")
+    ] = None,
+    to_column: Annotated[
+        str | None, typer.Option(help="mapping: the column of clean names or parents.")
+    ] = None,
+    relation: Annotated[
+        str, typer.Option(help="mapping: same (to is the clean name) or parent-of (to owns from).")
+    ] = "same",
+    source: Annotated[
+        str | None, typer.Option(help="Source written with each line number. Default: file name.")
+    ] = None,
+    judgements: JudgementsFile = None,
+    author: Author = None,
+    dry_run: Annotated[bool, typer.Option(help="Count, write nothing.")] = False,
+    as_json: Json = False,
+) -> None:
+    """Import analysts' name maps (raw name or identifier -> clean name or parent) as judgements."""
+    if format not in ("auto", *FORMATS):
+        raise UsageError(f"--format {format!r}: expected auto or one of {', '.join(FORMATS)}")
+    if relation not in ("same", "parent-of"):
+        raise UsageError(f"--relation {relation!r}: expected same or parent-of")
+    if (from_column is None) != (to_column is None):
+        raise UsageError("--from-column and --to-column go together")
+    spec = (
+        MappingSpec(from_column, to_column, relation)  # type: ignore[arg-type]  # checked above
+        if from_column is not None and to_column is not None
+        else None
+    )
+    target = judgements_path(judgements)
+    result = import_judgements(
+        file,
+        format=format,  # type: ignore[arg-type]  # checked above
+        mapping=spec,
+        source=source,
+        author=author_of(author),
+        recorded=dt.date.today(),
+        existing=read_judgements(target),
+    )
+    written = 0 if dry_run else append_judgements(target, result.judgements)
+    by_kind = {k: sum(j.kind == k for j in result.judgements) for k in ("same", "parent-of")}
+    summary = {
+        "file": str(file),
+        "format": result.format,
+        "judgements_file": str(target),
+        "rows_read": result.rows,
+        "imported": len(result.judgements),
+        "written": written,
+        "dry_run": dry_run,
+        "by_kind": by_kind,
+        "skipped": dict(sorted(result.skipped.items())),
+    }
+    if as_json:
+        print_json(summary)
+        return
+    out = console()
+    verb = "would import" if dry_run else "imported"
+    out.print(
+        f"{file.name} ({result.format}): {result.rows} rows read, {verb} "
+        f"{len(result.judgements)} judgements ({by_kind['same']} same, "
+        f"{by_kind['parent-of']} parent-of) into {target}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    for reason, count in sorted(result.skipped.items()):
+        out.print(f"  skipped {count}: {reason}", highlight=False, soft_wrap=True)
+
+
+@app.command("list")
+def list_command(judgements: JudgementsFile = None, as_json: Json = False) -> None:
+    """List the judgements in the file, in file order."""
+    path = judgements_path(judgements)
+    found = read_judgements(path)
+    if as_json:
+        print_json({"file": str(path), "judgements": [_as_dict(j) for j in found]})
+        return
+    table(
+        f"Judgements in {path}",
+        ["line", "kind", "left", "right", "valid", "source", "note", "author", "recorded"],
+        (
+            (
+                j.line,
+                j.kind,
+                j.left,
+                j.right,
+                _span(j),
+                j.source,
+                j.note,
+                j.author,
+                j.recorded,
+            )
+            for j in found
+        ),
+        caption=f"{len(found)} judgements",
+    )
+
+
+@app.command("check")
+def check_command(
+    file: Annotated[Path, typer.Argument(help="The judgements file to validate.")],
+) -> None:
+    """Validate a judgements file: print every malformed line (file:line: field: reason)."""
+    if not file.is_file():
+        raise UsageError(f"{file}: no such file")
+    result = check_judgements(file)
+    out = console()
+    for error in result.errors:
+        out.print(str(error), markup=False, highlight=False, soft_wrap=True)
+    out.print(
+        f"{file}: {len(result.judgements)} valid judgements, {len(result.errors)} errors",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+    if result.errors:
+        raise typer.Exit(1)
+
+
+def _span(judgement: Judgement) -> str:
+    if judgement.valid_from is None and judgement.valid_to is None:
+        return ""
+    start = judgement.valid_from.isoformat() if judgement.valid_from else "…"
+    end = judgement.valid_to.isoformat() if judgement.valid_to else "…"
+    return f"{start} .. {end}"
+
+
+def _as_dict(judgement: Judgement) -> dict[str, object]:
+    return {
+        "kind": judgement.kind,
+        "left": str(judgement.left),
+        "right": str(judgement.right),
+        "valid_from": judgement.valid_from,
+        "valid_to": judgement.valid_to,
+        "source": judgement.source,
+        "note": judgement.note,
+        "author": judgement.author,
+        "recorded": judgement.recorded,
+        "line": judgement.line,
+    }

@@ -1,0 +1,126 @@
+"""``whosbehind review``: decide the uncertain pairs in the terminal, one judgement per answer."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import click
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from whosbehind.cli.context import open_store
+from whosbehind.cli.judgement_commands import Author, JudgementsFile, author_of, judgements_path
+from whosbehind.cli.render import console
+from whosbehind.errors import UsageError
+from whosbehind.model.orgs import CandidatePair, Judgement, OrgRecord
+from whosbehind.resolve import registry
+from whosbehind.resolve.judgements import append_judgements, read_judgements
+from whosbehind.resolve.review import (
+    PROMPT,
+    decided_pairs,
+    pair_key,
+    parse_answer,
+    record_ref,
+    review_queue,
+)
+
+
+def uncertain_pairs(context: typer.Context) -> list[CandidatePair]:
+    """The registry's uncertain pairs, as left by the last ``whosbehind resolve``."""
+    with open_store(context) as engine:
+        return registry.uncertain_pairs(engine)
+
+
+def review(
+    context: typer.Context,
+    judgements: JudgementsFile = None,
+    limit: Annotated[int | None, typer.Option(help="Ask about at most this many pairs.")] = None,
+    author: Author = None,
+) -> None:
+    """Review the pairs the matcher left uncertain: accept (same), reject (different) or skip.
+
+    Each answer is appended to the judgements file at once; pairs already judged are not asked.
+    """
+    if limit is not None and limit < 1:
+        raise UsageError("--limit must be at least 1")
+    path = judgements_path(judgements)
+    existing = read_judgements(path)
+    pairs = uncertain_pairs(context)
+    out = console()
+    total = len(pairs)
+
+    def write(judgement: Judgement) -> None:
+        append_judgements(path, [judgement])
+
+    decided = decided_pairs(existing)
+    pending = sum(pair_key(record_ref(p.left), record_ref(p.right)) not in decided for p in pairs)
+    if limit is not None:
+        pending = min(pending, limit)
+    shown = 0
+
+    def ask(pair: CandidatePair) -> str:
+        nonlocal shown
+        shown += 1
+        out.print(_pair_table(pair, f"Uncertain pair {shown} of {pending}"))
+        while True:
+            try:
+                text = typer.prompt(PROMPT, default="s", show_default=False)
+            except (typer.Abort, click.exceptions.Abort):  # typer has its own Abort class
+                out.print()
+                return "quit"  # Ctrl-C or end of input: stop, keeping what was written
+            try:
+                return parse_answer(text)
+            except UsageError as error:
+                out.print(str(error), markup=False, highlight=False)
+
+    summary = review_queue(
+        pairs, ask, write=write, existing=existing, author=author_of(author), limit=limit
+    )
+    out.print(
+        f"{summary.accepted} accepted, {summary.rejected} rejected, {summary.skipped} skipped, "
+        f"{summary.already_judged} already judged, of {total} uncertain pairs; "
+        f"judgements in {path}",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+def _pair_table(pair: CandidatePair, heading: str) -> Table:
+    view = Table(
+        title=f"{heading}: matcher probability {pair.probability:.3f}",
+        title_justify="left",
+        caption=Text(pair.detail),
+        caption_justify="left",
+    )
+    view.add_column("", style="bold")
+    view.add_column("left", overflow="fold")
+    view.add_column("right", overflow="fold")
+    left, right = _fields(pair.left), _fields(pair.right)
+    for label in left:
+        if left[label] or right[label]:
+            # Text, not str: names like "ACME [US]" must not be read as Rich markup
+            view.add_row(label, Text(left[label]), Text(right[label]))
+    return view
+
+
+def _fields(record: OrgRecord) -> dict[str, str]:
+    place = ", ".join(p for p in (record.city, record.state, record.country) if p)
+    parent = " ".join(p for p in (record.parent_name, record.parent_duns, record.parent_uei) if p)
+    return {
+        "name": record.name,
+        "uei": record.uei or "",
+        "duns": record.duns or "",
+        "cik": record.cik or "",
+        "cage": record.cage or "",
+        "city, state": place,
+        "reported parent": parent,
+        "source": record.source,
+        "first seen": record.first_seen.isoformat() if record.first_seen else "",
+        "last seen": record.last_seen.isoformat() if record.last_seen else "",
+        "cited": record.citation,
+    }
+
+
+def register(app: typer.Typer) -> None:
+    app.command("review")(review)

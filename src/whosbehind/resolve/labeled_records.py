@@ -1,0 +1,104 @@
+"""Org records for the evaluation: the labelled raw names, with what the award rows say of them.
+
+``labeled_records`` makes one ``OrgRecord`` per (raw name, DUNS) that fy13-fy18.csv files the
+name under, carrying that DUNS, the reported parent (name and DUNS) and the city and state most
+often given with it; a name filed only as a parent name gets the parent DUNS; a name the awards
+never give gets a record with the name alone. With ``identifiers=False`` every name gets one
+record with the name alone: the names-only task.
+
+``local_gov_names`` is a split the name rules were not written against: the 2023 ICE
+local-government award summaries (current USAspending layout). Each row gives a recipient UEI
+with its ``recipient_name`` and ``recipient_name_raw``; the gold cluster of a name is its UEI
+(names under two UEIs are dropped). Records carry the name, city and state only, since the
+identifier is the answer.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+from whosbehind.errors import SourceError
+from whosbehind.model.orgs import OrgRecord
+from whosbehind.resolve.labeled import Award, LabeledSet
+
+LOCAL_GOV_FILES = ("us-local-gov-ice-contracts.csv", "us-reg-state-gov-ice-contracts.csv")
+
+
+def _most_common(values: Sequence[tuple[str, ...]]) -> tuple[str, ...]:
+    counts = Counter(values)
+    return min(counts, key=lambda v: (-counts[v], v))
+
+
+def labeled_records(
+    labeled: LabeledSet, source: str, awards: Sequence[Award], *, identifiers: bool = True
+) -> tuple[list[OrgRecord], dict[str, str]]:
+    """The records of one source's raw names, and record key -> raw name."""
+    own: dict[str, dict[str, list[tuple[str, ...]]]] = defaultdict(lambda: defaultdict(list))
+    as_parent: dict[str, set[str]] = defaultdict(set)
+    if identifiers:
+        for a in awards:
+            own[a.name][a.duns].append((a.parent_duns, a.parent_name, a.city, a.state))
+            if a.parent_duns:
+                as_parent[a.parent_name].add(a.parent_duns)
+    records: list[OrgRecord] = []
+    name_of: dict[str, str] = {}
+    for raw in sorted(labeled.gold(source)):
+        found: list[OrgRecord] = []
+        for duns, facts in sorted(own.get(raw, {}).items()):
+            parent_duns, parent_name, city, state = _most_common(facts)
+            key = f"{source}#{raw}#{duns}"
+            found.append(
+                OrgRecord(
+                    key,
+                    "labeled",
+                    raw,
+                    duns=duns or None,
+                    city=city or None,
+                    state=state or None,
+                    parent_name=parent_name or None,
+                    parent_duns=parent_duns or None,
+                )
+            )
+        if not found:
+            found = [
+                OrgRecord(f"{source}#{raw}#{duns}", "labeled", raw, duns=duns)
+                for duns in sorted(as_parent.get(raw, ()))
+            ] or [OrgRecord(f"{source}#{raw}#", "labeled", raw)]
+        records.extend(found)
+        name_of.update((r.record_key, raw) for r in found)
+    return records, name_of
+
+
+def local_gov_names(directory: Path) -> tuple[list[OrgRecord], dict[str, str]]:
+    """Records (name, city, state) of the local-government recipients, and name -> UEI gold."""
+    uei_of: dict[str, set[str]] = defaultdict(set)
+    places: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for file in LOCAL_GOV_FILES:
+        path = directory / file
+        try:
+            with path.open(encoding="utf-8", newline="") as handle:
+                reader = csv.DictReader(handle)
+                for row in reader:
+                    uei = row.get("recipient_uei", "").strip()
+                    if not uei:
+                        continue
+                    for column in ("recipient_name", "recipient_name_raw"):
+                        name = " ".join(row.get(column, "").split())
+                        if name:
+                            uei_of[name].add(uei)
+                            places[name].append(
+                                (row["recipient_city_name"], row["recipient_state_code"])
+                            )
+        except (OSError, KeyError) as error:
+            raise SourceError(f"{path}: {error}") from error
+    gold = {name: next(iter(ueis)) for name, ueis in uei_of.items() if len(ueis) == 1}
+    records = []
+    for name in sorted(gold):
+        city, state = _most_common(places[name])
+        records.append(
+            OrgRecord(f"localgov#{name}", "labeled", name, city=city or None, state=state or None)
+        )
+    return records, gold

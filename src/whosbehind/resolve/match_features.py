@@ -1,0 +1,207 @@
+"""What the matcher compares: a record's comparison profile and the level each field pair falls in.
+
+A ``Profile`` is the part of an ``OrgRecord`` that matching reads, normalized once: the name key
+(``names.normalize_name``), its tokens, the key without spaces ("j oliva trucking" and
+"joliva trucking" share "jolivatrucking"), identifiers, city/state and the reported parent
+(``parent_name`` or a "subsidiary of X" clause in the name).
+
+``compare(a, b)`` puts a pair into one level per comparison; the matcher (``matching``) turns
+levels into a probability. Levels, first that holds wins:
+
+- ``name``: ``equal`` keys; ``compact`` equal without spaces; ``sort95`` token-sort ratio >= 95;
+  ``truncated`` one raw name is exactly ``TRUNCATED_AT`` characters long and, letters and digits
+  only, starts the other (older USAspending rows cut names there: "SYSTEMS RESEARCH AND
+  APPLICATI"; a rule read off the fy13-fy18 files), or its key tokens are the other's but for
+  one that starts one of the other's (a reordered name cut short); ``sort90``; ``subset``
+  every token of one key is in the other; ``sort80``; ``other``. ``compact``, ``sort95`` and
+  ``truncated`` are weighed as one (``ESTIMATED_TOGETHER``).
+- ``ids``: ``same`` a UEI or DUNS in common; ``differ`` both have one and none is shared;
+  ``missing``.
+- ``place``: ``city`` same state and city; ``state`` same state, city missing or different;
+  ``differ`` different states; ``missing``.
+- ``parent``: ``same`` reported parents share an identifier or a name key, or one's reported
+  parent is the other; ``differ`` both report a parent and nothing agrees; ``missing``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+from rapidfuzz import fuzz
+
+from whosbehind.model.orgs import OrgRecord
+from whosbehind.resolve.names import NormalizedName, normalize_name
+
+COMPARISONS: dict[str, tuple[str, ...]] = {
+    "name": ("equal", "compact", "sort95", "truncated", "sort90", "subset", "sort80", "other"),
+    "ids": ("same", "differ", "missing"),
+    "place": ("city", "state", "differ", "missing"),
+    "parent": ("same", "differ", "missing"),
+}
+TRUNCATED_AT = 30
+# Levels whose m and u are counted together (``match_model.train``): each says "one name
+# written another way" and each has a handful of labelled pairs, too few to weigh apart.
+ESTIMATED_TOGETHER: dict[str, dict[str, str]] = {
+    "name": {"compact": "near", "sort95": "near", "truncated": "near"},
+}
+
+Levels = tuple[str, str, str, str]  # one level per comparison, in COMPARISONS order
+
+
+class Profile(NamedTuple):
+    """A tuple, not a dataclass: a million of them are made, and tuples are made fastest."""
+
+    record_key: str
+    key: str
+    tokens: frozenset[str]
+    compact: str
+    raw_compact: str  # the raw name casefolded, letters and digits only
+    raw_length: int  # of the raw name, whitespace runs as one space
+    ids: frozenset[str]  # "uei:..." and "duns:..."
+    city: str
+    state: str
+    parent_ids: frozenset[str]
+    parent_key: str
+
+    def for_record(self, record_key: str) -> Profile:
+        """This profile for another record that says the same."""
+        return Profile(record_key, *self[1:])
+
+    @property
+    def signature(self) -> tuple[object, ...]:
+        """What ``compare`` reads: profiles with one signature compare alike (the raw name only
+        counts where it may be a truncated one)."""
+        raw = self.raw_compact if self.raw_length == TRUNCATED_AT else ""
+        return (self.key, raw, self.ids, self.city, self.state, self.parent_ids, self.parent_key)
+
+
+def _clean(value: str | None) -> str:
+    return " ".join(value.casefold().split()) if value else ""
+
+
+def _ids(uei: str | None, duns: str | None) -> frozenset[str]:
+    found = set()
+    if uei and uei.strip():
+        found.add(f"uei:{uei.strip().upper()}")
+    if duns and duns.strip().strip("0"):
+        digits = duns.strip()
+        found.add(f"duns:{digits.zfill(9) if digits.isdigit() else digits}")
+    return frozenset(found)
+
+
+def profile_of(
+    record: OrgRecord, normalize: Callable[[str], NormalizedName] = normalize_name
+) -> Profile:
+    """The comparison profile of ``record``; pass a cached ``normalize`` for many records."""
+    name = normalize(record.name)
+    raw = " ".join(record.name.split())
+    parent_raw = record.parent_name or name.parent
+    parent_key = normalize(parent_raw).key if parent_raw and parent_raw.strip() else ""
+    return Profile(
+        record_key=record.record_key,
+        key=name.key,
+        tokens=frozenset(name.key.split()),
+        compact=name.key.replace(" ", ""),
+        raw_compact=_alnum(raw),
+        raw_length=len(raw),
+        ids=_ids(record.uei, record.duns),
+        city=_clean(record.city),
+        state=_clean(record.state),
+        parent_ids=_ids(record.parent_uei, record.parent_duns),
+        parent_key=parent_key,
+    )
+
+
+_ASCII_ALNUM = {code: None for code in range(128) if not chr(code).isalnum()}
+
+
+def _alnum(text: str) -> str:
+    """``text`` casefolded, letters and digits only."""
+    if text.isascii():
+        return text.lower().translate(_ASCII_ALNUM)
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def name_level(a: Profile, b: Profile) -> str:
+    if a.key == b.key:
+        return "equal"
+    if a.compact == b.compact:
+        return "compact"
+    # ratio is 0 below the cutoff; rapidfuzz stops early there
+    return name_level_at(a, b, fuzz.token_sort_ratio(a.key, b.key, score_cutoff=80))
+
+
+def name_level_at(a: Profile, b: Profile, ratio: float) -> str:
+    """``name_level`` given the keys' ``token_sort_ratio`` (0 below 80), as the matcher computes
+    it for many pairs at once."""
+    if a.key == b.key:
+        return "equal"
+    if a.compact == b.compact:
+        return "compact"
+    if ratio >= 95:
+        return "sort95"
+    short, long = (a, b) if a.raw_length <= b.raw_length else (b, a)
+    if short.raw_length == TRUNCATED_AT and _cut_from(short, long):
+        return "truncated"
+    if ratio >= 90:
+        return "sort90"
+    if a.tokens <= b.tokens or b.tokens <= a.tokens:
+        return "subset"
+    return "sort80" if ratio else "other"
+
+
+def _cut_from(short: Profile, long: Profile) -> bool:
+    """``short`` reads as ``long`` cut short: its letters start ``long``'s, or (a reordered
+    name, "FITZGERALD, BEN REAL ESTATE SE") its key tokens are ``long``'s but for one that
+    starts one of ``long``'s."""
+    if long.raw_compact.startswith(short.raw_compact):
+        return True
+    extra = short.tokens - long.tokens
+    if len(extra) > 1 or len(short.tokens) < 2:
+        return False
+    return not extra or any(token.startswith(next(iter(extra))) for token in long.tokens)
+
+
+def _ids_level(a: Profile, b: Profile) -> str:
+    if a.ids & b.ids:
+        return "same"
+    return "differ" if a.ids and b.ids else "missing"
+
+
+def _place_level(a: Profile, b: Profile) -> str:
+    if not (a.state and b.state):
+        return "missing"
+    if a.state != b.state:
+        return "differ"
+    return "city" if a.city and a.city == b.city else "state"
+
+
+def _parent_level(a: Profile, b: Profile) -> str:
+    if (
+        (a.parent_ids & b.parent_ids)
+        or (a.parent_key and a.parent_key == b.parent_key)
+        or (a.parent_ids & b.ids)
+        or (b.parent_ids & a.ids)
+        or (a.parent_key and a.parent_key == b.key)
+        or (b.parent_key and b.parent_key == a.key)
+    ):
+        return "same"
+    has_a, has_b = bool(a.parent_ids or a.parent_key), bool(b.parent_ids or b.parent_key)
+    return "differ" if has_a and has_b else "missing"
+
+
+def compare(a: Profile, b: Profile) -> Levels:
+    """The level of each comparison for the pair ``a``, ``b`` (symmetric)."""
+    return (name_level(a, b), _ids_level(a, b), _place_level(a, b), _parent_level(a, b))
+
+
+def compare_names_first(a: Profile, b: Profile, ratio: float | None = None) -> Levels | None:
+    """``compare``, or None when the names are ``other``: the matcher matches names, and a pair
+    whose names share nothing is left to identifiers and judgements (the registry's other edges).
+    Two subsidiaries of one parent in one city are not one organization. ``ratio``: the keys'
+    ``token_sort_ratio`` with cutoff 80, when already computed."""
+    name = name_level(a, b) if ratio is None else name_level_at(a, b, ratio)
+    if name == "other":
+        return None
+    return (name, _ids_level(a, b), _place_level(a, b), _parent_level(a, b))

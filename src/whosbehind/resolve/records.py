@@ -1,0 +1,292 @@
+"""Org records: every way the stores name an organization, as ``model.orgs.OrgRecord``.
+
+- ``usaspending:`` one record per distinct recipient statement (name, DUNS, UEI and the parent
+  as reported) over the newest versions of contract transactions and awards, with its first and
+  last action date, the most frequent city/state/country of its awards, and a citation (the file
+  and one award's PIID).
+- ``usaspending-parent:`` each reported parent (name, parent DUNS, parent UEI) as a record of
+  its own, so that a parent that never received an award still exists as an organization.
+- ``usaspending-recipient:`` recipient profiles, and each of their alternate names.
+- ``fedramp:<provider_key>`` one record per provider (per UEI when it has one) over the live
+  offerings of the newest snapshot of each FedRAMP feed; first/last authorization date.
+
+Keys are built from the identifying fields only (a hash of them, never a row number), so the
+same statement read again, in any run, has the same key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from whosbehind.model.orgs import OrgRecord
+from whosbehind.resolve.names import names_itself
+from whosbehind.store.engine import Engine
+
+Day = dt.date | None
+_CSV_FEEDS = ("usaspending-csv",)
+# Identifiers that stand for "unknown" in the contract files; joining on them would merge
+# unrelated recipients.
+_PLACEHOLDER_IDS = frozenset({"", "000000000", "999999999", "123456789", "NONE", "N/A"})
+
+
+def collect_records(engine: Engine) -> list[OrgRecord]:
+    """Every org record the store's contract and FedRAMP tables state, sorted by key."""
+    tables = _tables(engine)
+    found: list[OrgRecord] = []
+    if {"contract_transaction", "contract_award"} <= tables:
+        found += contract_records(engine)
+    if "contract_recipient" in tables:
+        found += recipient_profile_records(engine)
+    if {"fedramp_offering", "snapshot"} <= tables:
+        found += fedramp_records(engine)
+    unique = {record.record_key: record for record in found}
+    return [unique[key] for key in sorted(unique)]
+
+
+def clean_id(value: object) -> str | None:
+    """An identifier as stored, or None for blanks and placeholders."""
+    if value is None:
+        return None
+    text = str(value).strip().upper()
+    if text in _PLACEHOLDER_IDS or len(set(text)) == 1:
+        return None
+    return text
+
+
+def stable_key(prefix: str, *parts: object) -> str:
+    """``prefix:`` + a digest of every identifying part (stable across runs and machines)."""
+    digest = hashlib.sha1(
+        "\x1f".join("" if p is None else str(p) for p in parts).encode()
+    ).hexdigest()[:12]
+    return f"{prefix}:{digest}"
+
+
+def _tables(engine: Engine) -> set[str]:
+    return {
+        row["table_name"] for row in engine.rows("SELECT table_name FROM information_schema.tables")
+    }
+
+
+_STATEMENTS_SQL = """
+WITH said AS (
+    SELECT recipient_name AS name, recipient_duns AS duns, recipient_uei AS uei,
+           recipient_parent_name AS parent_name, recipient_parent_duns AS parent_duns,
+           recipient_parent_uei AS parent_uei, action_date AS first_day,
+           action_date AS last_day, award_key, piid, feed, seq
+    FROM contract_transaction
+    WHERE record_to IS NULL AND recipient_name IS NOT NULL
+    UNION ALL
+    SELECT recipient_name, recipient_duns, recipient_uei, recipient_parent_name,
+           recipient_parent_duns, recipient_parent_uei,
+           coalesce(base_action_date, start_date, latest_action_date),
+           coalesce(latest_action_date, base_action_date, start_date), award_key, piid, feed, seq
+    FROM contract_award
+    WHERE record_to IS NULL AND recipient_name IS NOT NULL
+),
+places AS (
+    SELECT award_key, recipient_city AS city, recipient_state AS state,
+           recipient_country AS country
+    FROM contract_award WHERE latest
+)
+SELECT s.name, s.duns, s.uei, s.parent_name, s.parent_duns, s.parent_uei,
+       min(s.first_day) AS first_seen, max(s.last_day) AS last_seen,
+       list([p.city, p.state, p.country]) FILTER (WHERE p.award_key IS NOT NULL) AS places,
+       arg_min(s.piid, s.feed || lpad(CAST(s.seq AS VARCHAR), 12, '0') || s.piid) AS piid,
+       arg_min(n.locator, s.feed || lpad(CAST(s.seq AS VARCHAR), 12, '0') || s.piid) AS locator,
+       arg_min(s.feed, s.feed || lpad(CAST(s.seq AS VARCHAR), 12, '0') || s.piid) AS feed
+FROM said s
+LEFT JOIN places p USING (award_key)
+LEFT JOIN snapshot n ON n.feed = s.feed AND n.seq = s.seq AND n.status = 'ok'
+GROUP BY s.name, s.duns, s.uei, s.parent_name, s.parent_duns, s.parent_uei
+-- a reported parent cites the earliest statement that reported it
+ORDER BY first_seen NULLS LAST, s.name, s.duns NULLS FIRST, s.uei NULLS FIRST,
+         s.parent_name NULLS FIRST, s.parent_duns NULLS FIRST, s.parent_uei NULLS FIRST
+"""
+
+
+def contract_records(engine: Engine) -> list[OrgRecord]:
+    """Recipient statements and reported parents from contract transactions and awards."""
+    records: list[OrgRecord] = []
+    parents: dict[tuple[str, str | None, str | None], tuple[Day, Day, str]] = {}
+    for row in engine.rows(_STATEMENTS_SQL):
+        name = _text(row["name"])
+        if not name:
+            continue
+        duns, uei = clean_id(row["duns"]), clean_id(row["uei"])
+        parent_name = _text(row["parent_name"])
+        parent_duns, parent_uei = clean_id(row["parent_duns"]), clean_id(row["parent_uei"])
+        citation = _cite(row)
+        city, state, country = _most_common_place(row["places"])
+        records.append(
+            OrgRecord(
+                record_key=stable_key(
+                    "usaspending", name, duns, uei, parent_name, parent_duns, parent_uei
+                ),
+                source="usaspending",
+                name=name,
+                uei=uei,
+                duns=duns,
+                city=city,
+                state=state,
+                country=country,
+                parent_name=parent_name,
+                parent_duns=parent_duns,
+                parent_uei=parent_uei,
+                first_seen=row["first_seen"],
+                last_seen=row["last_seen"],
+                citation=citation,
+            )
+        )
+        # a parent that is the recipient's own name is no parent (ownership reads it so); as a
+        # record it would join the recipient to whatever company holds the parent DUNS
+        if parent_name and not names_itself(name, parent_name):
+            key = (parent_name, parent_duns, parent_uei)
+            first, last, cited = parents.get(key, (None, None, citation))
+            parents[key] = (
+                _min_date(first, row["first_seen"]),
+                _max_date(last, row["last_seen"]),
+                cited,
+            )
+    for (name, duns, uei), (first, last, citation) in parents.items():
+        records.append(
+            OrgRecord(
+                record_key=stable_key("usaspending-parent", name, duns, uei),
+                source="usaspending",
+                name=name,
+                duns=duns,
+                uei=uei,
+                first_seen=first,
+                last_seen=last,
+                citation=f"parent reported in {citation}",
+            )
+        )
+    return records
+
+
+def recipient_profile_records(engine: Engine) -> list[OrgRecord]:
+    """USAspending recipient profiles, one record per name they list (their alternate names
+    share the profile's identifiers, so they join it)."""
+    rows = engine.rows(
+        "SELECT r.*, n.locator AS snapshot_locator FROM contract_recipient r "
+        "LEFT JOIN snapshot n ON n.feed = r.feed AND n.seq = r.seq AND n.status = 'ok' "
+        "WHERE r.record_to IS NULL"
+    )
+    records: list[OrgRecord] = []
+    for row in rows:
+        citation = f"{row['snapshot_locator'] or row['feed']}#recipient_id={row['recipient_id']}"
+        names = [_text(row["name"])] + [
+            _text(alt) for alt in str(row["alternate_names"] or "").split(" | ")
+        ]
+        for i, name in enumerate(dict.fromkeys(n for n in names if n)):
+            records.append(
+                OrgRecord(
+                    record_key=stable_key("usaspending-recipient", row["recipient_id"], name),
+                    source="usaspending",
+                    name=name,
+                    uei=clean_id(row["uei"]),
+                    duns=clean_id(row["duns"]),
+                    city=_text(row["city"]),
+                    state=_text(row["state"]),
+                    country=_text(row["country"]),
+                    parent_name=_text(row["parent_name"]),
+                    parent_duns=clean_id(row["parent_duns"]),
+                    parent_uei=clean_id(row["parent_uei"]),
+                    citation=citation if i == 0 else f"{citation} (alternate name)",
+                )
+            )
+    return records
+
+
+_FEDRAMP_SQL = """
+WITH newest AS (
+    SELECT feed, max(seq) AS seq FROM snapshot
+    WHERE status = 'ok' AND feed LIKE 'fedramp%' GROUP BY feed
+)
+SELECT o.provider_key, o.provider_raw, o.uei, o.authorization_date, o.locator, o.package_id,
+       s.locator AS snapshot_locator
+FROM fedramp_offering o JOIN newest n ON o.feed = n.feed
+JOIN snapshot s ON s.feed = n.feed AND s.seq = n.seq AND s.status = 'ok'
+WHERE o.from_seq <= n.seq AND (o.to_seq IS NULL OR o.to_seq > n.seq)
+ORDER BY o.provider_key, o.feed, o.package_id
+"""
+
+
+def fedramp_records(engine: Engine) -> list[OrgRecord]:
+    """One record per FedRAMP provider key and UEI over the live offerings of every feed."""
+    groups: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
+    for row in engine.rows(_FEDRAMP_SQL):
+        key = str(row["provider_key"] or "").strip()
+        if key:
+            groups.setdefault((key, clean_id(row["uei"])), []).append(row)
+    records: list[OrgRecord] = []
+    for (key, uei), rows in sorted(groups.items(), key=lambda item: (item[0][0], item[0][1] or "")):
+        names: dict[str, int] = {}
+        for row in rows:
+            raw = _text(row["provider_raw"])
+            if raw:
+                names[raw] = names.get(raw, 0) + 1
+        if not names:
+            continue
+        name = min(names, key=lambda n: (-names[n], n))
+        dates = [row["authorization_date"] for row in rows if row["authorization_date"]]
+        path = rows[0]["locator"] or rows[0]["package_id"]
+        records.append(
+            OrgRecord(
+                record_key=f"fedramp:{key}" + (f"|uei:{uei}" if uei else ""),
+                source="fedramp",
+                name=name,
+                uei=uei,
+                first_seen=min(dates) if dates else None,
+                last_seen=max(dates) if dates else None,
+                citation=f"{rows[0]['snapshot_locator']}#{path}",
+            )
+        )
+    return records
+
+
+def with_records(records: Iterable[OrgRecord], extra: Iterable[OrgRecord]) -> list[OrgRecord]:
+    """``records`` and ``extra`` (e.g. SEC companies), one per key (the first wins), by key."""
+    unique: dict[str, OrgRecord] = {}
+    for record in (*records, *extra):
+        unique.setdefault(record.record_key, record)
+    return [unique[key] for key in sorted(unique)]
+
+
+def _most_common_place(places: list[list[str | None]] | None) -> tuple[str | None, ...]:
+    """The (city, state, country) most awards state; ties go to the smallest, so that the
+    choice never depends on row order."""
+    counts = Counter(tuple(_text(part) for part in place) for place in places or [])
+    counts.pop((None, None, None), None)
+    if not counts:
+        return (None, None, None)
+    return min(counts, key=lambda place: (-counts[place], [p or "" for p in place]))
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def _cite(row: dict[str, Any]) -> str:
+    locator = row["locator"] or row["feed"] or "contract store"
+    piid = row["piid"]
+    if not piid:
+        return str(locator)
+    selector = "award_id_piid" if row["feed"] in _CSV_FEEDS else "piid"
+    return f"{locator}#{selector}={piid}"
+
+
+def _min_date(a: Day, b: Day) -> Day:
+    dates = [d for d in (a, b) if isinstance(d, dt.date)]
+    return min(dates) if dates else None
+
+
+def _max_date(a: Day, b: Day) -> Day:
+    dates = [d for d in (a, b) if isinstance(d, dt.date)]
+    return max(dates) if dates else None

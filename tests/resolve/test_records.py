@@ -1,0 +1,127 @@
+"""Org records from a real store: ICE's FY13-FY18 contracts and the FedRAMP organization export,
+checked against the same CSV files read with nothing but the csv module."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.support.contracts import duns, rows_2018
+from tests.support.registry import build_contracts_and_fedramp
+from whosbehind.model.orgs import OrgRecord
+from whosbehind.resolve.records import clean_id, collect_records, stable_key
+from whosbehind.store.engine import Engine
+
+
+@pytest.fixture(scope="module")
+def records(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[OrgRecord]]:
+    path = build_contracts_and_fedramp(tmp_path_factory.mktemp("records") / "store.duckdb")
+    engine = Engine(path, read_only=True)
+    try:
+        yield collect_records(engine)
+    finally:
+        engine.close()
+
+
+def _text(value: str) -> str | None:
+    return " ".join(value.split()) or None
+
+
+def _letters(name: str) -> str:
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def test_one_record_per_distinct_recipient_statement_and_reported_parent(
+    records: list[OrgRecord],
+) -> None:
+    rows = [r for r in rows_2018() if r["recipient_name"].strip()]
+    statements = {
+        (_text(r["recipient_name"]), duns(r["recipient_duns"]),
+         _text(r["recipient_parent_name"]), duns(r["recipient_parent_duns"]))
+        for r in rows
+    }  # fmt: skip
+    parents = {
+        (name, number)
+        for child, _, name, number in statements
+        if name and _letters(name) != _letters(child)  # a parent naming the child is no parent
+    }
+    found = {
+        (r.name, r.duns, r.parent_name, r.parent_duns)
+        for r in records
+        if r.record_key.startswith("usaspending:")
+    }
+    assert found == statements
+    assert {
+        (r.name, r.duns) for r in records if r.record_key.startswith("usaspending-parent:")
+    } == parents
+
+
+def test_palantir_and_amazon_records_with_their_reported_parents(
+    records: list[OrgRecord],
+) -> None:
+    by_name: dict[str, list[OrgRecord]] = {}
+    for record in records:
+        by_name.setdefault(record.name, []).append(record)
+    usg = [r for r in by_name["PALANTIR USG, INC."] if r.source == "usaspending"]
+    # one statement per reported parent: itself in FY17, Palantir Technologies in FY18
+    assert {r.parent_name for r in usg} == {"PALANTIR USG INC.", "PALANTIR TECHNOLOGIES INC."}
+    assert {r.duns for r in usg} == {"825284321"}
+    fy18 = next(r for r in usg if r.parent_name == "PALANTIR TECHNOLOGIES INC.")
+    assert fy18.first_seen is not None and fy18.first_seen.year == 2018
+    assert fy18.city == "PALO ALTO" and fy18.state == "CA"
+    assert "fy18.csv#award_id_piid=" in fy18.citation
+    technologies = by_name["PALANTIR TECHNOLOGIES INC."]
+    assert any(r.record_key.startswith("usaspending-parent:") for r in technologies)
+    amazon_parent = [r for r in by_name["AMAZON.COM INC."] if r.source == "usaspending"]
+    assert [r.duns for r in amazon_parent] == ["884745530"]
+    assert by_name["AMAZON.COM LLC"][0].parent_name == "AMAZON.COM INC."
+
+
+def test_fedramp_providers_one_record_per_provider_key_and_uei(records: list[OrgRecord]) -> None:
+    fedramp = [r for r in records if r.source == "fedramp"]
+    assert fedramp and all(r.record_key.startswith("fedramp:") for r in fedramp)
+    amazon = [r for r in fedramp if r.record_key.split("|")[0] == "fedramp:amazon"]
+    assert amazon and all(r.name == "Amazon" for r in amazon)
+    assert any(r.uei for r in amazon)
+    assert all("fedramp-products.json#$" in r.citation for r in fedramp)
+    dated = [r for r in fedramp if r.first_seen]
+    assert dated and all(r.last_seen and r.first_seen <= r.last_seen for r in dated)  # type: ignore[operator]
+
+
+def test_keys_are_unique_sorted_and_stable(records: list[OrgRecord], tmp_path: Path) -> None:
+    keys = [r.record_key for r in records]
+    assert keys == sorted(set(keys))
+    again = build_contracts_and_fedramp(tmp_path / "again.duckdb")
+    engine = Engine(again, read_only=True)
+    try:
+        assert collect_records(engine) == records
+    finally:
+        engine.close()
+
+
+def test_empty_store_has_no_records(tmp_path: Path) -> None:
+    engine = Engine(tmp_path / "empty.duckdb")
+    try:
+        assert collect_records(engine) == []
+    finally:
+        engine.close()
+
+
+@given(st.text(max_size=12))
+def test_clean_id_is_idempotent_and_never_keeps_placeholders(text: str) -> None:
+    cleaned = clean_id(text)
+    assert clean_id(cleaned) == cleaned
+    if cleaned is not None:
+        assert cleaned == cleaned.strip().upper() and len(set(cleaned)) > 1
+    assert clean_id("000000000") is None and clean_id("  ") is None
+
+
+@given(st.lists(st.one_of(st.none(), st.text(max_size=8)), max_size=5))
+def test_stable_key_depends_only_on_the_parts(parts: list[str | None]) -> None:
+    assert stable_key("x", *parts) == stable_key("x", *parts)
+    assert stable_key("x", *parts).startswith("x:")
+    assert stable_key("x", *parts, "extra") != stable_key("x", *parts)
