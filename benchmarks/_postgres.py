@@ -71,8 +71,9 @@ def log(message: str) -> None:
     print(f"[postgres] {message}", file=sys.stderr, flush=True)
 
 
-def _run(args: list[str], *, as_user: bool = False, check: bool = True,
-         capture: bool = True) -> subprocess.CompletedProcess[str]:
+def _run(
+    args: list[str], *, as_user: bool = False, check: bool = True, capture: bool = True
+) -> subprocess.CompletedProcess[str]:
     if as_user and os.geteuid() == 0:
         args = ["runuser", "-u", USER, "--", *args]
     return subprocess.run(args, check=check, capture_output=capture, text=True)
@@ -82,13 +83,16 @@ def ensure_installed() -> None:
     if (BIN / "postgres").exists():
         return
     if os.geteuid() != 0:
-        raise SystemExit(f"PostgreSQL {VERSION} is not installed and this is not root: "
-                         f"apt-get install -y postgresql-{VERSION}")
+        raise SystemExit(
+            f"PostgreSQL {VERSION} is not installed and this is not root: "
+            f"apt-get install -y postgresql-{VERSION}"
+        )
     log(f"installing postgresql-{VERSION} (apt-get)")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-qq", f"postgresql-{VERSION}"], check=True,
-                   env=env)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", f"postgresql-{VERSION}"], check=True, env=env
+    )
 
 
 def ensure_driver() -> None:
@@ -96,8 +100,9 @@ def ensure_driver() -> None:
         import psycopg  # noqa: F401
     except ImportError:
         log("installing psycopg[binary] (pip)")
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "psycopg[binary]>=3.1"],
-                       check=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "-q", "psycopg[binary]>=3.1"], check=True
+        )
 
 
 def ensure_user() -> None:
@@ -130,8 +135,20 @@ def ensure_cluster() -> None:
         if os.geteuid() == 0:
             shutil.chown(DATA_DIR, USER, USER)
             shutil.chown(data, USER, USER)
-        _run([str(BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-              "-E", "UTF8", "--locale=C"], as_user=True)
+        _run(
+            [
+                str(BIN / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+            ],
+            as_user=True,
+        )
     conf = data / CONF_NAME
     if not conf.exists() or conf.read_text() != config_text():
         conf.write_text(config_text())
@@ -144,13 +161,24 @@ def ensure_cluster() -> None:
                 stream.write(f"\n{include}\n")
         if is_running():
             log("settings changed: restarting")
-            _run([str(BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "restart",
-                  "-l", str(DATA_DIR / "server.log")], as_user=True)
+            _run(
+                [
+                    str(BIN / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-m",
+                    "fast",
+                    "-w",
+                    "restart",
+                    "-l",
+                    str(DATA_DIR / "server.log"),
+                ],
+                as_user=True,
+            )
 
 
 def is_running() -> bool:
-    done = _run([str(BIN / "pg_ctl"), "-D", str(data_dir()), "status"], as_user=True,
-                check=False)
+    done = _run([str(BIN / "pg_ctl"), "-D", str(data_dir()), "status"], as_user=True, check=False)
     return done.returncode == 0
 
 
@@ -162,8 +190,20 @@ def ensure_server() -> None:
     ensure_cluster()
     if not is_running():
         log(f"starting on {HOST}:{PORT} ({data_dir()})")
-        _run([str(BIN / "pg_ctl"), "-D", str(data_dir()), "-w", "-t", "120", "start",
-              "-l", str(DATA_DIR / "server.log")], as_user=True)
+        _run(
+            [
+                str(BIN / "pg_ctl"),
+                "-D",
+                str(data_dir()),
+                "-w",
+                "-t",
+                "120",
+                "start",
+                "-l",
+                str(DATA_DIR / "server.log"),
+            ],
+            as_user=True,
+        )
     for _ in range(60):
         try:
             with connect() as connection:
@@ -176,8 +216,7 @@ def ensure_server() -> None:
 
 def stop_server() -> None:
     if (data_dir() / "PG_VERSION").exists() and is_running():
-        _run([str(BIN / "pg_ctl"), "-D", str(data_dir()), "-m", "fast", "-w", "stop"],
-             as_user=True)
+        _run([str(BIN / "pg_ctl"), "-D", str(data_dir()), "-m", "fast", "-w", "stop"], as_user=True)
 
 
 def remove_server() -> None:
@@ -189,8 +228,9 @@ def connect(**options: Any) -> Any:
     """A psycopg connection (autocommit) to the benchmark server."""
     import psycopg
 
-    return psycopg.connect(host=HOST, port=PORT, user="postgres", dbname="postgres",
-                           autocommit=True, **options)
+    return psycopg.connect(
+        host=HOST, port=PORT, user="postgres", dbname="postgres", autocommit=True, **options
+    )
 
 
 @contextmanager

@@ -6,8 +6,11 @@ concentration measures are fractions of the total. Groups:
 
 - ``recipient``: the recipient's DUNS, else its UEI, else its name as written (the name shown
   is its most frequent spelling) — as reported, not resolved;
-- ``parent``: the parent's DUNS, else UEI, else name as reported; a recipient whose record names
-  no parent is its own parent;
+- ``parent``: the recipient's ultimate parent, from the organization registry (``whosbehind
+  resolve``) as of each action's date, so that a company acquired in 2018 counts under its buyer
+  only from then on; without a registry, as ``reported-parent``;
+- ``reported-parent``: the parent's DUNS, else UEI, else name as reported; a recipient whose
+  record names no parent is its own parent;
 - ``agency``: the awarding subtier agency; ``psc``, ``naics``: the codes as reported;
   ``fiscal-year``: the federal fiscal year of the action.
 
@@ -30,24 +33,42 @@ from whosbehind.analysis.contract_lines import (
     require_contracts,
     snapshot_citations,
 )
+from whosbehind.analysis.org_rollup import load_rollup, rollup_lines_sql
 from whosbehind.errors import UsageError
 from whosbehind.model.citation import Citation
+from whosbehind.store.contracts_rollup import ROLLUP, is_fresh
 from whosbehind.store.engine import Engine
+from whosbehind.store.orgs_schema import has_registry
 
 _RECIPIENT = "coalesce(recipient_duns, recipient_uei, 'name:' || upper(recipient_name), '-')"
 _PARENT = (
     "coalesce(recipient_parent_duns, recipient_parent_uei, "
     f"'name:' || upper(recipient_parent_name), {_RECIPIENT})"
 )
+_REPORTED_PARENT = (_PARENT, "coalesce(mode(recipient_parent_name), mode(recipient_name))")
+# over lines that org_rollup.rollup_lines_sql extended with the registry's org columns
+_RESOLVED_PARENT = (
+    f"coalesce('org:' || parent_org_id, {_PARENT})",
+    "coalesce(mode(parent_org_name), mode(recipient_parent_name), mode(recipient_name))",
+)
 GROUPS: dict[str, tuple[str, str]] = {  # by -> (key, display)
     "recipient": (_RECIPIENT, "mode(recipient_name)"),
-    "parent": (_PARENT, "coalesce(mode(recipient_parent_name), mode(recipient_name))"),
+    "parent": _REPORTED_PARENT,
+    "reported-parent": _REPORTED_PARENT,
     "agency": ("coalesce(awarding_subtier_code, '-')", "NULL"),
     "psc": ("coalesce(psc_code, '-')", "NULL"),
     "naics": ("coalesce(naics_code, '-')", "NULL"),
     "fiscal-year": ("CAST(fiscal_year AS VARCHAR)", "NULL"),
 }
 NOT_STATED = "(not stated)"
+# groups the rollups answer, and the columns whose most frequent spelling names the group
+ROLLUP_DISPLAY: dict[str, tuple[str, ...]] = {
+    "recipient": ("recipient_name",),
+    "parent": ("recipient_parent_name", "recipient_name"),
+    "reported-parent": ("recipient_parent_name", "recipient_name"),
+    "agency": (),
+    "fiscal-year": (),
+}
 
 
 @dataclass
@@ -126,14 +147,47 @@ def spending(
     filters = filters or Filters()
     check_fiscal_year(filters.fiscal_year)
     require_contracts(engine)
-    lines, params = lines_sql(as_of)
     where, more = filters.where("l")
-    key, display = GROUPS[by]
-    selected = f"SELECT * FROM ({lines}) l WHERE {where}"
     order = "key" if by == "fiscal-year" else "amount DESC, name, key"
-    outer = "s.key" if by == "fiscal-year" else "s.amount DESC, s.name, s.key"
     limit = "" if top is None or by == "fiscal-year" else f" LIMIT {int(top)}"
-    found = engine.connection.execute(
+    resolved = by == "parent" and has_registry(engine)
+    found = None
+    plain = as_of is None and not filters.psc and not filters.naics
+    if not resolved and plain and is_fresh(engine):
+        found = _from_rollup(engine, by, filters, f"{order}{limit}")
+    if found is None:
+        lines, params = lines_sql(as_of)
+        if resolved:
+            with rollup_lines_sql(engine, load_rollup(engine), lines, params) as (rolled, values):
+                found = _from_lines(
+                    engine, _RESOLVED_PARENT, rolled, values, f"{order}{limit}", where, more
+                )
+        else:
+            found = _from_lines(engine, GROUPS[by], lines, params, f"{order}{limit}", where, more)
+    result = _result(engine, by, filters, as_of, found)
+    if by == "parent":
+        result.notes.append(
+            "parents: ultimate parents from the organization registry as of each action's date"
+            if resolved
+            else "parents as reported by each action (run `whosbehind resolve` to roll up to "
+            "ultimate parents)"
+        )
+    return result
+
+
+def _from_lines(
+    engine: Engine,
+    group: tuple[str, str],
+    lines: str,
+    params: list[Any],
+    order: str,
+    where: str,
+    more: list[Any],
+) -> list[tuple[Any, ...]]:
+    key, display = group
+    by_year = key == GROUPS["fiscal-year"][0]
+    selected = f"SELECT * FROM ({lines}) l WHERE {where}"
+    found: list[tuple[Any, ...]] = engine.connection.execute(
         f"WITH g AS MATERIALIZED (SELECT {key} AS key, {display} AS name, "
         "sum(amount) AS amount, count(*) FILTER (WHERE basis = 'award total') AS awards, "
         "count(*) AS lines, "
@@ -147,7 +201,7 @@ def spending(
         "0) AS squares FROM g WHERE amount > 0), "
         "r AS (SELECT coalesce(sum(amount), 0) AS top4 FROM "
         "(SELECT amount FROM g WHERE amount > 0 ORDER BY amount DESC LIMIT 4)), "
-        f"shown AS (SELECT * FROM g ORDER BY {order}{limit}), "
+        f"shown AS (SELECT * FROM g ORDER BY {order}), "
         "counted AS (SELECT key, count(DISTINCT award_key) AS awards FROM "
         f"(SELECT {key} AS key, award_key FROM ({selected}) WHERE basis = 'transaction') "
         "WHERE key IN (SELECT key FROM shown) GROUP BY key), "
@@ -158,9 +212,69 @@ def spending(
         "cited.snaps, t.total, t.groups, "
         "t.award_totals, t.award_lines, c.squares, r.top4 FROM t CROSS JOIN c CROSS JOIN r "
         f"LEFT JOIN shown s ON true LEFT JOIN cited USING (key) LEFT JOIN counted USING (key) "
-        f"ORDER BY {outer}",
+        f"ORDER BY {_outer('fiscal-year' if by_year else '')}",
         [*params, *more, *params, *more, *params, *more],
     ).fetchall()
+    return found
+
+
+def _from_rollup(
+    engine: Engine, by: str, filters: Filters, order: str
+) -> list[tuple[Any, ...]] | None:
+    """The same rows from the money rollups (``store.contracts_rollup``); None when the
+    selection holds transaction lines (an award's actions can fall in several rollup rows,
+    so its distinct count needs the lines)."""
+    if by not in ROLLUP_DISPLAY:
+        return None
+    key = GROUPS[by][0]
+    where, params = filters.where("l")
+    spelled = ROLLUP_DISPLAY[by]
+    # the most frequent spelling, weighting each rollup row by its lines (``mode`` over lines)
+    spellings = "".join(
+        f", n{i} AS (SELECT key, arg_max(v, w) AS v FROM (SELECT {key} AS key, {column} AS v, "
+        f"sum(lines) AS w FROM sel WHERE {column} IS NOT NULL GROUP BY ALL) GROUP BY key)"
+        for i, column in enumerate(spelled)
+    )
+    name = f"coalesce({', '.join(f'n{i}.v' for i in range(len(spelled)))})" if spelled else "NULL"
+    joins = "".join(f" LEFT JOIN n{i} USING (key)" for i in range(len(spelled)))
+    found: list[tuple[Any, ...]] = engine.connection.execute(
+        f"WITH sel AS MATERIALIZED (SELECT * FROM {ROLLUP} l WHERE {where}){spellings}, "
+        f"a AS (SELECT {key} AS key, sum(amount) AS amount, sum(award_lines) AS awards, "
+        "sum(lines) AS lines, sum(award_amount) AS award_totals, "
+        "sum(award_lines) AS award_lines, sum(lines - award_lines) AS other_lines, "
+        "list_distinct(flatten(list(snapshots))) AS snaps FROM sel GROUP BY key), "
+        f"g AS MATERIALIZED (SELECT a.*, {name} AS name FROM a{joins}), "
+        "t AS (SELECT coalesce(sum(amount), 0) AS total, count(*) AS groups, "
+        "coalesce(sum(award_totals), 0) AS award_totals, "
+        "coalesce(sum(award_lines), 0) AS award_lines, "
+        "coalesce(sum(other_lines), 0) AS other_lines FROM g), "
+        "c AS (SELECT coalesce(sum(CAST(amount * 100 AS HUGEINT) * CAST(amount * 100 AS HUGEINT)), "
+        "0) AS squares FROM g WHERE amount > 0), "
+        "r AS (SELECT coalesce(sum(amount), 0) AS top4 FROM "
+        "(SELECT amount FROM g WHERE amount > 0 ORDER BY amount DESC LIMIT 4)), "
+        f"shown AS (SELECT * FROM g ORDER BY {order}) "
+        "SELECT s.key, s.name, s.amount, s.awards, s.lines, "
+        "array_to_string(list_sort(s.snaps), ','), t.total, t.groups, t.award_totals, "
+        "t.award_lines, c.squares, r.top4, t.other_lines "
+        f"FROM t CROSS JOIN c CROSS JOIN r LEFT JOIN shown s ON true ORDER BY {_outer(by)}",
+        params,
+    ).fetchall()
+    if found and found[0][12]:
+        return None
+    return found
+
+
+def _outer(by: str) -> str:
+    return "s.key" if by == "fiscal-year" else "s.amount DESC, s.name, s.key"
+
+
+def _result(
+    engine: Engine,
+    by: str,
+    filters: Filters,
+    as_of: dt.datetime | None,
+    found: list[tuple[Any, ...]],
+) -> SpendingResult:
     total: Decimal = found[0][6] if found else Decimal(0)
     groups = int(found[0][7]) if found else 0
     codes = [row[0] for row in found if row[0] is not None]

@@ -16,6 +16,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,7 @@ _NAME_DATE = re.compile(r"(?<![0-9])(20[0-9]{2})-?([01][0-9])-?([0-3][0-9])(?![0
 class CsvFile:
     label: str  # the locator: path, or archive!member
     path: Path  # where the bytes are on disk now (an extracted member lives in a work folder)
-    sha256: str
+    sha256: str  # empty until hashed (a plain file is hashed while it is loaded)
     size: int
     record_time: dt.datetime
     explicit: bool  # named by the user, so it must be a contract CSV
@@ -58,6 +59,16 @@ def hash_file(path: Path) -> tuple[str, int]:
             digest.update(chunk)
             size += len(chunk)
     return digest.hexdigest(), size
+
+
+def hash_in_thread(path: Path) -> Future[tuple[str, int]]:
+    """``hash_file`` in a thread: hashlib and file reads release the GIL, so the digest is
+    computed while DuckDB parses the same file."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whosbehind-sha256")
+    try:
+        return pool.submit(hash_file, path)
+    finally:
+        pool.shutdown(wait=False)
 
 
 def record_time_of(names: list[str], fallback: dt.datetime) -> dt.datetime:
@@ -82,9 +93,9 @@ def iter_csv_files(path: Path, label: str, explicit: bool, workdir: Path) -> Ite
     """The CSV files of ``path``: itself, or each CSV member of a zip archive (extracted into
     ``workdir`` one at a time, and deleted when the next is asked for)."""
     if path.suffix.lower() != ".zip":
-        sha, size = hash_file(path)
+        # hashed by the caller, while DuckDB reads it (``hash_in_thread``)
         when = record_time_of([path.name], _mtime(path))
-        yield CsvFile(label, path, sha, size, when, explicit)
+        yield CsvFile(label, path, "", path.stat().st_size, when, explicit)
         return
     try:
         archive = zipfile.ZipFile(path)

@@ -10,6 +10,7 @@ import duckdb
 from whosbehind.errors import SnapshotError
 from whosbehind.model.contracts import Quarantined
 from whosbehind.pipeline.contracts_csv import CsvFile, Problems, resolve_problems
+from whosbehind.pipeline.contracts_csv_direct import insert_awards
 from whosbehind.pipeline.contracts_records import (
     BatchCounts,
     RecordBatch,
@@ -43,6 +44,7 @@ class FileResult:
     quarantined: list[Quarantined] = field(default_factory=list)
     counts: BatchCounts = field(default_factory=BatchCounts)
     recovered: int = 0
+    one_pass: bool = False  # loaded by ``contracts_csv_direct``: new awards only
 
 
 def load_csv_file(
@@ -52,10 +54,20 @@ def load_csv_file(
     _cleanup(engine)
     read = csv_duckdb.staging_sql(str(file.path.resolve()), match, STAGE, REJECTS, SCAN)
     try:
-        engine.execute(read.create)
-    except duckdb.Error as error:
-        raise SnapshotError(file.label, f"unreadable CSV: {error}") from None
-    try:
+        if match.layout.grain == "award":
+            try:
+                rows = insert_awards(engine, read, feed, seq, file.record_time)
+            except duckdb.Error as error:
+                raise SnapshotError(file.label, f"unreadable CSV: {error}") from None
+            if rows is not None:
+                result.rows = result.counts.awards.rows = result.counts.awards.inserted = rows
+                result.one_pass = True
+                return result
+            _cleanup(engine)
+        try:
+            engine.execute(read.create)
+        except duckdb.Error as error:
+            raise SnapshotError(file.label, f"unreadable CSV: {error}") from None
         _load(engine, file, match, read, feed, seq, result)
     finally:
         _cleanup(engine)

@@ -7,11 +7,20 @@ import datetime as dt
 import os
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from whosbehind.errors import SnapshotError
-from whosbehind.pipeline.contracts_csv import CsvFile, first_row, iter_csv_files, record_time_of
+from whosbehind.pipeline.contracts_csv import (
+    CsvFile,
+    first_row,
+    hash_file,
+    hash_in_thread,
+    iter_csv_files,
+    record_time_of,
+)
 from whosbehind.pipeline.contracts_csv_load import load_csv_file
 from whosbehind.pipeline.contracts_pages import (
     NotAnAwardResponse,
@@ -28,8 +37,10 @@ from whosbehind.sources.usaspending import agency_list, metadata
 from whosbehind.sources.usaspending.csv_layout import LayoutMatch, detect_layout
 from whosbehind.sources.usaspending.redact import redacted_csv, redacted_json
 from whosbehind.store import snapshots
+from whosbehind.store.contracts_rollup import append as append_to_rollup
+from whosbehind.store.contracts_rollup import create_rollup, is_fresh, mark_stale, rebuild
 from whosbehind.store.contracts_schema import create_contract_tables
-from whosbehind.store.contracts_snapshots import insert_quarantine, next_seq
+from whosbehind.store.contracts_snapshots import insert_quarantine, next_seq, stored_sizes
 from whosbehind.store.engine import Engine
 from whosbehind.store.schema import create_all
 
@@ -46,7 +57,10 @@ class ContractIngest:
             engine.execute(f"SET memory_limit = '{limit.replace(chr(39), '')}'")
         create_all(engine)
         create_contract_tables(engine)
+        create_rollup(engine)
         self.seen = snapshots.all_sha256(engine)
+        # a file of a size never stored cannot have been seen: it is hashed while it loads
+        self.sizes = stored_sizes(engine)
         self.summary = ContractIngestSummary()
         self.progress = progress
 
@@ -68,6 +82,12 @@ class ContractIngest:
         summary.bytes_read += file.size
         if self.progress:
             self.progress(file.label, file.size)
+        pending = None
+        if not file.sha256:
+            if file.size in self.sizes:
+                file = replace(file, sha256=hash_file(file.path)[0])
+            else:
+                pending = hash_in_thread(file.path)
         if file.sha256 in self.seen:
             summary.already_seen += 1
             return
@@ -76,9 +96,11 @@ class ContractIngest:
             header = first_row(file.path, file.label)
             match = detect_layout(header, file.label) if header is not None else None
         except SnapshotError as error:
+            file = _hashed(file, pending)
             self._failed(feed, "file", file.label, file.sha256, file.size, error.reason)
             return
         if match is None:
+            file = _hashed(file, pending)
             reason = "empty file" if header is None else f"no known layout ({len(header)} columns)"
             if file.explicit:
                 reason = f"not a USAspending contract CSV: {reason}"
@@ -91,6 +113,11 @@ class ContractIngest:
         try:
             with self.engine.transaction():
                 result = load_csv_file(self.engine, file, match, feed, seq)
+                if result.one_pass:
+                    append_to_rollup(self.engine, feed, seq)
+                else:
+                    mark_stale(self.engine)
+                file = _hashed(file, pending)
                 row = self._row(
                     feed,
                     seq,
@@ -108,9 +135,11 @@ class ContractIngest:
                     stored = redacted_csv(file.path.read_bytes(), match.columns)
                     snapshots.store_raw(self.engine, file.sha256, stored, "csv+gzip, redacted")
         except SnapshotError as error:
+            file = _hashed(file, pending)
             self._failed(feed, "file", file.label, file.sha256, file.size, error.reason)
             return
         self.seen.add(file.sha256)
+        self.sizes.add(file.size)
         summary.snapshots_stored += 1
         summary.rows_read += result.rows
         summary.rows_recovered += result.recovered
@@ -205,6 +234,8 @@ class ContractIngest:
         seq = next_seq(self.engine, feed)
         with self.engine.transaction():
             counts = merge_batch(self.engine, batch, feed, seq, record_time)
+            if batch.awards or batch.transactions:
+                mark_stale(self.engine)
             snapshots.insert(
                 self.engine,
                 self._row(
@@ -243,6 +274,13 @@ class ContractIngest:
                 "closed": counts.closed,
             }
         )
+
+    def finish(self) -> None:
+        """Rebuild the money rollups if a file of this run (or an earlier, interrupted one)
+        left them stale."""
+        if not is_fresh(self.engine):
+            with self.engine.transaction():
+                rebuild(self.engine)
 
     # -- snapshot rows ---------------------------------------------------------------------
 
@@ -291,6 +329,13 @@ class ContractIngest:
         snapshots.insert(self.engine, row)
         if sha256:
             self.seen.add(sha256)
+            self.sizes.add(size)
+
+
+def _hashed(file: CsvFile, pending: Future[tuple[str, int]] | None) -> CsvFile:
+    if file.sha256 or pending is None:
+        return file
+    return replace(file, sha256=pending.result()[0])
 
 
 def _layout_audit(match: LayoutMatch, rows: int) -> dict[str, int]:

@@ -60,6 +60,7 @@ def ingest_usaspending(
     text = str(source)
     if text.startswith(("http://", "https://")):
         job.add_page(fetch_url(text, client=client), metadata.FEED_API)
+        job.finish()
         return job.summary
     path = Path(source)
     if not path.exists():
@@ -69,6 +70,7 @@ def ingest_usaspending(
             job.add_page(read_file(item), metadata.FEED_API)
         else:
             job.add_csv(item, explicit)
+    job.finish()
     return job.summary
 
 
@@ -104,6 +106,7 @@ def ingest_usaspending_api(
     for raw in fetcher.iter_api_pages(query, client=client, state=state, **options):
         job.add_page(raw, metadata.FEED_API)
         state.save(path)
+    job.finish()
     return job.summary
 
 
@@ -126,6 +129,7 @@ def ingest_fpds(
             page = job.add_page(fetch_url(url, client=client), feed)
             pages += 1
             url = page.next_url if page else None
+        job.finish()
         return job.summary
     path = Path(source)
     if not path.exists():
@@ -133,6 +137,7 @@ def ingest_fpds(
     files = sorted(path.glob("*.xml")) if path.is_dir() else [path]
     for item in files:
         job.add_page(read_file(item), feed)
+    job.finish()
     return job.summary
 
 

@@ -21,6 +21,12 @@ def next_seq(engine: Engine, feed: str) -> int:
     return int(found or 0) + 1
 
 
+def stored_sizes(engine: Engine) -> set[int]:
+    """Sizes of every snapshot recorded (a file of another size has another sha256)."""
+    rows = engine.connection.execute("SELECT DISTINCT size FROM snapshot").fetchall()
+    return {int(row[0]) for row in rows if row[0] is not None}
+
+
 def insert_quarantine(engine: Engine, feed: str, seq: int, rows: Sequence[Quarantined]) -> None:
     if not rows:
         return
