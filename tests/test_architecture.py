@@ -15,7 +15,8 @@ ALLOWED = {
     "resolve": {"model", "errors", "store"},
     "pipeline": {"model", "errors", "sources", "store", "resolve"},
     "analysis": {"model", "errors", "store", "resolve"},
-    "cli": {"model", "errors", "sources", "store", "resolve", "pipeline", "analysis"},
+    "export": {"model", "errors", "store", "resolve", "analysis"},
+    "cli": {"model", "errors", "sources", "store", "resolve", "pipeline", "analysis", "export"},
     "errors": set(),
 }
 

@@ -11,8 +11,14 @@ import typer
 from whosbehind.cli import (
     contracts_commands,
     contracts_ingest,
+    export_commands,
     fedramp_commands,
     ingest_commands,
+    judgement_commands,
+    org_commands,
+    path_commands,
+    report_commands,
+    review,
 )
 from whosbehind.cli.render import errors
 from whosbehind.errors import WhosbehindError
@@ -28,6 +34,12 @@ app.add_typer(ingest_commands.app, name="ingest")
 app.add_typer(fedramp_commands.app, name="fedramp")
 contracts_ingest.register(ingest_commands.app)
 contracts_commands.register(app)
+export_commands.register(app)
+app.add_typer(judgement_commands.app, name="judgements")
+review.register(app)
+org_commands.register(app)
+report_commands.register(app)
+path_commands.register(app)
 
 
 @app.callback()

@@ -1,0 +1,162 @@
+"""``whosbehind cite ID``: a citation and the raw record it points to.
+
+The bytes come from the store's ``raw_object`` (file and URL snapshots, personal fields
+removed), else from the git archive (``repo@commit:path``, read by the caller's ``read_git``),
+else from the file at the locator's path; git and file bytes are checked against the cited
+sha256. The record: the JSON values at the locator's JSONPath (FedRAMP), the JSON objects with
+a field of the selector's value (API responses), or the CSV lines whose column (or, in files
+without a header, any field) has the selector's value (``#award_id_piid=X``).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whosbehind.errors import NotFoundError
+from whosbehind.export.jsonpath import select
+from whosbehind.model.citation import Citation
+from whosbehind.store.citations import find_citation
+from whosbehind.store.engine import Engine
+from whosbehind.store.snapshots import raw_content
+
+GitReader = Callable[[Path, str, str], bytes]
+_MAX_RECORDS = 50
+
+
+@dataclass
+class CitedRecord:
+    citation: Citation
+    snapshot: dict[str, Any]
+    selector: str
+    records: list[Any] = field(default_factory=list)
+    bytes_from: str = ""
+    note: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "citation": self.citation.to_json(),
+            "snapshot": {k: _plain(v) for k, v in self.snapshot.items()},
+            "selector": self.selector,
+            "bytes_from": self.bytes_from,
+            "records": self.records,
+            "note": self.note,
+        }
+
+
+def _plain(value: object) -> object:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def cited_record(engine: Engine, citation_id: str, read_git: GitReader) -> CitedRecord:
+    citation = find_citation(engine, citation_id)
+    if citation is None:
+        raise NotFoundError(
+            f"no citation {citation_id!r} in this store: ids are registered by the outputs "
+            "that issue them (run `whosbehind export ...` on this store first, or copy the id "
+            "from an export's citations table)"
+        )
+    snapshot = _snapshot(engine, citation)
+    _, _, selector = citation.locator.partition("#")
+    found = CitedRecord(citation, snapshot, selector)
+    data = _bytes(engine, citation, snapshot, read_git, found)
+    if data is None:
+        return found
+    if not selector:
+        found.note = f"the whole file ({len(data):,} bytes); no record selector"
+    elif selector.startswith("$"):
+        found.records = select(json.loads(data), selector)
+    elif data.lstrip()[:1] in (b"{", b"["):
+        found.records = _json_records(json.loads(data), *selector.partition("=")[::2])
+    else:
+        found.records = _csv_records(data, *selector.partition("=")[::2])
+    if len(found.records) > _MAX_RECORDS:
+        found.note = f"{len(found.records)} records match; the first {_MAX_RECORDS} are shown"
+        found.records = found.records[:_MAX_RECORDS]
+    if selector and not found.records:
+        found.note = f"no record matches {selector!r} in these bytes"
+    return found
+
+
+def _snapshot(engine: Engine, citation: Citation) -> dict[str, Any]:
+    rows = engine.rows(
+        "SELECT feed, seq, kind, locator, commit_id, sha256, size, record_time FROM snapshot "
+        "WHERE feed = ? AND sha256 = ? ORDER BY seq NULLS LAST LIMIT 1",
+        [citation.source, citation.content_hash],
+    )
+    if not rows:
+        raise NotFoundError(
+            f"citation {citation.id} names {citation.source} bytes {citation.content_hash[:16]}…, "
+            "which this store no longer lists"
+        )
+    return rows[0]
+
+
+def _bytes(
+    engine: Engine,
+    citation: Citation,
+    snapshot: dict[str, Any],
+    read_git: GitReader,
+    found: CitedRecord,
+) -> bytes | None:
+    stored = raw_content(engine, citation.content_hash)
+    if stored is not None:
+        found.bytes_from = "store (raw_object)"
+        return stored
+    locator = str(snapshot["locator"])
+    if snapshot["kind"] == "git" and snapshot["commit_id"]:
+        repo, _, path = locator.partition(f"@{snapshot['commit_id']}:")
+        data = read_git(Path(repo), str(snapshot["commit_id"]), path)
+        found.bytes_from = f"git {repo} {snapshot['commit_id']}:{path}"
+    elif Path(locator).is_file():
+        data = Path(locator).read_bytes()
+        found.bytes_from = f"file {locator}"
+    else:
+        found.note = f"the bytes are not kept in the store and {locator} cannot be read here"
+        return None
+    if hashlib.sha256(data).hexdigest() != citation.content_hash:
+        found.note = f"{found.bytes_from} no longer has the cited bytes (sha256 differs)"
+        return None
+    return data
+
+
+def _json_records(document: object, name: str, value: str) -> list[Any]:
+    found: list[Any] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if any(
+                k.casefold().endswith(name.casefold()) and str(v) == value for k, v in node.items()
+            ):
+                found.append(node)
+                return
+            for child in node.values():
+                walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(document)
+    return found
+
+
+def _csv_records(data: bytes, column: str, value: str) -> list[Any]:
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig", errors="replace")))
+    header = next(reader, [])
+    found: list[Any] = []
+    if column in header:
+        where = header.index(column)
+        for row in reader:
+            if where < len(row) and row[where] == value:
+                found.append({"line": reader.line_num, **dict(zip(header, row, strict=False))})
+        return found
+    if value in header:
+        found.append({"line": 1, "fields": header})
+    found += [{"line": reader.line_num, "fields": row} for row in reader if value in row]
+    return found

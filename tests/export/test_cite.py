@@ -1,0 +1,117 @@
+"""Citation ids found in an export resolve to their citation and the raw record it names."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MARKETPLACE_REPO
+from whosbehind.analysis.fedramp_share import fedramp_share
+from whosbehind.errors import NotFoundError, UsageError
+from whosbehind.export.cite import cited_record
+from whosbehind.export.graph import Graph
+from whosbehind.export.jsonpath import select
+from whosbehind.model.timeutil import parse_user_instant
+from whosbehind.store.citations import find_citation, register_citations
+from whosbehind.store.engine import Engine
+
+
+def read_git(repo: Path, commit: str, path: str) -> bytes:
+    return subprocess.run(
+        ["git", "-c", "safe.directory=*", f"--git-dir={repo}", "cat-file", "blob",
+         f"{commit}:{path}"],
+        capture_output=True,
+        check=True,
+    ).stdout  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def registered(
+    chain_store: Path, ice_graph: Graph, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    copy = tmp_path_factory.mktemp("cite") / "cite.duckdb"
+    shutil.copy(chain_store, copy)
+    engine = Engine(copy)
+    try:
+        assert register_citations(engine, ice_graph.citations.values(), "test") == len(
+            ice_graph.citations
+        )
+        assert register_citations(engine, ice_graph.citations.values(), "again") == 0
+    finally:
+        engine.close()
+    return copy
+
+
+def test_an_award_citation_gives_the_csv_lines_of_its_piid(
+    registered: Path, ice_graph: Graph
+) -> None:
+    award = ice_graph.nodes["award:CONT_IDV_HSCETC14C00002_7012"]
+    engine = Engine(registered, read_only=True)
+    try:
+        for citation_id in sorted(award.citations):
+            found = cited_record(engine, citation_id, read_git)
+            assert found.citation == ice_graph.citations[citation_id]
+            assert found.bytes_from == "store (raw_object)"
+            assert found.selector == "award_id_piid=HSCETC14C00002"
+            assert found.records and all("HSCETC14C00002" in r["fields"] for r in found.records)
+            assert all("PALANTIR USG, INC." in r["fields"] for r in found.records)
+    finally:
+        engine.close()
+
+
+def test_an_offering_citation_gives_the_json_record_from_the_git_archive(
+    registered: Path, ice_graph: Graph
+) -> None:
+    offering = next(n for n in ice_graph.nodes.values() if n.kind == "offering" and n.citations)
+    pid = offering.attributes["package_id"]
+    citation_id = next(
+        c for c in sorted(offering.citations)
+        if ice_graph.citations[c].locator.endswith(f"(@.id=='{pid}')]")
+    )  # fmt: skip
+    engine = Engine(registered, read_only=True)
+    try:
+        found = cited_record(engine, citation_id, read_git)
+    finally:
+        engine.close()
+    assert found.bytes_from.startswith(f"git {MARKETPLACE_REPO}")
+    assert found.selector.startswith("$.data.Products[?(@.id==")
+    assert len(found.records) == 1 and found.records[0]["id"] == pid
+    assert json.dumps(found.to_json())  # plain JSON
+
+
+def test_an_agency_citation_gives_the_agency_list_row(registered: Path, ice_graph: Graph) -> None:
+    engine = Engine(registered, read_only=True)
+    try:
+        found = cited_record(engine, sorted(ice_graph.nodes["agency:7012"].citations)[0], read_git)
+    finally:
+        engine.close()
+    assert found.selector == "subtier_code=7012"
+    assert any("U.S. Immigration and Customs Enforcement" in str(r) for r in found.records)
+
+
+def test_a_snapshot_citation_needs_no_registration(chain: Engine) -> None:
+    share = fedramp_share(chain, parse_user_instant("2024-01-01"))
+    issued = share.snapshot.cite()
+    assert find_citation(chain, issued.id) == issued
+    found = cited_record(chain, issued.id, read_git)
+    assert found.records == [] and found.note.startswith("the whole file (")
+
+
+def test_an_unknown_id_says_where_ids_come_from(chain: Engine) -> None:
+    with pytest.raises(NotFoundError, match="whosbehind export"):
+        cited_record(chain, "c0123456789abcde", read_git)
+
+
+def test_jsonpath_selects_as_the_fedramp_locators_say() -> None:
+    document = {"data": {"Providers": [{"Package_ID": "F1", "Letters": [{"A": "it's"}]},
+                                       {"Package_ID": 7}]}}  # fmt: skip
+    assert select(document, "$.data.Providers[?(@.Package_ID=='F1')].Letters") == [[{"A": "it's"}]]
+    assert select(document, "$.data.Providers[?(@.Package_ID==7)]") == [{"Package_ID": 7}]
+    assert select(document, "$.data.Providers[0]['Package_ID']") == ["F1"]
+    assert select(document, r"$.data.Providers[?(@.Package_ID=='F1')].Letters[?(@.A=='it\'s')]")
+    with pytest.raises(UsageError):
+        select(document, "data.Providers")
