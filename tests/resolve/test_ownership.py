@@ -186,3 +186,15 @@ def test_judgements_on_unknown_references_are_noted_not_used(
     built = build_ownership(ice_records, ice_orgs, [unknown])
     assert all(e.basis == "reported" for e in built.edges)
     assert built.notes == ["j.tsv:9: duns:000000001 is in no organization; parent-of not used"]
+
+
+def test_an_org_known_to_a_judgement_by_duns_is_named_by_its_records_not_the_number() -> None:
+    """vendor_decorations.csv makes "duns:251100749" the same as "The Thomson Company": the
+    judgement's record for the DUNS side has the number as its only "name"."""
+    by_duns = OrgRecord("judgement:duns:251100749", "judgement", "251100749", duns="251100749")
+    clean = OrgRecord("judgement:name:The Thomson Company", "judgement", "The Thomson Company")
+    orgs = {by_duns.record_key: "org-thomson", clean.record_key: "org-thomson"}
+    index = OrgIndex([by_duns, clean], orgs)
+    assert index.display_name("org-thomson") == "The Thomson Company"
+    assert index.lookup(RecordRef("duns", "251100749")) == ["org-thomson"]
+    assert index.lookup(RecordRef("name", "251100749")) == []

@@ -67,6 +67,8 @@ class OrgIndex:
                 # the registry keys a provider record "fedramp:<provider key>[|uei:...]"
                 provider = record.record_key.removeprefix("fedramp:").partition("|")[0]
                 self._refs[("fedramp", provider)][org] += 1
+            if _named_by_identifier(record):
+                continue  # a judgement's duns:/uei: side: its "name" is the number
             key = keys.get(record.record_key) or normalize_name(record.name).key
             folded = " ".join(record.name.split())
             self._refs[canonical_ref("name", folded)][org] += 1
@@ -122,3 +124,8 @@ class OrgIndex:
         if not spellings:
             return org_id
         return normalize_name(min(spellings.items(), key=lambda kv: (-kv[1], kv[0]))[0]).display
+
+
+def _named_by_identifier(record: OrgRecord) -> bool:
+    identifiers = (record.uei, record.duns, record.cik, record.cage)
+    return record.source == "judgement" and record.name in identifiers
