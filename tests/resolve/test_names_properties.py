@@ -14,6 +14,8 @@ from whosbehind.resolve.names import name_key, normalize_name
 WORD = st.text(alphabet=string.ascii_uppercase, min_size=2, max_size=9).filter(
     lambda w: (
         (w.lower(),) not in names._SUFFIXES
+        # a word that is a cut-short legal suffix ("LL", "CORPORATI") is read as one at the end
+        and w.lower() not in names._SUFFIX_FRAGMENTS
         and w.lower() not in {"the", "and", "dba", "fka", "formerly", "of", "a", "an"}
     )
 )

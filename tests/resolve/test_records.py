@@ -125,3 +125,29 @@ def test_stable_key_depends_only_on_the_parts(parts: list[str | None]) -> None:
     assert stable_key("x", *parts) == stable_key("x", *parts)
     assert stable_key("x", *parts).startswith("x:")
     assert stable_key("x", *parts, "extra") != stable_key("x", *parts)
+
+
+def test_providers_of_earlier_snapshots_are_records_with_today_s_ueis_only(
+    engine: Engine,
+) -> None:
+    """A provider gone from the newest legacy snapshot still owns its offerings of earlier
+    dates; a UEI is taken only from versions live in the newest snapshot (the feed has filed
+    offerings under another provider's UEI in the past)."""
+    fedramp = [r for r in collect_records(engine) if r.source == "fedramp"]
+    live = {
+        str(row["provider_key"]): row["uei"]
+        for row in engine.rows(
+            "SELECT provider_key, any_value(uei) AS uei FROM fedramp_offering o WHERE "
+            "to_seq IS NULL OR to_seq > (SELECT max(seq) FROM snapshot WHERE feed = o.feed "
+            "AND status = 'ok') GROUP BY 1"
+        )
+    }
+    ever = {str(k) for (k,) in engine.connection.execute(
+        "SELECT DISTINCT provider_key FROM fedramp_offering WHERE provider_key <> ''"
+    ).fetchall()}  # fmt: skip
+    keys = {r.record_key.removeprefix("fedramp:").split("|")[0] for r in fedramp}
+    assert keys == ever and ever - set(live)
+    for record in fedramp:
+        key = record.record_key.removeprefix("fedramp:").split("|")[0]
+        if record.uei:
+            assert key in live

@@ -206,17 +206,21 @@ WITH newest AS (
     SELECT feed, max(seq) AS seq FROM snapshot
     WHERE status = 'ok' AND feed LIKE 'fedramp%' GROUP BY feed
 )
-SELECT o.provider_key, o.provider_raw, o.uei, o.authorization_date, o.locator, o.package_id,
+SELECT o.provider_key, o.provider_raw, o.authorization_date, o.locator, o.package_id,
+       -- the feed sometimes files an offering under another provider's UEI (Pega Cloud under
+       -- Adobe's); only today's versions, as corrected, give a provider its UEI
+       CASE WHEN o.to_seq IS NULL OR o.to_seq > n.seq THEN o.uei END AS uei,
        s.locator AS snapshot_locator
 FROM fedramp_offering o JOIN newest n ON o.feed = n.feed
-JOIN snapshot s ON s.feed = n.feed AND s.seq = n.seq AND s.status = 'ok'
-WHERE o.from_seq <= n.seq AND (o.to_seq IS NULL OR o.to_seq > n.seq)
-ORDER BY o.provider_key, o.feed, o.package_id
+JOIN snapshot s ON s.feed = o.feed AND s.seq = o.from_seq AND s.status = 'ok'
+ORDER BY o.provider_key, o.feed, o.package_id, o.from_seq
 """
 
 
 def fedramp_records(engine: Engine) -> list[OrgRecord]:
-    """One record per FedRAMP provider key and UEI over the live offerings of every feed."""
+    """One record per FedRAMP provider key and UEI over every version of every offering of every
+    feed: a provider gone from today's marketplace (delisted, renamed, acquired) still owns the
+    offerings it had, and a share of an earlier date must roll it up."""
     groups: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
     for row in engine.rows(_FEDRAMP_SQL):
         key = str(row["provider_key"] or "").strip()
