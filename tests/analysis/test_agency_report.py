@@ -231,3 +231,10 @@ def test_with_the_registry_suppliers_roll_up_to_registry_orgs(
         if row["recipient_parent_name"].upper().startswith("PALANTIR TECHNOLOGIES")
     )
     assert palantir.amount == expected  # USG's FY2018 action, from the date it reports the parent
+    # the infrastructure ICE's offerings run on, with its provider's owner from the registry
+    assert report.cloud is not None
+    links = [link for offering in report.cloud.offerings for link in offering.runs_on]
+    assert links and all(link.owner for link in links if link.provider_key)
+    aws = [link for link in links if (link.name or "").startswith("AWS")]
+    assert aws and {link.provider for link in aws} == {"Amazon"}
+    assert len({link.owner for link in aws}) == 1

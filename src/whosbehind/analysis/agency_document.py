@@ -14,6 +14,7 @@ from whosbehind.analysis.report_cited import (
 from whosbehind.analysis.report_coverage import total
 from whosbehind.analysis.report_money import AwardLine, Group
 from whosbehind.analysis.report_sections import (
+    Cell,
     CitationBook,
     Document,
     Note,
@@ -197,18 +198,26 @@ def _cloud(cloud: AgencyCloud, book: CitationBook) -> Section:
 
 
 def _infrastructure(cloud: AgencyCloud, book: CitationBook) -> Section:
-    rows = [
-        Row(
-            [offering.name, offering.provider, link.underlying_id, link.name, link.provider],
-            book.add([link.citation]),
-        )
-        for offering in cloud.offerings
-        for link in offering.runs_on
-    ]
+    links = [(offering, link) for offering in cloud.offerings for link in offering.runs_on]
+    # the registry names the infrastructure provider's ultimate parent (as of the cloud date)
+    owned = any(link.owner for _, link in links)
+    rows = []
+    for offering, link in links:
+        cells: list[Cell] = [
+            offering.name,
+            offering.provider,
+            link.underlying_id,
+            link.name,
+            link.provider,
+        ]
+        if owned:
+            cells.append(link.owner or "")
+        rows.append(Row(cells, book.add([link.citation])))
+    columns = ["offering", "provider", "runs on", "infrastructure", "infrastructure provider"]
     return Section(
         "infrastructure",
         "What those offerings run on",
-        ["offering", "provider", "runs on", "infrastructure", "infrastructure provider"],
+        columns + (["its owner (registry)"] if owned else []),
         rows,
     )
 

@@ -34,7 +34,7 @@ from whosbehind.analysis.report_money import (
     loaded_fiscal_years,
     owner_key,
 )
-from whosbehind.analysis.report_rollup import Rollup, choose_rollup
+from whosbehind.analysis.report_rollup import RegistryRollup, Rollup, choose_rollup
 from whosbehind.errors import NotFoundError
 from whosbehind.model.timeutil import now_utc
 from whosbehind.store.engine import Engine
@@ -109,6 +109,8 @@ def agency_report(
         cloud = agency_cloud(engine, selection, cloud_as_of, feed)
     except NotFoundError as error:
         cloud_missing = str(error)
+    if cloud is not None and isinstance(rollup, RegistryRollup):
+        _infrastructure_owners(cloud, rollup, cloud_as_of.date())
     return AgencyReport(
         selection=selection,
         as_of=as_of,
@@ -156,3 +158,11 @@ def _supplier_awards(
         own = [line for line in lines if key(line)[0] == supplier.key]
         found[supplier.key] = award_lines(engine, own, supplier.top_awards(SUPPLIER_AWARDS), as_of)
     return found
+
+
+def _infrastructure_owners(cloud: AgencyCloud, rollup: RegistryRollup, on: dt.date) -> None:
+    """Who owns the infrastructure each authorized offering runs on, as of the cloud date."""
+    for offering in cloud.offerings:
+        for link in offering.runs_on:
+            if link.provider_key:
+                link.owner = rollup.provider_owner(link.provider_key, link.provider, link.uei, on)

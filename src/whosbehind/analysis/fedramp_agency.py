@@ -51,6 +51,9 @@ class RunsOnLink:
     name: str | None
     provider: str | None
     citation: Citation
+    provider_key: str | None = None
+    uei: str | None = None
+    owner: str | None = None  # the provider's ultimate parent, where the registry knows it
 
 
 @dataclass
@@ -185,7 +188,8 @@ def offerings_in(
     if not wanted:
         return {}
     found = engine.rows(
-        "SELECT package_id, name, provider, status, impact, service_models, uei, locator "
+        "SELECT package_id, name, provider, provider_key, status, impact, service_models, uei, "
+        "locator "
         f"FROM fedramp_offering WHERE feed = ? AND {LIVE} AND package_id IN (SELECT unnest(?))",
         [snapshot.feed, snapshot.seq, snapshot.seq, wanted],
     )
@@ -213,6 +217,8 @@ def attach_runs_on(
                 target.get("name"),
                 target.get("provider"),
                 snapshot.cite(edge["locator"]),
+                target.get("provider_key"),
+                target.get("uei"),
             )
         )
 

@@ -121,6 +121,14 @@ class RegistryRollup:
         self._rollup = rollup
         self._fallback = ReportedParentRollup()
 
+    def provider_owner(
+        self, provider_key: str, name: str | None, uei: str | None, on: dt.date
+    ) -> str | None:
+        """A FedRAMP provider's ultimate parent on ``on``, None when the registry does not know
+        the provider."""
+        found = self._rollup.provider(provider_key, name, uei, on)
+        return None if found is None else found.parent_name
+
     def owner(self, statement: Statement, on: dt.date | None) -> Owner:
         day = on or dt.date.today()
         found = self._rollup.recipient(statement.name, statement.duns, statement.uei, day)
