@@ -107,6 +107,19 @@ def test_leveraged_systems_read_as_the_inverse(head: dict[str, Any], head_facts:
     assert edges == expected
 
 
+def test_runs_on_locators_select_the_one_listed_entry(
+    head: dict[str, Any], head_facts: list[Any]
+) -> None:
+    runs_on = [f for f in head_facts if isinstance(f, RunsOn)]
+    for fact in runs_on:
+        entries = select(head, fact.locator)
+        assert len(entries) == 1, fact.locator
+        assert str(entries[0]["id"]).strip() == fact.package_id
+        # the entry sits in the list of the offering that runs underneath
+        owner = select(head, fact.locator.rsplit(".leveraged_systems", 1)[0])
+        assert [str(p["id"]).strip() for p in owner] == [fact.underlying_id]
+
+
 def test_leveraged_self_references_dropped(head: dict[str, Any], head_facts: list[Any]) -> None:
     assert _self_references(head) > 0  # the newest snapshot does hold some
     assert not any(f.package_id == f.underlying_id for f in head_facts if isinstance(f, RunsOn))

@@ -160,7 +160,9 @@ def product_facts(
     for system in norm.object_list(product.get("leveraged_systems")):
         runs_on_it = norm.text(system.get("id"))
         if runs_on_it and runs_on_it != package_id:
-            facts.append(RunsOn(runs_on_it, package_id, f"{where}.leveraged_systems"))
+            # the entry of the product that runs on this one, not the whole list
+            listed = jsonpath.where(f"{where}.leveraged_systems", "id", system.get("id"))
+            facts.append(RunsOn(runs_on_it, package_id, listed))
     return facts
 
 
