@@ -69,6 +69,23 @@ class AuthorizedOffering:
     runs_on: list[RunsOnLink] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
 
+    @classmethod
+    def from_row(
+        cls, row: dict[str, Any], letters: list[dict[str, Any]], snapshot: SnapshotRef
+    ) -> AuthorizedOffering:
+        """The offering as ``offerings_in`` read it, with its ``letters``."""
+        return cls(
+            row["package_id"],
+            row["name"],
+            row["provider"],
+            row["status"],
+            row["impact"],
+            row["service_models"],
+            row["uei"],
+            letters,
+            citations=[snapshot.cite(row["locator"])],
+        )
+
     @property
     def first_date(self) -> dt.date | None:
         dates = [d for letter in self.letters if (d := _letter_date(letter))]
@@ -160,22 +177,14 @@ def agency_cloud(
         for package_id, letters in sorted(chosen.items())
         if package_id not in found
     ]
-    offerings = []
-    for package_id, row in found.items():
-        own = sorted(chosen[package_id], key=lambda x: (_letter_date(x) or dt.date.min, x["kind"]))
-        offerings.append(
-            AuthorizedOffering(
-                package_id,
-                row["name"],
-                row["provider"],
-                row["status"],
-                row["impact"],
-                row["service_models"],
-                row["uei"],
-                own,
-                citations=[snapshot.cite(row["locator"])],
-            )
+    offerings = [
+        AuthorizedOffering.from_row(
+            row,
+            sorted(chosen[package_id], key=lambda x: (_letter_date(x) or dt.date.min, x["kind"])),
+            snapshot,
         )
+        for package_id, row in found.items()
+    ]
     attach_runs_on(engine, snapshot, offerings)
     offerings.sort(key=lambda o: (o.first_date or dt.date.max, o.package_id))
     return AgencyCloud(snapshot, names, offerings, missing, undated)

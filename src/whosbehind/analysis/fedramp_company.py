@@ -60,17 +60,7 @@ def company_cloud(
     found = offerings_in(engine, snapshot, own_ids)
     letters = _letters(engine, snapshot, own_ids, day)
     offerings = [
-        AuthorizedOffering(
-            package_id,
-            row["name"],
-            row["provider"],
-            row["status"],
-            row["impact"],
-            row["service_models"],
-            row["uei"],
-            letters.get(package_id, []),
-            citations=[snapshot.cite(row["locator"])],
-        )
+        AuthorizedOffering.from_row(row, letters.get(package_id, []), snapshot)
         for package_id, row in sorted(found.items())
     ]
     attach_runs_on(engine, snapshot, offerings)
