@@ -149,21 +149,21 @@ def spending(
     require_contracts(engine)
     where, more = filters.where("l")
     order = "key" if by == "fiscal-year" else "amount DESC, name, key"
-    limit = "" if top is None or by == "fiscal-year" else f" LIMIT {int(top)}"
+    if top is not None and by != "fiscal-year":
+        order += f" LIMIT {int(top)}"
     resolved = by == "parent" and has_registry(engine)
     found = None
     plain = as_of is None and not filters.psc and not filters.naics
     if not resolved and plain and is_fresh(engine):
-        found = _from_rollup(engine, by, filters, f"{order}{limit}")
+        found = _from_rollup(engine, by, filters, order)
     if found is None:
         lines, params = lines_sql(as_of)
         if resolved:
             with rollup_lines_sql(engine, load_rollup(engine), lines, params) as (rolled, values):
-                found = _from_lines(
-                    engine, _RESOLVED_PARENT, rolled, values, f"{order}{limit}", where, more
-                )
+                group = _RESOLVED_PARENT
+                found = _from_lines(engine, by, rolled, values, order, where, more, group)
         else:
-            found = _from_lines(engine, GROUPS[by], lines, params, f"{order}{limit}", where, more)
+            found = _from_lines(engine, by, lines, params, order, where, more, GROUPS[by])
     result = _result(engine, by, filters, as_of, found)
     if by == "parent":
         result.notes.append(
@@ -177,15 +177,16 @@ def spending(
 
 def _from_lines(
     engine: Engine,
-    group: tuple[str, str],
+    by: str,
     lines: str,
     params: list[Any],
     order: str,
     where: str,
     more: list[Any],
+    group: tuple[str, str],
 ) -> list[tuple[Any, ...]]:
+    """The rows of grouping ``by`` over ``lines``, keyed and named by ``group``."""
     key, display = group
-    by_year = key == GROUPS["fiscal-year"][0]
     selected = f"SELECT * FROM ({lines}) l WHERE {where}"
     found: list[tuple[Any, ...]] = engine.connection.execute(
         f"WITH g AS MATERIALIZED (SELECT {key} AS key, {display} AS name, "
@@ -212,7 +213,7 @@ def _from_lines(
         "cited.snaps, t.total, t.groups, "
         "t.award_totals, t.award_lines, c.squares, r.top4 FROM t CROSS JOIN c CROSS JOIN r "
         f"LEFT JOIN shown s ON true LEFT JOIN cited USING (key) LEFT JOIN counted USING (key) "
-        f"ORDER BY {_outer('fiscal-year' if by_year else '')}",
+        f"ORDER BY {_outer(by)}",
         [*params, *more, *params, *more, *params, *more],
     ).fetchall()
     return found
