@@ -109,6 +109,16 @@ def _name_baselines(
     print(_row(label, method, held.pairwise, held.bcubed, _note(held)))
 
 
+def _fellegi_sunter_rows(source: str, data: RecordSet, folds: list[set[str]]) -> None:
+    """The matcher held out: its own pairs, then clustered as ``whosbehind resolve`` does."""
+    for method, registry in (
+        ("Fellegi-Sunter, CV m/u + threshold", False),
+        ("Fellegi-Sunter + registry clustering (resolve.clusters), CV", True),
+    ):
+        held = fellegi_sunter(data, folds, registry=registry)
+        print(_row(source, method, held.pairwise, held.bcubed, _note(held)))
+
+
 def _header(title: str) -> None:
     print(f"\n## {title}\n")
     print(
@@ -175,19 +185,7 @@ def main() -> None:
         records, name_of = labeled_records(labeled, source, awards, identifiers=False)
         data = RecordSet(records, name_of, gold)
         print(_splink_row(source, "Splink defaults, CV threshold", data, folds))
-        held = fellegi_sunter(data, folds)
-        print(
-            _row(
-                source,
-                "Fellegi-Sunter, CV m/u + threshold",
-                held.pairwise,
-                held.bcubed,
-                _note(held),
-            )
-        )
-        held = fellegi_sunter(data, folds, registry=True)
-        method = "Fellegi-Sunter + registry clustering (resolve.clusters), CV"
-        print(_row(source, method, held.pairwise, held.bcubed, _note(held)))
+        _fellegi_sunter_rows(source, data, folds)
 
     _header(f"Names with the award rows' DUNS, parent, city, state ({FOLDS}-fold, held out)")
     with_ids: dict[str, RecordSet] = {}
@@ -201,19 +199,7 @@ def main() -> None:
             _row(source, "key equality + shared DUNS (registry edges)", held.pairwise, held.bcubed)
         )
         print(_splink_row(source, "Splink defaults, CV threshold", data, folds))
-        held = fellegi_sunter(data, folds)
-        print(
-            _row(
-                source,
-                "Fellegi-Sunter, CV m/u + threshold",
-                held.pairwise,
-                held.bcubed,
-                _note(held),
-            )
-        )
-        held = fellegi_sunter(data, folds, registry=True)
-        method = "Fellegi-Sunter + registry clustering (resolve.clusters), CV"
-        print(_row(source, method, held.pairwise, held.bcubed, _note(held)))
+        _fellegi_sunter_rows(source, data, folds)
     for source in LABEL_SOURCES:
         others = {name: data for name, data in with_ids.items() if name != source}
         model, threshold = pooled_model(others)
