@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 import subprocess
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MARKETPLACE_REPO
+from tests.conftest import MARKETPLACE_REPO, SHARED_DATA
 from whosbehind.analysis.fedramp_share import fedramp_share
 from whosbehind.errors import NotFoundError, UsageError
 from whosbehind.export.cite import cited_record
@@ -18,6 +19,9 @@ from whosbehind.export.jsonpath import select
 from whosbehind.model.timeutil import parse_user_instant
 from whosbehind.store.citations import find_citation, register_citations
 from whosbehind.store.engine import Engine
+
+DATA = SHARED_DATA / "contracts" / "ice-fy13-fy18"
+PERSONAL = ("recipient_phone_number", "recipient_fax_number")
 
 
 def read_git(repo: Path, commit: str, path: str) -> bytes:
@@ -57,10 +61,31 @@ def test_an_award_citation_gives_the_csv_lines_of_its_piid(
             assert found.citation == ice_graph.citations[citation_id]
             assert found.bytes_from == "store (raw_object)"
             assert found.selector == "award_id_piid=HSCETC14C00002"
-            assert found.records and all("HSCETC14C00002" in r["fields"] for r in found.records)
-            assert all("PALANTIR USG, INC." in r["fields"] for r in found.records)
+            assert found.records
+            assert all(r["award_id_piid"] == "HSCETC14C00002" for r in found.records)
+            assert {r["recipient_name"] for r in found.records} == {"PALANTIR USG, INC."}
+            expected = _lines_of(found.citation.locator, "HSCETC14C00002")
+            # the store keeps the bytes with personal contact fields emptied
+            assert all(r[field] == "" for r in found.records for field in PERSONAL)
+            assert [{**r, **dict.fromkeys(PERSONAL, "")} for r in expected] == found.records
     finally:
         engine.close()
+
+
+def _lines_of(locator: str, piid: str) -> list[dict[str, object]]:
+    """The cited file's lines whose first field (award_id_piid in the 2018 layout) is ``piid``,
+    read independently of whosbehind's layout code."""
+    dictionary = DATA / "follow_the_money_data_dictionary.csv"
+    path = DATA / Path(locator.partition("#")[0]).name
+    with dictionary.open(newline="", encoding="utf-8-sig") as stream:
+        names = [row[1] for row in csv.reader(stream)]
+    with path.open(newline="", encoding="utf-8-sig") as stream:
+        reader = csv.reader(stream)
+        return [
+            {"line": reader.line_num, **dict(zip(names, row, strict=False))}
+            for row in reader
+            if row[0] == piid and row != names
+        ]
 
 
 def test_an_offering_citation_gives_the_json_record_from_the_git_archive(

@@ -4,8 +4,9 @@ The bytes come from the store's ``raw_object`` (file and URL snapshots, personal
 removed), else from the git archive (``repo@commit:path``, read by the caller's ``read_git``),
 else from the file at the locator's path; git and file bytes are checked against the cited
 sha256. The record: the JSON values at the locator's JSONPath (FedRAMP), the JSON objects with
-a field of the selector's value (API responses), or the CSV lines whose column (or, in files
-without a header, any field) has the selector's value (``#award_id_piid=X``).
+a field of the selector's value (API responses), or the CSV lines whose column has the
+selector's value (``#award_id_piid=X``); a contract file without a header (the 2018 layout) is
+read by its layout's column positions.
 """
 
 from __future__ import annotations
@@ -13,15 +14,17 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from whosbehind.errors import NotFoundError
+from whosbehind.errors import NotFoundError, SnapshotError
 from whosbehind.export.jsonpath import select
 from whosbehind.model.citation import Citation
+from whosbehind.sources.usaspending.csv_layout import LayoutMatch, detect_layout
 from whosbehind.store.citations import find_citation
 from whosbehind.store.engine import Engine
 from whosbehind.store.snapshots import raw_content
@@ -148,11 +151,17 @@ def _json_records(document: object, name: str, value: str) -> list[Any]:
 
 def _csv_records(data: bytes, column: str, value: str) -> list[Any]:
     reader = csv.reader(io.StringIO(data.decode("utf-8-sig", errors="replace")))
-    header = next(reader, [])
+    first = next(reader, [])
+    header: list[str] = first
+    rows: Iterator[list[str]] = reader
+    layout = _headerless_layout(first)
+    if layout is not None:
+        header, rows = list(layout.columns), itertools.chain([first], reader)
+        column = layout.layout.column(column)
     found: list[Any] = []
     if column in header:
         where = header.index(column)
-        for row in reader:
+        for row in rows:
             if where < len(row) and row[where] == value:
                 found.append({"line": reader.line_num, **dict(zip(header, row, strict=False))})
         return found
@@ -160,3 +169,12 @@ def _csv_records(data: bytes, column: str, value: str) -> list[Any]:
         found.append({"line": 1, "fields": header})
     found += [{"line": reader.line_num, "fields": row} for row in reader if value in row]
     return found
+
+
+def _headerless_layout(first_row: list[str]) -> LayoutMatch | None:
+    """The contract layout of a file without a header (its columns known by position)."""
+    try:
+        match = detect_layout(first_row, "cited file")
+    except SnapshotError:
+        return None
+    return match if match is not None and not match.has_header else None
