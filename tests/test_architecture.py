@@ -15,7 +15,7 @@ ALLOWED = {
     "resolve": {"model", "errors", "store"},
     "pipeline": {"model", "errors", "sources", "store", "resolve"},
     "analysis": {"model", "errors", "store", "resolve"},
-    "export": {"model", "errors", "store", "resolve", "analysis"},
+    "export": {"model", "errors", "sources", "store", "resolve", "analysis"},
     "cli": {"model", "errors", "sources", "store", "resolve", "pipeline", "analysis", "export"},
     "errors": set(),
 }
