@@ -117,6 +117,20 @@ def test_records_saying_the_same_are_matched_once() -> None:
     assert {(i, j) for i, j, _ in with_duplicates} == {(0, 1), (0, 2)}
 
 
+def test_records_without_a_name_are_never_paired() -> None:
+    """Parents known only by a DUNS have no name: compared by name, every two of them would be
+    "equal" and each a "subset" of any named record of their blocks."""
+    nameless = [
+        OrgRecord(f"p{i}", "usaspending", "", duns=duns)
+        for i, duns in enumerate(("150776503", "338309115", "627071103"))
+    ]
+    named = OrgRecord("n", "usaspending", "TIME WARNER CABLE INC.", duns="150776503")
+    twin = OrgRecord("t", "usaspending", "TIME WARNER CABLE INC", state="NY")
+    records = [*nameless, named, twin]
+    assert {(p.left_key, p.right_key) for p in match_records(records, floor=0.0)} == {("n", "t")}
+    assert {(i, j) for i, j, _ in scored_pairs(profiles_of(records))} == {(3, 4)}
+
+
 def test_compare_is_symmetric_on_real_pairs() -> None:
     records, _ = _records(FREEZER)
     profiles = profiles_of(records)

@@ -12,8 +12,9 @@ import pytest
 from tests.conftest import SHARED_DATA
 from tests.support.orgs import cluster, contract_records
 from whosbehind.model.orgs import Judgement, OrgRecord, OwnershipEdge, RecordRef
-from whosbehind.resolve.org_index import OrgIndex
+from whosbehind.resolve.org_index import OrgIndex, record_name
 from whosbehind.resolve.ownership import build_edges, build_ownership
+from whosbehind.resolve.refs import RefIndex, judgement_records
 from whosbehind.resolve.ultimate import OwnershipIndex, parent_of, ultimate_parent
 from whosbehind.sources.sec.company_tickers import sec_org_records
 from whosbehind.store.engine import Engine
@@ -71,20 +72,29 @@ def test_palantir_usg_rolls_up_to_palantir_technologies_from_the_year_it_said_so
     assert edge is not None and edge.basis == "reported" and "PALANTIR TECHNOLOGIES" in edge.detail
 
 
-def test_west_publishing_names_itself_and_rolls_up_to_thomson_reuters_by_judgement(
+def test_west_publishing_names_itself_with_another_duns_and_rolls_up_to_that_duns_holder(
     ice_records: list[OrgRecord], ice_orgs: dict[str, str]
 ) -> None:
+    """West reports its own name as parent with DUNS 251100749 (The Thomson Company in the
+    analysts' vendor_decorations.csv): its parent is whoever holds that DUNS, then Thomson
+    Reuters from the date a judgement says so."""
     index = OrgIndex(ice_records, ice_orgs)
     west_records = [
         r for r in ice_records if r.name == "WEST PUBLISHING CORPORATION" and r.first_seen
     ]
     assert west_records and all(r.parent_name == r.name for r in west_records)
+    assert {r.parent_duns for r in west_records} == {"251100749"}
     west = ice_orgs[west_records[0].record_key]
+    holder = index.best(RecordRef("duns", "251100749"))
+    assert holder is not None and holder != west
+    days = sorted(d for r in west_records for d in (r.first_seen, r.last_seen) if d)
     edges = build_edges(ice_records, ice_orgs, [])
-    assert [e for e in edges if west in (e.child_id, e.parent_id)] == []
+    (edge,) = [e for e in edges if west in (e.child_id, e.parent_id)]
+    assert (edge.parent_id, edge.child_id, edge.basis) == (holder, west, "reported")
+    assert (edge.valid_from, edge.valid_to) == (days[0], None)
+    assert "identified by its DUNS 251100749 alone" in edge.detail
     thomson = index.best(RecordRef("cik", "1075124"))
     assert thomson is not None and index.display_name(thomson) == "THOMSON REUTERS CORP"
-    days = sorted(d for r in west_records for d in (r.first_seen, r.last_seen) if d)
     judged_from = days[len(days) // 2]
     judgement = Judgement(
         "parent-of",
@@ -96,13 +106,15 @@ def test_west_publishing_names_itself_and_rolls_up_to_thomson_reuters_by_judgeme
         line=3,
     )
     edges = build_edges(ice_records, ice_orgs, [judgement])
-    assert ultimate_parent(edges, west, days[0]) == west
-    assert ultimate_parent(edges, west, judged_from - DAY) == west
+    assert ultimate_parent(edges, west, days[0] - DAY) == west
+    assert ultimate_parent(edges, west, days[0]) == holder
+    assert ultimate_parent(edges, west, judged_from - DAY) == holder
     for day in days:
         if day >= judged_from:
             assert ultimate_parent(edges, west, day) == thomson
-    edge = parent_of(edges, west, judged_from)
-    assert edge is not None and edge.basis == "judgement" and edge.citation == "judgements.tsv:3"
+    judged = parent_of(edges, west, judged_from)
+    assert judged is not None and judged.basis == "judgement"
+    assert judged.citation == "judgements.tsv:3"
 
 
 def test_a_judgement_overrides_the_reported_parent_only_where_it_holds(
@@ -188,13 +200,84 @@ def test_judgements_on_unknown_references_are_noted_not_used(
     assert built.notes == ["j.tsv:9: duns:000000001 is in no organization; parent-of not used"]
 
 
+def _self_named(key: str, name: str, duns: str, parent_duns: str, **more: object) -> OrgRecord:
+    return OrgRecord(
+        key,
+        "usaspending",
+        name,
+        duns=duns,
+        parent_name=name.upper(),
+        parent_duns=parent_duns,
+        first_seen=dt.date(2015, 3, 2),
+        last_seen=dt.date(2016, 5, 1),
+        citation=f"fy15.csv#{key}",
+        **more,  # type: ignore[arg-type]
+    )
+
+
+def test_a_parent_under_the_child_s_own_name_is_whoever_holds_its_duns_or_uei() -> None:
+    """Sisters that give their own names as parent with one parent DUNS roll up to its holder
+    (a nameless record of that DUNS); a self-named parent whose identifiers are the child's own,
+    held by the child's org, held by no org, or known by no name and stated by that one child
+    alone (its own headquarters number) is no parent, and is never looked up by name."""
+    records = [
+        _self_named("u:twc", "Time Warner Cable Inc.", "075165949", "150776503"),
+        _self_named("u:twe", "Time Warner Entertainment Company, L.P.", "962685736", "150776503"),
+        OrgRecord("p:150776503", "usaspending", "", duns="150776503"),
+        _self_named("u:harris", "Harris Corporation", "021715206", "004203337"),
+        OrgRecord("p:harris", "usaspending", "HARRIS CORPORATION", duns="004203337"),
+        _self_named("u:acme", "Acme Inc", "111111111", "222222222"),
+        OrgRecord("u:other-acme", "usaspending", "ACME INC", duns="333333333"),
+        _self_named("u:own", "Own Duns LLC", "444444444", "444444444"),
+        _self_named("u:both", "Both Ids LLC", "555555555", "666666666", parent_uei="UEIHOLDER01"),
+        _self_named("u:both2", "Other Ids LLC", "777777777", "666666666", parent_uei="UEIHOLDER01"),
+        OrgRecord("p:uei", "usaspending", "", uei="UEIHOLDER01"),
+        OrgRecord("p:666666666", "usaspending", "", duns="666666666"),
+        _self_named("u:mitre", "The Mitre Corporation", "007872690", "999999999"),
+        OrgRecord("p:999999999", "usaspending", "", duns="999999999"),
+    ]
+    orgs = {r.record_key: f"org-{r.record_key}" for r in records}
+    orgs["p:harris"] = orgs["u:harris"]  # one org, as the registry's name key makes it
+    edges = build_edges(records, orgs, [])
+    assert {(e.parent_id, e.child_id) for e in edges} == {
+        ("org-p:150776503", "org-u:twc"),
+        ("org-p:150776503", "org-u:twe"),
+        ("org-p:uei", "org-u:both"),
+        ("org-p:uei", "org-u:both2"),
+    }
+    twc = next(e for e in edges if e.child_id == "org-u:twc")
+    assert (twc.basis, twc.valid_from, twc.valid_to) == ("reported", dt.date(2015, 3, 2), None)
+    assert twc.detail.startswith(
+        "parent identified by its DUNS 150776503 alone: the row named 'Time Warner Cable Inc.' "
+        "itself as parent ('TIME WARNER CABLE INC.')"
+    )
+    assert twc.citation == "fy15.csv#u:twc"
+    assert OrgIndex(records, orgs).display_name("org-p:150776503") == "DUNS 150776503"
+
+
 def test_an_org_known_to_a_judgement_by_duns_is_named_by_its_records_not_the_number() -> None:
     """vendor_decorations.csv makes "duns:251100749" the same as "The Thomson Company": the
-    judgement's record for the DUNS side has the number as its only "name"."""
-    by_duns = OrgRecord("judgement:duns:251100749", "judgement", "251100749", duns="251100749")
-    clean = OrgRecord("judgement:name:The Thomson Company", "judgement", "The Thomson Company")
-    orgs = {by_duns.record_key: "org-thomson", clean.record_key: "org-thomson"}
-    index = OrgIndex([by_duns, clean], orgs)
-    assert index.display_name("org-thomson") == "The Thomson Company"
-    assert index.lookup(RecordRef("duns", "251100749")) == ["org-thomson"]
-    assert index.lookup(RecordRef("name", "251100749")) == []
+    judgement's record for the DUNS side carries the DUNS and no name. A registry written
+    before holds it with the number as its name, which is no name either."""
+    judgement = Judgement(
+        "same", RecordRef("duns", "251100749"), RecordRef("name", "The Thomson Company")
+    )
+    by_duns, clean = sorted(
+        judgement_records([judgement], RefIndex.build([])), key=lambda r: r.record_key
+    )
+    assert (by_duns.record_key, by_duns.name, by_duns.duns) == (
+        "judgement:duns:251100749",
+        "",
+        "251100749",
+    )
+    assert record_name(by_duns) is None and record_name(clean) == "The Thomson Company"
+    legacy = OrgRecord("judgement:duns:251100749", "judgement", "251100749", duns="251100749")
+    assert record_name(legacy) is None
+    for number in (by_duns, legacy):
+        orgs = {number.record_key: "org-thomson", clean.record_key: "org-thomson"}
+        index = OrgIndex([number, clean], orgs)
+        assert index.display_name("org-thomson") == "The Thomson Company"
+        assert index.lookup(RecordRef("duns", "251100749")) == ["org-thomson"]
+        assert index.lookup(RecordRef("name", "251100749")) == []
+        assert OrgIndex([number], orgs).display_name("org-thomson") == "DUNS 251100749"
+    assert RefIndex.build([by_duns, legacy]).by_name == {}

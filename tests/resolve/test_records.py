@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from tests.support.contracts import duns, rows_2018
 from tests.support.registry import build_contracts_and_fedramp
 from whosbehind.model.orgs import OrgRecord
+from whosbehind.resolve.names import name_key
 from whosbehind.resolve.records import clean_id, collect_records, stable_key
 from whosbehind.store.engine import Engine
 
@@ -47,8 +48,15 @@ def test_one_record_per_distinct_recipient_statement_and_reported_parent(
     parents = {
         (name, number)
         for child, _, name, number in statements
-        if name and _letters(name) != _letters(child)  # a parent naming the child is no parent
+        if name and _letters(name) != _letters(child or "")
     }
+    # a parent under the child's own name is known by its DUNS alone, where not the child's own
+    # and stated so by recipients of two or more name keys (one alone: its own headquarters)
+    self_namers: dict[str, set[str]] = {}
+    for child, own, name, number in statements:
+        if name and _letters(name) == _letters(child or "") and number and number != own:
+            self_namers.setdefault(number, set()).add(name_key(child or ""))
+    parents |= {("", number) for number, keys in self_namers.items() if len(keys) >= 2}
     found = {
         (r.name, r.duns, r.parent_name, r.parent_duns)
         for r in records
@@ -58,6 +66,32 @@ def test_one_record_per_distinct_recipient_statement_and_reported_parent(
     assert {
         (r.name, r.duns) for r in records if r.record_key.startswith("usaspending-parent:")
     } == parents
+
+
+def test_sisters_naming_themselves_with_one_parent_duns_make_one_nameless_parent_record(
+    records: list[OrgRecord],
+) -> None:
+    """TIME WARNER CABLE INC., TIME WARNER CABLE ENTERPRISES LLC and TIME WARNER ENTERTAINMENT
+    COMPANY, L.P. each give their own name as parent, with parent DUNS 150776503."""
+    sisters = [r for r in records if r.parent_duns == "150776503"]
+    assert {r.name for r in sisters} == {
+        "TIME WARNER CABLE INC.",
+        "TIME WARNER CABLE ENTERPRISES LLC",
+        "TIME WARNER ENTERTAINMENT COMPANY, L.P.",
+    }
+    assert all(_letters(r.parent_name or "") == _letters(r.name) for r in sisters)
+    assert "150776503" not in {r.duns for r in sisters}
+    (parent,) = [r for r in records if r.duns == "150776503"]
+    assert parent.record_key == stable_key("usaspending-parent", None, "150776503", None)
+    assert parent.name == "" and parent.uei is None
+    assert parent.parent_name is None and parent.parent_duns is None
+    assert parent.citation.startswith("parent reported in ") and "fy1" in parent.citation
+    firsts = [r.first_seen for r in sisters if r.first_seen]
+    lasts = [r.last_seen for r in sisters if r.last_seen]
+    assert (parent.first_seen, parent.last_seen) == (min(firsts), max(lasts))
+    # no record of a parent under a sister's name: it would join that sister by name key
+    named = {r.name for r in records if r.record_key.startswith("usaspending-parent:")}
+    assert not named & {r.name for r in sisters}
 
 
 def test_palantir_and_amazon_records_with_their_reported_parents(

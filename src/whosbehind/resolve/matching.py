@@ -8,7 +8,8 @@ docs/benchmarks.md for how it was chosen and how it scores held out). Pairs at o
 uncertain and go to ``whosbehind review``.
 
 Records with one comparison signature (equal name key, identifiers, place, parent) are matched
-once, through their first record; the registry joins them by name key or identifier.
+once, through their first record; the registry joins them by name key or identifier. A record
+without a name (a parent known only by its DUNS) is never paired: it joins by identifier only.
 """
 
 from __future__ import annotations
@@ -112,6 +113,10 @@ def scored_pairs(
         copies = np.flatnonzero(reps != np.arange(len(reps), dtype=np.int64))
         left = np.concatenate([left, reps[copies]])
         right = np.concatenate([right, copies])
+    named = np.array([p.raw_length > 0 for p in profiles], dtype=bool)
+    if len(left) and not named.all():
+        both = named[left] & named[right]
+        left, right = left[both], right[both]
     if only is not None:
         wanted = set(only)
         keep = np.array([p.record_key in wanted for p in profiles], dtype=bool)

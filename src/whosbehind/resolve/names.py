@@ -359,8 +359,8 @@ def _key_of(display: str) -> str:
 
 
 def names_itself(name: str, parent_name: str | None) -> bool:
-    """A reported parent that is the record's own name, to case and punctuation: it states no
-    parent, whatever parent DUNS comes with it (West Publishing names itself with another DUNS).
+    """A reported parent that is the record's own name, to case and punctuation: it names no
+    other company (a parent DUNS/UEI that comes with it may: ``ownership`` reads that).
     Legal forms count: AMAZON.COM LLC naming AMAZON.COM INC. names another company."""
     return bool(parent_name) and _letters(parent_name or "") == _letters(name)
 

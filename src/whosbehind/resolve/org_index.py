@@ -5,6 +5,11 @@ index answers the reverse questions ownership and roll-up ask: which orgs a refe
 ``duns:080961462`` or ``name:Thomson Reuters Corp`` denotes, which org a contract's recipient
 statement (name, DUNS, UEI as on the transaction) belongs to, and an org's display name.
 
+Some records name no one (``record_name`` is None): a parent a recipient reported under its own
+name, known only by the parent DUNS/UEI it gave, and a judgement's ``duns:``/``uei:`` side. They
+are found by their identifiers only, and an org with no named record is shown by its identifier
+("DUNS 150776503").
+
 Names are compared first as written (whitespace and case folded), then by match key
 (``names.name_key``). Where a name or identifier is in several orgs, ``best`` picks the org with
 the most records carrying it (ties: the smallest id), so that a choice is always the same one.
@@ -15,7 +20,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
-from whosbehind.model.orgs import OrgRecord, RecordRef
+from whosbehind.model.orgs import IDENTIFIER_SCHEMES, OrgRecord, RecordRef
 from whosbehind.resolve.names import normalize_name
 
 _DUNS_DIGITS = 9
@@ -53,6 +58,7 @@ class OrgIndex:
         self._refs: defaultdict[tuple[str, str], Counter[str]] = defaultdict(Counter)
         self._spellings: defaultdict[str, Counter[str]] = defaultdict(Counter)
         self._sec_names: dict[str, str] = {}
+        self._labels: defaultdict[str, Counter[str]] = defaultdict(Counter)
         self.records: dict[str, OrgRecord] = {}
         for record in records:
             org = self.org_of.get(record.record_key)
@@ -67,10 +73,14 @@ class OrgIndex:
                 # the registry keys a provider record "fedramp:<provider key>[|uei:...]"
                 provider = record.record_key.removeprefix("fedramp:").partition("|")[0]
                 self._refs[("fedramp", provider)][org] += 1
-            if _named_by_identifier(record):
-                continue  # a judgement's duns:/uei: side: its "name" is the number
-            key = keys.get(record.record_key) or normalize_name(record.name).key
-            folded = " ".join(record.name.split())
+            name = record_name(record)
+            if name is None:
+                label = identifier_label(record)
+                if label:
+                    self._labels[org][label] += 1
+                continue
+            key = keys.get(record.record_key) or normalize_name(name).key
+            folded = " ".join(name.split())
             self._refs[canonical_ref("name", folded)][org] += 1
             self._refs[("key", key)][org] += 1
             self._spellings[org][folded] += 1
@@ -117,15 +127,38 @@ class OrgIndex:
 
     def display_name(self, org_id: str) -> str:
         """The SEC registrant's name where the org has one (the canonical name of a public
-        parent), else its most common spelling; the id when the org has no record here."""
+        parent), else its most common spelling; for an org none of whose records has a name, its
+        identifier ("DUNS 150776503"); the id when the org has no record here."""
         if org_id in self._sec_names:
             return normalize_name(self._sec_names[org_id]).display
         spellings = self._spellings.get(org_id)
-        if not spellings:
-            return org_id
-        return normalize_name(min(spellings.items(), key=lambda kv: (-kv[1], kv[0]))[0]).display
+        if spellings:
+            return normalize_name(_most_common(spellings)).display
+        labels = self._labels.get(org_id)
+        return _most_common(labels) if labels else org_id
 
 
-def _named_by_identifier(record: OrgRecord) -> bool:
+def _most_common(counts: Counter[str]) -> str:
+    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+
+def record_name(record: OrgRecord) -> str | None:
+    """The name ``record`` gives, or None for a record that names no one (see the module
+    docstring). Registries written before such records were made nameless hold a judgement's
+    identifier side with the number as its name: that is no name either."""
+    name = record.name.strip() if record.name else ""
+    if not name:
+        return None
     identifiers = (record.uei, record.duns, record.cik, record.cage)
-    return record.source == "judgement" and record.name in identifiers
+    if record.source == "judgement" and name in identifiers:
+        return None
+    return name
+
+
+def identifier_label(record: OrgRecord) -> str | None:
+    """A nameless record as a person reads it: its strongest identifier, "DUNS 150776503"."""
+    for scheme in IDENTIFIER_SCHEMES:
+        value = getattr(record, scheme)
+        if value:
+            return f"{scheme.upper()} {value}"
+    return None

@@ -1,6 +1,8 @@
 """What the registry knows about one org as of a date: the names it was seen under (with source,
 dates and citation), its identifiers, its parent chain and subsidiaries (``ultimate``), and the
-ids that were merged into it. ``whosbehind org`` prints it."""
+ids that were merged into it. ``whosbehind org`` prints it. A record that names no one
+(``org_index.record_name``: a parent known only by its DUNS, a judgement's ``duns:`` side) adds
+its identifiers, not a name."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from whosbehind.model.orgs import OrgRecord, OwnershipEdge
-from whosbehind.resolve.org_index import OrgIndex
+from whosbehind.resolve.org_index import OrgIndex, record_name
 from whosbehind.resolve.registry_read import require_registry
 from whosbehind.resolve.registry_store import pairs, record_rows
 from whosbehind.resolve.ultimate import OwnershipIndex
@@ -74,7 +76,11 @@ def org_view(engine: Engine, org_id: str, on: dt.date, edges: Sequence[Ownership
     )
     names = OrgIndex(records, org_of)
     own = [r for r in records if org_of.get(r.record_key) == org_id]
-    seen = [r for r in own if r.first_seen is None or r.first_seen <= on]
+    seen = [
+        (name, r)
+        for r in own
+        if (r.first_seen is None or r.first_seen <= on) and (name := record_name(r)) is not None
+    ]
     ultimate = index.ultimate(org_id, on)
     return OrgView(
         org_id=org_id,
@@ -84,8 +90,8 @@ def org_view(engine: Engine, org_id: str, on: dt.date, edges: Sequence[Ownership
             pairs(engine, "SELECT old_id, org_id FROM org_alias WHERE org_id = ?", [org_id])
         ),
         names=[
-            NameSeen(r.name, r.source, r.first_seen, r.last_seen, r.citation, r.record_key)
-            for r in sorted(seen, key=_seen_order)
+            NameSeen(name, r.source, r.first_seen, r.last_seen, r.citation, r.record_key)
+            for name, r in sorted(seen, key=_seen_order)
         ],
         identifiers={
             scheme: sorted({getattr(r, scheme) for r in own if getattr(r, scheme)})
@@ -111,8 +117,9 @@ def _records_of(engine: Engine, orgs: set[str]) -> list[OrgRecord]:
     )
 
 
-def _seen_order(record: OrgRecord) -> tuple[str, dt.date, str]:
-    return (record.name.casefold(), record.first_seen or dt.date.min, record.record_key)
+def _seen_order(seen: tuple[str, OrgRecord]) -> tuple[str, dt.date, str]:
+    name, record = seen
+    return (name.casefold(), record.first_seen or dt.date.min, record.record_key)
 
 
 def _link(edge: OwnershipEdge, other: str, names: OrgIndex) -> Link:

@@ -9,11 +9,14 @@ Three kinds, most trusted first (``OwnershipEdge.basis``):
   action date; every statement of every record of the child is a point on a timeline, and the
   parent at a date is the one of the latest point on or before it. So an edge begins at the first
   date that parent was reported and ends where a different parent (or the child itself) was
-  reported next; the last one stays open (nothing said otherwise since). A parent that resolves
-  to the child's own org, or whose name is the child's own (to case and punctuation), is no
-  edge, but it does end the previous one (a self-reported parent: "WEST PUBLISHING CORPORATION"
-  names itself, with another DUNS; "PALANTIR USG" did so in 2017, then named Palantir
-  Technologies in 2018).
+  reported next; the last one stays open (nothing said otherwise since). A parent whose name is
+  the child's own (to case and punctuation) but whose DUNS/UEI is another's
+  (``records.self_named_parent_ids``) is whoever holds that identifier, looked up by UEI, else
+  DUNS, never by name: TIME WARNER CABLE INC. and TIME WARNER CABLE ENTERPRISES LLC each name
+  themselves with parent DUNS 150776503, and both roll up to its holder. A parent that resolves
+  to the child's own org, or names the child with no other identifier (or one held by no
+  org), is no edge, but it does end the previous one ("PALANTIR USG" named itself in 2017,
+  then Palantir Technologies in 2018).
 - ``name-clause``: "X, a subsidiary of Y" or "X, a division of Y" in a record's name
   (``names.normalize_name(...).parent``), from the record's first date on.
 """
@@ -28,6 +31,7 @@ from dataclasses import dataclass, field
 from whosbehind.model.orgs import Judgement, OrgRecord, OwnershipEdge, RecordRef
 from whosbehind.resolve.names import names_itself, normalize_name
 from whosbehind.resolve.org_index import OrgIndex
+from whosbehind.resolve.records import self_named_parent_ids
 
 NameLookup = Callable[[RecordRef], list[str]]
 BASIS_RANK = {"judgement": 0, "reported": 1, "name-clause": 2}
@@ -45,6 +49,7 @@ class _Point:
     day: dt.date
     parent: str  # an org id; the child's own id for a self-reported parent
     record: OrgRecord
+    by_identifier: bool = False  # the row named the child itself: found by the parent's DUNS/UEI
 
 
 def build_edges(
@@ -87,30 +92,52 @@ def _first(lookup: NameLookup, *refs: tuple[str, str | None]) -> str | None:
 def reported_edges(
     records: Iterable[OrgRecord], org_of: Mapping[str, str], lookup: NameLookup
 ) -> list[OwnershipEdge]:
+    records = list(records)
     points: defaultdict[str, list[_Point]] = defaultdict(list)
     for record in records:
         child = org_of.get(record.record_key)
         if child is None or not (record.parent_name or record.parent_duns or record.parent_uei):
             continue
-        parent = _first(
-            lookup,
-            ("uei", record.parent_uei),
-            ("duns", record.parent_duns),
-            ("name", record.parent_name),
-        )
+        by_identifier = False
         if names_itself(record.name, record.parent_name):
-            parent = child
+            uei, duns = self_named_parent_ids(record)
+            parent = _first(lookup, ("uei", uei), ("duns", duns)) if uei or duns else None
+            by_identifier = parent not in (None, child)
+            parent = parent if by_identifier else child
+        else:
+            parent = _first(
+                lookup,
+                ("uei", record.parent_uei),
+                ("duns", record.parent_duns),
+                ("name", record.parent_name),
+            )
         if parent is None:
             continue
         first = record.first_seen or record.last_seen or _EARLIEST
         last = record.last_seen or first
-        points[child].append(_Point(first, parent, record))
+        points[child].append(_Point(first, parent, record, by_identifier))
         if last != first:
-            points[child].append(_Point(last, parent, record))
+            points[child].append(_Point(last, parent, record, by_identifier))
+    _own_headquarters(points, {org_of.get(r.record_key) for r in records if r.name})
     edges: list[OwnershipEdge] = []
     for child, found in points.items():
         edges.extend(_runs(child, found))
     return edges
+
+
+def _own_headquarters(points: Mapping[str, list[_Point]], named: set[str | None]) -> None:
+    """A parent found only by the identifier a company states under its own name, known by no
+    name and stated by that one org alone, is the company's own headquarters number (THE MITRE
+    CORPORATION with another DUNS), not an owner: those points become "no parent"."""
+    stated_by: defaultdict[str, set[str]] = defaultdict(set)
+    for child, found in points.items():
+        for point in found:
+            if point.by_identifier and point.parent not in named:
+                stated_by[point.parent].add(child)
+    for child, found in points.items():
+        for index, point in enumerate(found):
+            if point.by_identifier and stated_by.get(point.parent) == {child}:
+                found[index] = _Point(point.day, child, point.record)
 
 
 def _runs(child: str, points: list[_Point]) -> list[OwnershipEdge]:
@@ -138,11 +165,6 @@ def _runs(child: str, points: list[_Point]) -> list[OwnershipEdge]:
         if run[0].parent == child:
             continue
         end = runs[i + 1][0].day if i + 1 < len(runs) else None
-        record = run[0].record
-        said = record.parent_name or record.parent_duns or record.parent_uei
-        ids = ", ".join(
-            f"{s} {v}" for s, v in (("uei", record.parent_uei), ("duns", record.parent_duns)) if v
-        )
         start = run[0].day if run[0].day != _EARLIEST else None
         edges.append(
             OwnershipEdge(
@@ -151,12 +173,27 @@ def _runs(child: str, points: list[_Point]) -> list[OwnershipEdge]:
                 valid_from=start,
                 valid_to=end,
                 basis="reported",
-                detail=f"reported parent {said!r}{f' ({ids})' if ids else ''} of "
-                f"{record.name!r}, stated {_span(run[0].day, run[-1].day)}",
-                citation=record.citation,
+                detail=f"{_said(run[0])}, stated {_span(run[0].day, run[-1].day)}",
+                citation=run[0].record.citation,
             )
         )
     return edges
+
+
+def _said(point: _Point) -> str:
+    record = point.record
+    if point.by_identifier:
+        uei, duns = self_named_parent_ids(record)
+        ids = " / ".join(f"{s.upper()} {v}" for s, v in (("uei", uei), ("duns", duns)) if v)
+        return (
+            f"parent identified by its {ids} alone: the row named {record.name!r} itself as "
+            f"parent ({record.parent_name!r})"
+        )
+    said = record.parent_name or record.parent_duns or record.parent_uei
+    ids = ", ".join(
+        f"{s} {v}" for s, v in (("uei", record.parent_uei), ("duns", record.parent_duns)) if v
+    )
+    return f"reported parent {said!r}{f' ({ids})' if ids else ''} of {record.name!r}"
 
 
 def _span(first: dt.date, last: dt.date) -> str:

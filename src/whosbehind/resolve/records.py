@@ -5,7 +5,12 @@
   last action date, the most frequent city/state/country of its awards, and a citation (the file
   and one award's PIID).
 - ``usaspending-parent:`` each reported parent (name, parent DUNS, parent UEI) as a record of
-  its own, so that a parent that never received an award still exists as an organization.
+  its own, so that a parent that never received an award still exists as an organization. A
+  parent reported under the recipient's own name with another entity's DUNS/UEI
+  (``self_named_parent_ids``) is a record of those identifiers and no name when recipients of
+  two or more name keys state it (sisters; one company alone is stating its own headquarters
+  number): it joins other records only through them, never by name (with the recipient's
+  name it would join the recipient, and through the DUNS every sister, into one organization).
 - ``usaspending-recipient:`` recipient profiles, and each of their alternate names.
 - ``fedramp:<provider_key>`` one record per provider (per UEI when it has one) over the live
   offerings of the newest snapshot of each FedRAMP feed; first/last authorization date.
@@ -18,12 +23,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 from whosbehind.model.orgs import OrgRecord
-from whosbehind.resolve.names import names_itself
+from whosbehind.resolve.names import name_key, names_itself
+from whosbehind.resolve.org_index import canonical_ref
 from whosbehind.store.engine import Engine
 
 Day = dt.date | None
@@ -111,7 +117,8 @@ ORDER BY first_seen NULLS LAST, s.name, s.duns NULLS FIRST, s.uei NULLS FIRST,
 def contract_records(engine: Engine) -> list[OrgRecord]:
     """Recipient statements and reported parents from contract transactions and awards."""
     records: list[OrgRecord] = []
-    parents: dict[tuple[str, str | None, str | None], tuple[Day, Day, str]] = {}
+    parents: dict[tuple[str | None, str | None, str | None], tuple[Day, Day, str]] = {}
+    self_namers: defaultdict[tuple[str | None, str | None, str | None], set[str]] = defaultdict(set)
     for row in engine.rows(_STATEMENTS_SQL):
         name = _text(row["name"])
         if not name:
@@ -121,42 +128,43 @@ def contract_records(engine: Engine) -> list[OrgRecord]:
         parent_duns, parent_uei = clean_id(row["parent_duns"]), clean_id(row["parent_uei"])
         citation = _cite(row)
         city, state, country = _most_common_place(row["places"])
-        records.append(
-            OrgRecord(
-                record_key=stable_key(
-                    "usaspending", name, duns, uei, parent_name, parent_duns, parent_uei
-                ),
-                source="usaspending",
-                name=name,
-                uei=uei,
-                duns=duns,
-                city=city,
-                state=state,
-                country=country,
-                parent_name=parent_name,
-                parent_duns=parent_duns,
-                parent_uei=parent_uei,
-                first_seen=row["first_seen"],
-                last_seen=row["last_seen"],
-                citation=citation,
-            )
+        record = OrgRecord(
+            record_key=stable_key(
+                "usaspending", name, duns, uei, parent_name, parent_duns, parent_uei
+            ),
+            source="usaspending",
+            name=name,
+            uei=uei,
+            duns=duns,
+            city=city,
+            state=state,
+            country=country,
+            parent_name=parent_name,
+            parent_duns=parent_duns,
+            parent_uei=parent_uei,
+            first_seen=row["first_seen"],
+            last_seen=row["last_seen"],
+            citation=citation,
         )
-        # a parent that is the recipient's own name is no parent (ownership reads it so); as a
-        # record it would join the recipient to whatever company holds the parent DUNS
-        if parent_name and not names_itself(name, parent_name):
-            key = (parent_name, parent_duns, parent_uei)
+        records.append(record)
+        key = _parent_key(record)
+        if key is not None and key[0] is None:
+            self_namers[key].add(name_key(name))
+        if key is not None:
             first, last, cited = parents.get(key, (None, None, citation))
             parents[key] = (
                 _min_date(first, row["first_seen"]),
                 _max_date(last, row["last_seen"]),
                 cited,
             )
-    for (name, duns, uei), (first, last, citation) in parents.items():
+    for (parent, duns, uei), (first, last, citation) in parents.items():
+        if parent is None and len(self_namers[(parent, duns, uei)]) < 2:
+            continue  # one company's own headquarters number, not a parent of several
         records.append(
             OrgRecord(
-                record_key=stable_key("usaspending-parent", name, duns, uei),
+                record_key=stable_key("usaspending-parent", parent, duns, uei),
                 source="usaspending",
-                name=name,
+                name=parent or "",
                 duns=duns,
                 uei=uei,
                 first_seen=first,
@@ -165,6 +173,37 @@ def contract_records(engine: Engine) -> list[OrgRecord]:
             )
         )
     return records
+
+
+def _parent_key(record: OrgRecord) -> tuple[str | None, str | None, str | None] | None:
+    """(name, DUNS, UEI) of the parent record a statement makes: the reported parent; for a
+    parent under the recipient's own name, its other identifiers and no name; else None."""
+    if not record.parent_name:
+        return None
+    if not names_itself(record.name, record.parent_name):
+        return (record.parent_name, record.parent_duns, record.parent_uei)
+    uei, duns = self_named_parent_ids(record)
+    return (None, duns, uei) if uei or duns else None
+
+
+def self_named_parent_ids(record: OrgRecord) -> tuple[str | None, str | None]:
+    """(UEI, DUNS) of the parent a record reports under its own name, each only where it is not
+    the record's own: the row says "owned by whoever holds these". (None, None) when the parent
+    is not the record's own name, or gives no identifier but the record's own."""
+    if not names_itself(record.name, record.parent_name):
+        return (None, None)
+    return (
+        _other(record.parent_uei, record.uei, "uei"),
+        _other(record.parent_duns, record.duns, "duns"),
+    )
+
+
+def _other(parent: str | None, own: str | None, scheme: str) -> str | None:
+    if not parent or not parent.strip():
+        return None
+    if own and canonical_ref(scheme, own) == canonical_ref(scheme, parent):
+        return None
+    return parent
 
 
 def recipient_profile_records(engine: Engine) -> list[OrgRecord]:

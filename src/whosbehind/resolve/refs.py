@@ -4,7 +4,9 @@ judgements, turned into record keys, clustering edges and cannot-links.
 A reference names every record it matches: by identifier, by raw name (whitespace and case
 folded), by FedRAMP provider key, or by org id (the previous run's members, aliases followed).
 A ``same`` or ``parent-of`` judgement whose side matches no record gets a record of its own,
-``judgement:<ref>``, so that an analyst's clean name or parent exists as an organization.
+``judgement:<ref>``, so that an analyst's clean name or parent exists as an organization. The
+record of an identifier side (``duns:251100749``) carries the identifier and no name
+(``org_index.record_name``): the number is no name, and the org is named by its other records.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass, field
 
 from whosbehind.model.orgs import Judgement, OrgRecord, RecordRef
 from whosbehind.resolve.clusters import CannotLink, Edge
-from whosbehind.resolve.org_index import canonical_ref
+from whosbehind.resolve.org_index import canonical_ref, record_name
 
 
 def fold(name: str) -> str:
@@ -45,7 +47,9 @@ class RefIndex:
                 value = getattr(record, scheme)
                 if value:
                     index.by_id.setdefault(canonical_ref(scheme, value), []).append(key)
-            index.by_name.setdefault(fold(record.name), []).append(key)
+            name = record_name(record)
+            if name is not None:
+                index.by_name.setdefault(fold(name), []).append(key)
             if key.startswith("fedramp:"):
                 provider = key.removeprefix("fedramp:").split("|uei:")[0]
                 index.by_provider.setdefault(provider, []).append(key)
@@ -79,13 +83,14 @@ def judgement_records(judgements: Sequence[Judgement], index: RefIndex) -> list[
             if ref.scheme in ("org", "fedramp") or index.keys(ref):
                 continue
             key = f"judgement:{ref}"
-            identifiers = {ref.scheme: ref.value} if ref.scheme != "name" else {}
+            by_name = ref.scheme == "name"
+            identifiers = {} if by_name else dict([canonical_ref(ref.scheme, ref.value)])
             made.setdefault(
                 key,
                 OrgRecord(
                     record_key=key,
                     source="judgement",
-                    name=ref.value,
+                    name=ref.value if by_name else "",
                     citation=f"{judgement.file}:{judgement.line}",
                     **identifiers,  # type: ignore[arg-type]
                 ),
