@@ -16,24 +16,40 @@ matcher trained on the other two sources. Last, the 2023 local-government awards
 name rules were not written against, scored with the shipped model (match_weights.py) and with
 the methods cross-validated on it. ``--write-weights`` regenerates
 src/whosbehind/resolve/match_weights.py from all three sources (names with identifiers).
+
+The product as a user runs it: for each scored set, the other curated files (the other two
+sets' and child_companies_clean_names.csv) are imported as judgements through the real import
+code (``whosbehind judgements import``, resolve.judgement_import), and applied as ``whosbehind
+resolve`` applies them (resolve.judgement_eval): the registry row again with them (same folds,
+same m/u and thresholds, which the judgements do not change), the judgements alone, and, since
+fold rows never score a pair across folds (where most pairs a judgement wrongly joins fall),
+the matcher trained on the other two sources, clustered with and without the judgements and
+scored on every pair of the set. The scored set's own file gives only its gold labels. Then
+what each import gave, how far the judgements overlap each set, and the errors left.
 """
 
 from __future__ import annotations
 
 import argparse
+import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rapidfuzz.utils import default_process
 
 from resolve_eval_methods import (  # type: ignore[import-not-found]
     PROBABILITY_THRESHOLDS,
+    JudgedRun,
     RecordSet,
     fellegi_sunter,
     fixed_model,
+    fold_fits,
     key_and_identifiers,
     pooled_model,
+    registry_judged,
 )
+from whosbehind.model.orgs import Judgement
 from whosbehind.resolve.evaluate import (
     BCubedScore,
     HeldOut,
@@ -46,9 +62,15 @@ from whosbehind.resolve.evaluate import (
     score_folds,
     score_keys,
 )
-from whosbehind.resolve.labeled import LABEL_SOURCES, build_labeled_set, read_awards, true_pairs
+from whosbehind.resolve.judgement_eval import FileImport, Overlap, import_others, overlap
+from whosbehind.resolve.labeled import (
+    LABEL_SOURCES,
+    build_labeled_set,
+    read_awards,
+    true_pairs,
+)
 from whosbehind.resolve.labeled_records import labeled_records, local_gov_names
-from whosbehind.resolve.match_eval import score_probabilities
+from whosbehind.resolve.match_eval import ScoredPairs, score_probabilities
 from whosbehind.resolve.match_model import MatchModel
 from whosbehind.resolve.match_weights import DEFAULT_MODEL
 from whosbehind.resolve.matching import MATCH_THRESHOLD
@@ -59,6 +81,10 @@ DEFAULT_DATA = ROOT / "../shared/data/contracts/ice-fy13-fy18"
 DEFAULT_LOCAL_GOV = ROOT / "../shared/data/contracts/ice-local-gov"
 WEIGHTS = ROOT / "src/whosbehind/resolve/match_weights.py"
 FOLDS = 5
+JUDGED = "+ judgements imported from the other files"
+JUDGED_ALONE = "judgements imported from the other files alone"
+NAMES_ONLY = "names only"
+WITH_DUNS = "with DUNS"
 THRESHOLDS = [float(t) for t in range(70, 101)]
 
 
@@ -109,14 +135,155 @@ def _name_baselines(
     print(_row(label, method, held.pairwise, held.bcubed, _note(held)))
 
 
-def _fellegi_sunter_rows(source: str, data: RecordSet, folds: list[set[str]]) -> None:
-    """The matcher held out: its own pairs, then clustered as ``whosbehind resolve`` does."""
-    for method, registry in (
-        ("Fellegi-Sunter, CV m/u + threshold", False),
-        ("Fellegi-Sunter + registry clustering (resolve.clusters), CV", True),
-    ):
-        held = fellegi_sunter(data, folds, registry=registry)
-        print(_row(source, method, held.pairwise, held.bcubed, _note(held)))
+@dataclass
+class Imported:
+    """The judgements imported from the files other than one scored set, and what they did."""
+
+    judgements: list[Judgement]
+    files: list[FileImport]
+    names: int = 0
+    # setting (names only, with DUNS) -> the held-out row's errors, and the whole-set ones
+    errors: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    alone: dict[str, tuple[PairwiseScore, Overlap]] = field(default_factory=dict)
+
+
+def _import_others(directory: Path, scored_set: str, target: Path) -> Imported:
+    """Every curated file but ``scored_set``, imported as a user would (the scored set's own
+    file is never read here)."""
+    return Imported(*import_others(directory, scored_set, target))
+
+
+def _fellegi_sunter_rows(
+    source: str,
+    data: RecordSet,
+    folds: list[set[str]],
+    imported: Imported | None = None,
+    setting: str = "",
+) -> None:
+    """The matcher held out: its own pairs, then clustered as ``whosbehind resolve`` does; then,
+    given ``imported``, the same with the judgements of the other files applied."""
+    held = fellegi_sunter(data, folds)
+    method = "Fellegi-Sunter, CV m/u + threshold"
+    print(_row(source, method, held.pairwise, held.bcubed, _note(held)))
+    scored = data.scored()
+    fits = fold_fits(data, folds, scored, registry=True)
+    held = fellegi_sunter(data, folds, registry=True, fits=fits, scored=scored)
+    method = "Fellegi-Sunter + registry clustering (resolve.clusters), CV"
+    print(_row(source, method, held.pairwise, held.bcubed, _note(held)))
+    if imported is not None:
+        _judged_rows(source, data, folds, imported, setting, fits, scored)
+
+
+def _judged_rows(
+    source: str,
+    data: RecordSet,
+    folds: list[set[str]],
+    imported: Imported,
+    setting: str,
+    fits: list[tuple[MatchModel, float]],
+    scored: ScoredPairs,
+) -> None:
+    """The registry row with the other files' judgements (the same m/u and thresholds), and the
+    judgements alone on the same folds."""
+    judgements = imported.judgements
+    run = registry_judged(data, folds, judgements, fits, scored=scored)
+    method = f"Fellegi-Sunter + registry clustering (resolve.clusters), CV {JUDGED}"
+    print(_row(source, method, run.held.pairwise, run.held.bcubed, _note(run.held)))
+    alone = registry_judged(data, folds, judgements, evidence=False)
+    print(_row(source, f"{JUDGED_ALONE}, {FOLDS} folds", alone.held.pairwise, alone.held.bcubed))
+    everything = registry_judged(data, [set(data.gold)], judgements, evidence=False)
+    imported.names = len(data.gold)
+    imported.alone[setting] = (
+        everything.held.pairwise,
+        overlap(data.records, data.name_of, judgements),
+    )
+    plain = registry_judged(data, folds, [], fits, scored=scored)
+    imported.errors.setdefault(setting, []).extend(
+        _compared(f"held out ({FOLDS} folds)", run, plain)
+    )
+
+
+def _compared(row: str, judged: JudgedRun, plain: JudgedRun) -> list[tuple[str, ...]]:
+    """``judged``'s errors, each marked new or also made without the judgements (``plain``)."""
+    before = {(kind, a, b) for kind, a, b, _ in plain.errors}
+    return [
+        (row, kind, "also" if (kind, a, b) in before else "new", a, b, how)
+        for kind, a, b, how in judged.errors
+    ]
+
+
+def _other_sources_rows(
+    sets: dict[str, RecordSet], imported: dict[str, Imported], setting: str
+) -> None:
+    """Per set: the matcher trained on the other two sets' labels, scored on every pair of this
+    one (nothing of it tuned on this set); with identifiers also as before, unclustered; then
+    clustered as the registry does, without and with the other files' judgements. Every pair is
+    scored, so a judgement joining two of this set's gold clusters always counts."""
+    for source, data in sets.items():
+        others = {name: d for name, d in sets.items() if name != source}
+        model, threshold = pooled_model(others)
+        note = f"t={threshold:g}"
+        method = "Fellegi-Sunter trained on the other two sources"
+        if setting == WITH_DUNS:
+            pw, b3 = fixed_model(data, model, threshold)
+            print(_row(source, f"{method} (whole set)", pw, b3, note))
+        whole, fit = [set(data.gold)], [(model, threshold)]
+        scored = data.scored()
+        method += " + registry clustering"
+        plain = registry_judged(data, whole, [], fit, scored=scored)
+        print(_row(source, f"{method} (whole set)", plain.held.pairwise, plain.held.bcubed, note))
+        found = imported[source]
+        run = registry_judged(data, whole, found.judgements, fit, scored=scored)
+        pw, b3 = run.held.pairwise, run.held.bcubed
+        print(_row(source, f"{method} {JUDGED} (whole set)", pw, b3, note))
+        found.errors.setdefault(setting, []).extend(
+            _compared("whole set, trained on the other two sources", run, plain)
+        )
+
+
+def _judgement_report(imported: dict[str, Imported]) -> None:
+    print("\n## Judgements imported from the other files\n")
+    print("| scored set | imported file | format | rows | same | parent-of | different | skipped |")
+    print("|---|---|---|---|---|---|---|---|")
+    for scored_set, found in imported.items():
+        for f in found.files:
+            skipped = "; ".join(f"{why}: {n}" for why, n in sorted(f.skipped.items()))
+            kinds = " | ".join(str(f.kinds[k]) for k in ("same", "parent-of", "different"))
+            print(f"| {scored_set} | {f.file} | {f.format} | {f.rows} | {kinds} | {skipped} |")
+    print(
+        "\nOverlap: the scored set's names that an imported judgement names (a `name:` side equal"
+        " to the raw name, whitespace and case folded; a `duns:` side equal to the DUNS of one of"
+        " its records), and the scored set's pairs the judgements join alone (their `same` edges"
+        " through the records they add, nothing else), whole set.\n"
+    )
+    print(
+        "| scored set | records | names | true pairs | named by name | by DUNS | either |"
+        " joined by judgements alone: TP | FP | FN |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for scored_set, found in imported.items():
+        for setting, (pw, seen) in found.alone.items():
+            true = pw.true_positives + pw.false_negatives
+            print(
+                f"| {scored_set} | {setting} | {found.names} | {true} | {seen.by_name} |"
+                f" {seen.by_identifier} | {seen.either} | {pw.true_positives} |"
+                f" {pw.false_positives} | {pw.false_negatives} |"
+            )
+    print(f"\n## Errors left {JUDGED}\n")
+    print(
+        "The false positives (with the chain of records and edges that joins them) and false"
+        " negatives of the Fellegi-Sunter + registry rows with the judgements: held out (pairs"
+        " inside a fold), and trained on the other two sources (every pair). *without"
+        " judgements*: `also` when the same row without them makes the error too, `new` when"
+        " it does not (for a false negative: the judgements did not fix it; `new` cannot"
+        " happen unless a judgement refuses an edge).\n"
+    )
+    print("| scored set | records | row | kind | without judgements | name | name | joined by |")
+    print("|---|---|---|---|---|---|---|---|")
+    for scored_set, found in imported.items():
+        for setting, errors in found.errors.items():
+            for error in errors:
+                print(f"| {scored_set} | {setting} | {' | '.join(error)} |")
 
 
 def _header(title: str) -> None:
@@ -160,21 +327,29 @@ def main() -> None:
     started = time.perf_counter()
     labeled = build_labeled_set(args.data.resolve())
     awards = read_awards(args.data.resolve())
+    with tempfile.TemporaryDirectory() as scratch:
+        imported = {
+            source: _import_others(
+                args.data.resolve(), source, Path(scratch) / f"without-{source}.tsv"
+            )
+            for source in LABEL_SOURCES
+        }
 
     print("## Labeled set\n")
     print("| source | records | names | clusters | true pairs | dropped rows (reason: count) |")
     print("|---|---|---|---|---|---|")
     for source, dropped in labeled.dropped.items():
         gold = labeled.gold(source)
-        records = sum(1 for r in labeled.records if r.source_file == source)
+        count = sum(1 for r in labeled.records if r.source_file == source)
         reasons = "; ".join(f"{reason}: {n}" for reason, n in sorted(dropped.items()))
         clusters = len(set(gold.values()))
         print(
-            f"| {source} | {records} | {len(gold)} | {clusters} | {len(true_pairs(gold))} |"
+            f"| {source} | {count} | {len(gold)} | {clusters} | {len(true_pairs(gold))} |"
             f" {reasons} |"
         )
 
     _header(f"Names only ({FOLDS}-fold rows: held-out scores, thresholds chosen per fold)")
+    names_only: dict[str, RecordSet] = {}
     for source in LABEL_SOURCES:
         gold = labeled.gold(source)
         names = sorted(gold)
@@ -185,7 +360,9 @@ def main() -> None:
         records, name_of = labeled_records(labeled, source, awards, identifiers=False)
         data = RecordSet(records, name_of, gold)
         print(_splink_row(source, "Splink defaults, CV threshold", data, folds))
-        _fellegi_sunter_rows(source, data, folds)
+        _fellegi_sunter_rows(source, data, folds, imported[source], NAMES_ONLY)
+        names_only[source] = data
+    _other_sources_rows(names_only, imported, NAMES_ONLY)
 
     _header(f"Names with the award rows' DUNS, parent, city, state ({FOLDS}-fold, held out)")
     with_ids: dict[str, RecordSet] = {}
@@ -199,13 +376,8 @@ def main() -> None:
             _row(source, "key equality + shared DUNS (registry edges)", held.pairwise, held.bcubed)
         )
         print(_splink_row(source, "Splink defaults, CV threshold", data, folds))
-        _fellegi_sunter_rows(source, data, folds)
-    for source in LABEL_SOURCES:
-        others = {name: data for name, data in with_ids.items() if name != source}
-        model, threshold = pooled_model(others)
-        pw, b3 = fixed_model(with_ids[source], model, threshold)
-        method = "Fellegi-Sunter trained on the other two sources (whole set)"
-        print(_row(source, method, pw, b3, f"t={threshold:g}"))
+        _fellegi_sunter_rows(source, data, folds, imported[source], WITH_DUNS)
+    _other_sources_rows(with_ids, imported, WITH_DUNS)
 
     _header("Unseen split: 2023 ICE local-government awards (gold: recipient UEI)")
     records, gold = local_gov_names(args.local_gov.resolve())
@@ -224,6 +396,8 @@ def main() -> None:
     print(
         _row(label, "Fellegi-Sunter, CV m/u + threshold", held.pairwise, held.bcubed, _note(held))
     )
+
+    _judgement_report(imported)
 
     if args.write_weights:
         model, threshold = pooled_model(with_ids)

@@ -12,23 +12,32 @@ as a reported parent, the latest row reporting it). It is computed, per held-out
    name-key and matcher edges), with one more kind of node, as ``whosbehind resolve`` has: every
    reported parent (name, parent DUNS) of the fold's names' award rows is a record of its own
    (``usaspending-parent``), joined to the others by the same identifier and name-key edges;
-2. the ownership layer of resolve.ownership.build_edges, with no judgements, over one record per
-   distinct recipient statement (raw name, DUNS, reported parent name and DUNS) dated by its first
-   and last action date; and resolve.ultimate.OwnershipIndex.ultimate on the name's date.
+2. the ownership layer of resolve.ownership.build_edges, with no judgements (but see the judged
+   rows below), over one record per distinct recipient statement (raw name, DUNS, reported
+   parent name and DUNS) dated by its first and last action date; and
+   resolve.ultimate.OwnershipIndex.ultimate on the name's date.
 
 Only the award files (the public record: recipient name, DUNS, reported parent, city, state,
-dates) feed the prediction. The analysts' labels are the gold and are used only to fit the
-matcher's m/u and threshold on the training folds, exactly as at org level. Folds are the same 5
-folds along gold (org-label) clusters, seed 0; pairs crossing folds are never scored.
+dates) feed the prediction, and in the judged rows the other analysts' files. The scored set's
+labels are the gold and are used only to fit the matcher's m/u and threshold on the training
+folds, exactly as at org level. Folds are the same 5 folds along gold (org-label) clusters,
+seed 0; pairs crossing folds are never scored (except in the whole-set rows).
 
 Gold: each set's own label (vendor_decorations ``cleanName``, the Hoovers name, freezer
 ``recipient_name``) and, for freezer, also its ``parent_name`` column (the analysts' roll-up),
 scored on 5 folds along its own clusters (the matcher still trains on the training folds'
 ``recipient_name`` labels). Rows: org level (the registry's clusters, as resolve_eval.py, and the
 same clustering with the parent records in it) and family level; then both again with no
-parent record whose name is the reporting name's own (a variant, not what the registry does).
-Last, the pairs the family level gets wrong or still misses, with each name's chain of reported
-parents on its date.
+parent record whose name is the reporting name's own (the variant, what the registry does since
+commit c2f70b3).
+Then the registry's rows (org, and the variant's org + parent records and family) with the
+judgements imported from the other curated files (resolve.judgement_eval.import_others: every
+file but the scored set's, through the real import code), applied as ``whosbehind resolve``
+applies them: the records they add (matched by each fold's model), ``same`` edges and
+cannot-links in the clustering, ``parent-of`` edges in ownership.build_edges. Last, org and family
+with the matcher trained on the other two sources, on the whole set (every pair scored, also
+across folds), without and with those judgements; and the pairs the family level gets wrong or
+still misses, with each name's chain of parents on its date.
 """
 
 from __future__ import annotations
@@ -36,14 +45,20 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from resolve_eval_methods import RecordSet, best_threshold  # type: ignore[import-not-found]
-from whosbehind.model.orgs import OrgRecord
+from resolve_eval_methods import (  # type: ignore[import-not-found]
+    RecordSet,
+    fold_fits,
+    judgement_pairs,
+    pooled_model,
+)
+from whosbehind.model.orgs import Judgement, OrgRecord
 from whosbehind.resolve.clusters import Edge, cluster, identifier_edges, name_key_edges
 from whosbehind.resolve.evaluate import (
     BCubedScore,
@@ -52,6 +67,7 @@ from whosbehind.resolve.evaluate import (
     cluster_folds,
     pairwise,
 )
+from whosbehind.resolve.judgement_eval import apply_judgements, import_others
 from whosbehind.resolve.labeled import (
     AWARD_FILES,
     FREEZER,
@@ -63,7 +79,7 @@ from whosbehind.resolve.labeled import (
     read_awards,
 )
 from whosbehind.resolve.labeled_records import labeled_records
-from whosbehind.resolve.match_model import train
+from whosbehind.resolve.match_model import MatchModel
 from whosbehind.resolve.matching import profiles_of
 from whosbehind.resolve.ownership import build_edges
 from whosbehind.resolve.ultimate import OwnershipIndex
@@ -73,6 +89,8 @@ DEFAULT_DATA = ROOT / "../shared/data/contracts/ice-fy13-fy18"
 FOLDS = 5
 FREEZER_PARENT = "freezer.csv parent_name"
 VARIANT = "variant: no self-named parent records"
+JUDGED = "+ judgements imported from the other files"
+OTHER_SOURCES = "matcher trained on the other two sources (whole set)"
 
 
 def _day(text: str) -> dt.date | None:
@@ -178,10 +196,16 @@ def predict_fold(
     matches: list[tuple[str, str, float]],
     *,
     self_named_parents: bool = True,
+    judgements: Sequence[Judgement] = (),
+    model: tuple[MatchModel, float] | None = None,
 ) -> FoldPrediction:
     """``self_named_parents=False`` leaves out of the clustering a parent record whose name is
     the reporting name's own (to case and punctuation), which ownership.build_edges already
-    reads as "no parent": a variant, not what ``whosbehind resolve`` does."""
+    reads as "no parent" (what ``whosbehind resolve`` does since c2f70b3).
+
+    ``judgements`` are applied as ``whosbehind resolve`` applies them: the records they add
+    (matched with the others by ``model`` at its threshold), ``same`` edges and cannot-links in
+    the clustering, ``parent-of`` judgements in ownership.build_edges."""
     records = [r for r in data.records if data.name_of[r.record_key] in fold]
     first: dict[str, str] = {}
     same_name: list[Edge] = []
@@ -195,32 +219,42 @@ def predict_fold(
         for p in statements.parents.get(name, ())
         if self_named_parents or _letters(p.name) != _letters(name)
     }
-    nodes = records + list(parents.values())
-    keys = {r.record_key for r in nodes}
-    match_edges = [
-        Edge(a, b, "match", p, "matcher") for a, b, p in matches if a in keys and b in keys
-    ]
 
-    def clusters(members: list[OrgRecord]) -> dict[str, int]:
+    def clusters(members: list[OrgRecord]) -> tuple[dict[str, int], list[OrgRecord]]:
+        """The clustering of ``members`` and the records the judgements add to them."""
+        judged = apply_judgements(members, judgements)
+        found = list(matches)
+        if model is not None:
+            added = judgement_pairs(members, judged, model[0])
+            found += [(a, b, p) for a, b, p in added if p >= model[1]]
+        members = [*members, *judged.records]
+        keys = {r.record_key for r in members}
         profiles = {p.record_key: p.key for p in profiles_of(members)}
-        edges = [*same_name, *identifier_edges(members), *name_key_edges(profiles), *match_edges]
-        member_keys = {r.record_key for r in members}
-        edges = [e for e in edges if e.left in member_keys and e.right in member_keys]
-        return cluster({r.record_key: r for r in members}, edges).cluster_of()
+        edges = [
+            *same_name,
+            *judged.same,
+            *identifier_edges(members),
+            *name_key_edges(profiles),
+            *(Edge(a, b, "match", p, "matcher") for a, b, p in found),
+        ]
+        edges = [e for e in edges if e.left in keys and e.right in keys]
+        return cluster(sorted(keys), edges, judged.cannot).cluster_of(), judged.records
 
-    plain = clusters(records)
-    joined = clusters(nodes)
+    plain, _ = clusters(records)
+    joined, added = clusters(records + list(parents.values()))
+    nodes = [*records, *parents.values(), *added]
     org = {name: f"org{plain[first[name]]}" for name in fold}
     org_with_parents = {name: f"org{joined[first[name]]}" for name in fold}
     org_of = {key: f"org{c}" for key, c in joined.items()}
     dated = [s for name in fold for s in statements.records.get(name, ())]
     for s in dated:
         org_of[s.record_key] = org_with_parents[s.name]
-    edges = build_edges([*nodes, *dated], org_of, [])
+    edges = build_edges([*nodes, *dated], org_of, judgements)
     index = OwnershipIndex(edges)
     names_of_org: dict[str, set[str]] = defaultdict(set)
     for record in nodes:
-        names_of_org[org_of[record.record_key]].add(record.name)
+        if record.name:  # a judgement's duns: side has none
+            names_of_org[org_of[record.record_key]].add(record.name)
     family, chain = {}, {}
     for name in fold:
         day = statements.day.get(name, dt.date(2018, 9, 30))
@@ -233,21 +267,56 @@ def predict_fold(
 
 
 def predict(
-    data: RecordSet, statements: Statements, folds: Sequence[set[str]]
-) -> tuple[list[FoldPrediction], list[FoldPrediction]]:
+    data: RecordSet,
+    statements: Statements,
+    folds: Sequence[set[str]],
+    judgements: Sequence[Judgement] = (),
+) -> tuple[list[FoldPrediction], list[FoldPrediction], list[FoldPrediction]]:
     """Per held-out fold: m/u and threshold from the other folds (org-level F1, registry
-    clustering, as resolve_eval_methods.fellegi_sunter), then the fold's prediction."""
+    clustering, as resolve_eval_methods.fellegi_sunter), then the fold's prediction, its
+    variant, and the variant with ``judgements`` (empty without them)."""
     scored = data.scored()
-    out, variant = [], []
-    for i, fold in enumerate(folds):
-        train_items = {item for j, other in enumerate(folds) if j != i for item in other}
-        model = train(data.labelled(scored, train_items))
-        t = best_threshold(data, scored, model, train_items, registry=True)
+    out, variant, judged = [], [], []
+    for fold, (model, t) in zip(folds, fold_fits(data, folds, scored, registry=True), strict=True):
         pairs = [(a, b, model.probability(lv)) for a, b, lv in scored.within(fold)]
         matches = [p for p in pairs if p[2] >= t]
         out.append(predict_fold(data, statements, fold, matches))
         variant.append(predict_fold(data, statements, fold, matches, self_named_parents=False))
-    return out, variant
+        if judgements:
+            judged.append(
+                predict_fold(
+                    data,
+                    statements,
+                    fold,
+                    matches,
+                    self_named_parents=False,
+                    judgements=judgements,
+                    model=(model, t),
+                )
+            )
+    return out, variant, judged
+
+
+def predict_whole(
+    data: RecordSet,
+    statements: Statements,
+    model: MatchModel,
+    threshold: float,
+    judgements: Sequence[Judgement],
+) -> FoldPrediction:
+    """The whole set as one fold (every pair scored), matched by a model fitted elsewhere."""
+    items = set(data.gold)
+    pairs = [(a, b, model.probability(lv)) for a, b, lv in data.scored().within(items)]
+    matches = [p for p in pairs if p[2] >= threshold]
+    return predict_fold(
+        data,
+        statements,
+        items,
+        matches,
+        self_named_parents=False,
+        judgements=judgements,
+        model=(model, threshold),
+    )
 
 
 def score(
@@ -321,6 +390,22 @@ LEVELS = (
 )
 
 
+def _examples(
+    gold_name: str,
+    kind: str,
+    found: list[tuple[str, str, FoldPrediction]],
+    limit: int,
+) -> list[str]:
+    lines = [
+        f"| {gold_name} | {kind} | {a} -> {' > '.join(p.chain[a]) or '-'}"
+        f" | {b} -> {' > '.join(p.chain[b]) or '-'} |"
+        for a, b, p in found[:limit]
+    ]
+    if len(found) > limit:
+        lines.append(f"| {gold_name} | {kind} | ... {len(found) - limit} more | |")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -331,6 +416,15 @@ def main() -> None:
     labeled = build_labeled_set(directory)
     awards = read_awards(directory)
     statements = Statements.of(awards, action_dates(directory))
+    with tempfile.TemporaryDirectory() as scratch:
+        imported = {
+            source: import_others(directory, source, Path(scratch) / f"without-{source}.tsv")[0]
+            for source in LABEL_SOURCES
+        }
+    sets: dict[str, RecordSet] = {}
+    for source in LABEL_SOURCES:
+        records, name_of = labeled_records(labeled, source, awards, identifiers=True)
+        sets[source] = RecordSet(records, name_of, labeled.gold(source))
 
     print(f"## Family level ({FOLDS}-fold, held out; names with the award rows' DUNS and parent)\n")
     print(
@@ -340,8 +434,7 @@ def main() -> None:
     examples: list[str] = []
     for source in LABEL_SOURCES:
         gold = labeled.gold(source)
-        records, name_of = labeled_records(labeled, source, awards, identifiers=True)
-        data = RecordSet(records, name_of, gold)
+        data = sets[source]
         folds = cluster_folds(gold, FOLDS, seed=0)
         runs = [(source, gold, folds)]
         if source == FREEZER:
@@ -353,28 +446,44 @@ def main() -> None:
                     cluster_folds(parent_gold, FOLDS, seed=0),
                 )
             )
-        cache: dict[int, tuple[list[FoldPrediction], list[FoldPrediction]]] = {}
+        others = {name: d for name, d in sets.items() if name != source}
+        model, threshold = pooled_model(others)
+        whole = {
+            "": predict_whole(data, statements, model, threshold, []),
+            JUDGED: predict_whole(data, statements, model, threshold, imported[source]),
+        }
+        cache: dict[int, tuple[list[FoldPrediction], ...]] = {}
         for gold_name, truth, run_folds in runs:
             if id(run_folds) not in cache:
-                cache[id(run_folds)] = predict(data, statements, run_folds)
-            predictions, variant = cache[id(run_folds)]
+                cache[id(run_folds)] = predict(data, statements, run_folds, imported[source])
+            predictions, variant, judged = cache[id(run_folds)]
             for level, label in LEVELS:
                 pw, b3 = score(predictions, run_folds, truth, level)
                 print(_row(source, gold_name, label, pw, b3))
             for level, label in LEVELS[1:]:
                 pw, b3 = score(variant, run_folds, truth, level)
                 print(_row(source, gold_name, f"{label}, {VARIANT}", pw, b3))
+            for level, label in LEVELS:
+                variant_label = label if level == "org" else f"{label}, {VARIANT}"
+                pw, b3 = score(judged, run_folds, truth, level)
+                print(_row(source, gold_name, f"{variant_label} {JUDGED}", pw, b3))
+            for suffix, prediction in whole.items():
+                for level, label in (LEVELS[0], LEVELS[2]):
+                    variant_label = label if level == "org" else f"{label}, {VARIANT}"
+                    pw, b3 = score([prediction], [set(data.gold)], truth, level)
+                    method = f"{variant_label}, {OTHER_SOURCES}{' ' + suffix if suffix else ''}"
+                    print(_row(source, gold_name, method, pw, b3))
             fps, fns = errors(predictions, run_folds, truth, "family")
-            for kind, found in (("false positive", fps), ("missed", fns)):
-                for a, b, p in found[: args.examples]:
-                    examples.append(
-                        f"| {gold_name} | family {kind} | {a} -> {' > '.join(p.chain[a]) or '-'}"
-                        f" | {b} -> {' > '.join(p.chain[b]) or '-'} |"
-                    )
-                if len(found) > args.examples:
-                    examples.append(
-                        f"| {gold_name} | family {kind} | ... {len(found) - args.examples} more | |"
-                    )
+            examples += _examples(gold_name, "family false positive", fps, args.examples)
+            examples += _examples(gold_name, "family missed", fns, args.examples)
+            fps, fns = errors(judged, run_folds, truth, "family")
+            kind = f"family, {VARIANT} {JUDGED}"
+            examples += _examples(gold_name, f"{kind}: false positive", fps, args.examples)
+            examples += _examples(gold_name, f"{kind}: missed", fns, args.examples)
+            fps, fns = errors([whole[JUDGED]], [set(data.gold)], truth, "family")
+            kind = f"family, {VARIANT}, {OTHER_SOURCES} {JUDGED}"
+            examples += _examples(gold_name, f"{kind}: false positive", fps, args.examples)
+            examples += _examples(gold_name, f"{kind}: missed", fns, args.examples)
     print("\n## Family-level errors (name -> its chain of reported parents on its date)\n")
     print("| gold | kind | name -> parents | name -> parents |")
     print("|---|---|---|---|")

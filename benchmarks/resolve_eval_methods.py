@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from whosbehind.model.orgs import OrgRecord
-from whosbehind.resolve.clusters import Edge, cluster, identifier_edges, name_key_edges
+from whosbehind.model.orgs import Judgement, OrgRecord
 from whosbehind.resolve.evaluate import (
     BCubedScore,
     Clustering,
@@ -19,6 +18,13 @@ from whosbehind.resolve.evaluate import (
     PairwiseScore,
     bcubed,
     pairwise,
+)
+from whosbehind.resolve.judgement_eval import (
+    Judged,
+    NameClusters,
+    apply_judgements,
+    pair_errors,
+    registry_clusters,
 )
 from whosbehind.resolve.match_eval import ScoredPairs, clusters_by_probability
 from whosbehind.resolve.match_features import Levels
@@ -60,24 +66,9 @@ def _pipeline_clusters(
 ) -> dict[str, str]:
     """Names clustered the way the registry does: resolve.clusters over identifier, name-key
     and matcher edges (and the records of one raw name, which are one name)."""
-    records = [r for r in data.records if data.name_of[r.record_key] in items]
-    keys = {r.record_key: r for r in records}
-    first: dict[str, str] = {}
-    same_name = []
-    for record in records:
-        hub = first.setdefault(record.name, record.record_key)
-        if hub != record.record_key:
-            same_name.append(Edge(hub, record.record_key, "same", 1.0, "one raw name"))
-    profiles = {p.record_key: p.key for p in profiles_of(records)}
-    match_edges = [
-        Edge(a, b, "match", p, "matcher")
-        for a, b, p in matches
-        if p >= threshold and a in keys and b in keys
-    ]
-    edges = [*same_name, *identifier_edges(records), *name_key_edges(profiles), *match_edges]
-    result = cluster(keys, edges)
-    cluster_of = result.cluster_of()
-    return {data.name_of[key]: str(cluster_of[first[data.name_of[key]]]) for key in keys}
+    return registry_clusters(
+        data.records, data.name_of, items, matches=matches, threshold=threshold
+    ).of
 
 
 def _fold_result(predicted: Clustering, data: RecordSet, fold: set[str], t: float) -> FoldResult:
@@ -85,16 +76,32 @@ def _fold_result(predicted: Clustering, data: RecordSet, fold: set[str], t: floa
     return FoldResult(pairwise(predicted, held), bcubed(predicted, held), t)
 
 
-def fellegi_sunter(
-    data: RecordSet, folds: Sequence[set[str]], *, registry: bool = False
-) -> HeldOut:
-    """m/u and threshold from the training folds; ``registry``: cluster as run_resolve does."""
-    scored = data.scored()
-    results = []
-    for i, fold in enumerate(folds):
+def fold_fits(
+    data: RecordSet, folds: Sequence[set[str]], scored: ScoredPairs, *, registry: bool = False
+) -> list[tuple[MatchModel, float]]:
+    """Per fold: m/u counted on the other folds' labelled pairs, and the threshold with the best
+    F1 on them (``registry``: clustered as run_resolve does)."""
+    fits = []
+    for i in range(len(folds)):
         train_items = {item for j, other in enumerate(folds) if j != i for item in other}
         model = train(data.labelled(scored, train_items))
-        t = best_threshold(data, scored, model, train_items, registry=registry)
+        fits.append((model, best_threshold(data, scored, model, train_items, registry=registry)))
+    return fits
+
+
+def fellegi_sunter(
+    data: RecordSet,
+    folds: Sequence[set[str]],
+    *,
+    registry: bool = False,
+    fits: Sequence[tuple[MatchModel, float]] | None = None,
+    scored: ScoredPairs | None = None,
+) -> HeldOut:
+    """m/u and threshold from the training folds; ``registry``: cluster as run_resolve does."""
+    scored = scored or data.scored()
+    fits = fits or fold_fits(data, folds, scored, registry=registry)
+    results = []
+    for fold, (model, t) in zip(folds, fits, strict=True):
         pairs = [(a, b, model.probability(lv)) for a, b, lv in scored.within(fold)]
         predicted = (
             _pipeline_clusters(data, fold, pairs, t)
@@ -103,6 +110,89 @@ def fellegi_sunter(
         )
         results.append(_fold_result(predicted, data, fold, t))
     return HeldOut(tuple(results))
+
+
+@dataclass(frozen=True, slots=True)
+class JudgedRun:
+    """Held-out scores with judgements applied, and each fold's errors: (kind, name, name,
+    the edges joining them for a false positive)."""
+
+    held: HeldOut
+    errors: list[tuple[str, str, str, str]]
+
+
+def judgement_pairs(
+    own: Sequence[OrgRecord], judged: Judged, model: MatchModel
+) -> list[tuple[str, str, float]]:
+    """The matcher's pairs touching a record the judgements added, as run_resolve matches them
+    with every other record (blocking over the fold's records and the added ones)."""
+    if not judged.records:
+        return []
+    profiles = profiles_of([*own, *judged.records])
+    only = {r.record_key for r in judged.records}
+    return [
+        (profiles[i].record_key, profiles[j].record_key, model.probability(levels))
+        for i, j, levels in scored_pairs(profiles, only=only)
+    ]
+
+
+def _describe(named: NameClusters, a: str, b: str, sources: Mapping[str, str]) -> str:
+    """The chain of records and edges joining names ``a`` and ``b``."""
+    steps, node = [], named.hub[a]
+    for edge in named.path(a, b):
+        if edge.source in sources:  # a judgement: cite the analysts' file and line
+            how = f"same ({sources[edge.source]})"
+        elif edge.kind == "match":
+            how = f"match {edge.weight:.3f}"
+        else:
+            how = edge.detail
+        node = edge.right if edge.left == node else edge.left
+        steps.append(f"={how}= {named.record_names[node]}")
+    return " ".join(steps)
+
+
+def registry_judged(
+    data: RecordSet,
+    folds: Sequence[set[str]],
+    judgements: Sequence[Judgement],
+    fits: Sequence[tuple[MatchModel, float]] | None = None,
+    *,
+    evidence: bool = True,
+    scored: ScoredPairs | None = None,
+) -> JudgedRun:
+    """The registry's clustering of each fold with ``judgements`` applied as run_resolve applies
+    them: their records, ``same`` edges and cannot-links, with the identifier and name-key edges
+    and, given ``fits`` (each fold's model and threshold from ``fold_fits``: the training folds'
+    labels; the judgements change neither), the matcher's pairs, also those of the records the
+    judgements add. ``evidence=False``: the judgements' edges alone."""
+    sources = {f"{j.file}:{j.line}": j.source for j in judgements}
+    if fits is not None:
+        scored = scored or data.scored()
+    results, errors = [], []
+    for i, fold in enumerate(folds):
+        own = [r for r in data.records if data.name_of[r.record_key] in fold]
+        judged = apply_judgements(own, judgements)
+        pairs: list[tuple[str, str, float]] = []
+        t = None
+        if fits is not None and scored is not None and evidence:
+            model, t = fits[i]
+            pairs = [(a, b, model.probability(lv)) for a, b, lv in scored.within(fold)]
+            pairs += judgement_pairs(own, judged, model)
+        named = registry_clusters(
+            own,
+            data.name_of,
+            fold,
+            matches=pairs,
+            threshold=1.0 if t is None else t,
+            judged=judged,
+            evidence=evidence,
+        )
+        held = {item: data.gold[item] for item in fold}
+        results.append(FoldResult(pairwise(named.of, held), bcubed(named.of, held), t))
+        fps, fns = pair_errors(named.of, held)
+        errors += [("FP", a, b, _describe(named, a, b, sources)) for a, b in fps]
+        errors += [("FN", a, b, "") for a, b in fns]
+    return JudgedRun(HeldOut(tuple(results)), errors)
 
 
 def best_threshold(
