@@ -54,6 +54,7 @@ from whosbehind.resolve.evaluate import (
     BCubedScore,
     HeldOut,
     PairwiseScore,
+    agreement,
     bcubed,
     cluster_folds,
     cross_validate_threshold,
@@ -65,6 +66,7 @@ from whosbehind.resolve.evaluate import (
 from whosbehind.resolve.judgement_eval import FileImport, Overlap, import_others, overlap
 from whosbehind.resolve.labeled import (
     LABEL_SOURCES,
+    LabeledSet,
     build_labeled_set,
     read_awards,
     true_pairs,
@@ -286,6 +288,26 @@ def _judgement_report(imported: dict[str, Imported]) -> None:
                 print(f"| {scored_set} | {setting} | {' | '.join(error)} |")
 
 
+def _agreement_table(labeled: LabeledSet) -> None:
+    """How far the analysts agree: each file's labels scored as a prediction against another
+    file's, on the raw names both label. No matcher can beat both files on the pairs where they
+    disagree."""
+    print("\n## Agreement between the analysts' files (raw names both label)\n")
+    print("| gold | scored as prediction | shared names | gold pairs | TP | FP | FN | P | R |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for gold_source in LABEL_SOURCES:
+        for other in LABEL_SOURCES:
+            if other == gold_source:
+                continue
+            shared, score, _ = agreement(labeled.gold(gold_source), labeled.gold(other))
+            print(
+                f"| {gold_source} | {other} | {shared} | "
+                f"{score.true_positives + score.false_negatives} | {score.true_positives} | "
+                f"{score.false_positives} | {score.false_negatives} | {score.precision:.3f} | "
+                f"{score.recall:.3f} |"
+            )
+
+
 def _header(title: str) -> None:
     print(f"\n## {title}\n")
     print(
@@ -347,6 +369,8 @@ def main() -> None:
             f"| {source} | {count} | {len(gold)} | {clusters} | {len(true_pairs(gold))} |"
             f" {reasons} |"
         )
+
+    _agreement_table(labeled)
 
     _header(f"Names only ({FOLDS}-fold rows: held-out scores, thresholds chosen per fold)")
     names_only: dict[str, RecordSet] = {}

@@ -6,6 +6,7 @@ from whosbehind.errors import UsageError
 from whosbehind.resolve.evaluate import (
     BCubedScore,
     PairwiseScore,
+    agreement,
     bcubed,
     cluster_folds,
     clusters_at,
@@ -29,6 +30,15 @@ def test_pairwise_counts_on_a_hand_made_clustering() -> None:
     assert score.precision == 0.5
     assert score.recall == 0.25
     assert score.f1 == pytest.approx(1 / 3)
+
+
+def test_agreement_scores_only_the_items_both_annotators_label() -> None:
+    # shared: a b c d; gold pairs ab ac bc; the other annotator's pairs ab cd
+    other = {"a": "x", "b": "x", "c": "y", "d": "y", "q": "y"}
+    shared, score, b3 = agreement(GOLD, other)
+    assert shared == 4
+    assert (score.true_positives, score.false_positives, score.false_negatives) == (1, 1, 2)
+    assert b3.items == 4
 
 
 def test_bcubed_on_a_hand_made_clustering() -> None:

@@ -121,6 +121,15 @@ def bcubed(predicted: Clustering, gold: Clustering) -> BCubedScore:
     return BCubedScore(precision, recall, len(gold))
 
 
+def agreement(gold: Clustering, other: Clustering) -> tuple[int, PairwiseScore, BCubedScore]:
+    """``other``'s clustering scored against ``gold`` on the items both label: how far two
+    annotators agree (the number of shared items, pairwise and B-cubed)."""
+    shared = gold.keys() & other.keys()
+    mine = {item: gold[item] for item in shared}
+    theirs = {item: other[item] for item in shared}
+    return len(shared), pairwise(theirs, mine), bcubed(theirs, mine)
+
+
 def key_equality(names: Iterable[str], key: Callable[[str], str] = name_key) -> dict[str, str]:
     return {name: key(name) for name in names}
 
