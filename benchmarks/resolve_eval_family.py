@@ -27,9 +27,10 @@ Gold: each set's own label (vendor_decorations ``cleanName``, the Hoovers name, 
 ``recipient_name``) and, for freezer, also its ``parent_name`` column (the analysts' roll-up),
 scored on 5 folds along its own clusters (the matcher still trains on the training folds'
 ``recipient_name`` labels). Rows: org level (the registry's clusters, as resolve_eval.py, and the
-same clustering with the parent records in it) and family level; then both again with no
-parent record whose name is the reporting name's own (the variant, what the registry does since
-commit c2f70b3).
+same clustering with the parent records in it) and family level; then both again as the
+registry builds its records (the variant): no parent record with the reporting name's own name,
+and a nameless record of a DUNS that recipients of two or more name keys state under their own
+names (records.contract_records).
 Then the registry's rows (org, and the variant's org + parent records and family) with the
 judgements imported from the other curated files (resolve.judgement_eval.import_others: every
 file but the scored set's, through the real import code), applied as ``whosbehind resolve``
@@ -81,14 +82,16 @@ from whosbehind.resolve.labeled import (
 from whosbehind.resolve.labeled_records import labeled_records
 from whosbehind.resolve.match_model import MatchModel
 from whosbehind.resolve.matching import profiles_of
+from whosbehind.resolve.names import name_key
 from whosbehind.resolve.ownership import build_edges
+from whosbehind.resolve.records import self_named_parent_ids
 from whosbehind.resolve.ultimate import OwnershipIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT / "../shared/data/contracts/ice-fy13-fy18"
 FOLDS = 5
 FREEZER_PARENT = "freezer.csv parent_name"
-VARIANT = "variant: no self-named parent records"
+VARIANT = "variant as the registry"
 JUDGED = "+ judgements imported from the other files"
 OTHER_SOURCES = "matcher trained on the other two sources (whole set)"
 
@@ -126,6 +129,7 @@ class Statements:
     records: dict[str, list[OrgRecord]]  # raw name -> statement records
     parents: dict[str, list[OrgRecord]]  # raw name -> its reported parents, as records
     day: dict[str, dt.date]
+    nameless: dict[str, OrgRecord]  # the registry's nameless parent records (sisters' DUNS)
 
     @classmethod
     def of(cls, awards: Sequence[Award], dates: Mapping[str, dt.date]) -> Statements:
@@ -174,7 +178,33 @@ class Statements:
             ]
             for name, found in by_name.items()
         }
-        return cls(dict(records), parents, day_of)
+        statements = [r for found in records.values() for r in found]
+        return cls(dict(records), parents, day_of, nameless_parents(statements))
+
+
+def nameless_parents(statements: Sequence[OrgRecord]) -> dict[str, OrgRecord]:
+    """What ``records.contract_records`` adds for a DUNS stated under the recipient's own name
+    by recipients of two or more name keys: a record of that DUNS and no name. Read from every
+    award row (the public record, as ``resolve`` reads it), not from the labels."""
+    namers: dict[str, set[str]] = defaultdict(set)
+    days: dict[str, list[dt.date]] = defaultdict(list)
+    for statement in statements:
+        _, duns = self_named_parent_ids(statement)
+        if duns:
+            namers[duns].add(name_key(statement.name))
+            days[duns] += [d for d in (statement.first_seen, statement.last_seen) if d]
+    return {
+        f"parent#-#{duns}": OrgRecord(
+            f"parent#-#{duns}",
+            "usaspending-parent",
+            "",
+            duns=duns,
+            first_seen=min(days[duns], default=None),
+            last_seen=max(days[duns], default=None),
+        )
+        for duns, keys in sorted(namers.items())
+        if len(keys) >= 2
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +249,8 @@ def predict_fold(
         for p in statements.parents.get(name, ())
         if self_named_parents or _letters(p.name) != _letters(name)
     }
+    if not self_named_parents:
+        parents.update(statements.nameless)
 
     def clusters(members: list[OrgRecord]) -> tuple[dict[str, int], list[OrgRecord]]:
         """The clustering of ``members`` and the records the judgements add to them."""
