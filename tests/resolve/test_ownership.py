@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import SHARED_DATA
 from tests.support.orgs import cluster, contract_records
 from whosbehind.model.orgs import Judgement, OrgRecord, OwnershipEdge, RecordRef
-from whosbehind.resolve.org_index import OrgIndex, record_name
+from whosbehind.resolve.org_index import OrgIndex, record_name, shown_name
 from whosbehind.resolve.ownership import build_edges, build_ownership
 from whosbehind.resolve.refs import RefIndex, judgement_records
 from whosbehind.resolve.ultimate import OwnershipIndex, parent_of, ultimate_parent
@@ -273,6 +273,12 @@ def test_an_org_known_to_a_judgement_by_duns_is_named_by_its_records_not_the_num
     assert record_name(by_duns) is None and record_name(clean) == "The Thomson Company"
     legacy = OrgRecord("judgement:duns:251100749", "judgement", "251100749", duns="251100749")
     assert record_name(legacy) is None
+    # `org explain` shows a nameless record by its identifier
+    assert [shown_name(r) for r in (by_duns, legacy, clean)] == [
+        "DUNS 251100749",
+        "DUNS 251100749",
+        "The Thomson Company",
+    ]
     for number in (by_duns, legacy):
         orgs = {number.record_key: "org-thomson", clean.record_key: "org-thomson"}
         index = OrgIndex([number, clean], orgs)

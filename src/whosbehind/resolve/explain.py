@@ -19,6 +19,7 @@ from whosbehind.errors import NotFoundError
 from whosbehind.model.orgs import OrgRecord
 from whosbehind.resolve.clusters import usable_name_key
 from whosbehind.resolve.matching import MATCH_THRESHOLD, match_records
+from whosbehind.resolve.org_index import record_name, shown_name
 from whosbehind.resolve.registry_read import record_keys, require_registry
 from whosbehind.resolve.registry_store import pairs, record_rows
 from whosbehind.store.engine import Engine
@@ -142,8 +143,8 @@ def _step(row: dict[str, Any], records: dict[str, OrgRecord]) -> Step:
         float(row["weight"]),
         row["detail"],
         row["source"] or "",
-        left.name,
-        right.name,
+        shown_name(left),
+        shown_name(right),
         left.citation,
         right.citation,
     )
@@ -212,7 +213,8 @@ def _best_score(records_a: dict[str, OrgRecord], records_b: dict[str, OrgRecord]
 def _name(key: str, *groups: dict[str, OrgRecord]) -> str:
     for group in groups:
         if key in group:
-            return repr(group[key].name)
+            record = group[key]
+            return repr(record.name) if record_name(record) else shown_name(record)
     return key
 
 

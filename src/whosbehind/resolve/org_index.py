@@ -162,3 +162,9 @@ def identifier_label(record: OrgRecord) -> str | None:
         if value:
             return f"{scheme.upper()} {value}"
     return None
+
+
+def shown_name(record: OrgRecord) -> str:
+    """How a record is shown to a person: its name, else its identifier ("DUNS 150776503"),
+    else its key."""
+    return record_name(record) or identifier_label(record) or record.record_key
