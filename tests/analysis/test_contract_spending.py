@@ -57,6 +57,35 @@ def test_by_recipient_fy2018_for_ice_agrees_to_the_cent(engine: Engine) -> None:
     )
 
 
+def test_a_fiscal_year_range_agrees_to_the_cent_and_with_its_years(engine: Engine) -> None:
+    """ICE FY2016-FY2018 (the benchmark's q1): one call over the range gives the CSVs' sums and
+    the sums of the three one-year calls."""
+    from tests.support.contracts import recipient_key
+
+    ice = resolve_agency(engine, "7012")
+    ranged = Filters(agency=ice, first_fiscal_year=2016, last_fiscal_year=2018)
+    result = spending(engine, "recipient", ranged)
+    expected: dict[str, Decimal] = {}
+    for row in rows_2018():
+        if row["fiscal_year"] in ("2016", "2017", "2018"):
+            key = recipient_key(row)
+            expected[key] = expected.get(key, Decimal(0)) + Decimal(
+                row["federal_action_obligation"]
+            )
+    assert {row.key: row.amount for row in result.rows} == expected
+    by_year: dict[str, Decimal] = {}
+    for year in (2016, 2017, 2018):
+        for row in spending(engine, "recipient", Filters(agency=ice, fiscal_year=year)).rows:
+            by_year[row.key] = by_year.get(row.key, Decimal(0)) + row.amount
+    assert {row.key: row.amount for row in result.rows} == by_year
+    years = spending(engine, "fiscal-year", ranged)
+    assert [row.key for row in years.rows] == ["2016", "2017", "2018"]
+    assert years.total == result.total
+    assert ranged.fiscal_years == "FY2016-FY2018"
+    assert Filters(first_fiscal_year=2017).fiscal_years == "FY2017-FY..."
+    assert spending(engine, "fiscal-year", Filters(last_fiscal_year=2014)).rows[-1].key == "2014"
+
+
 def test_by_recipient_over_all_years_agrees_to_the_cent(engine: Engine) -> None:
     result = spending(engine, "recipient")
     assert {row.key: row.amount for row in result.rows} == totals_2018()[1]
@@ -132,6 +161,12 @@ def test_bad_requests(engine: Engine, tmp_path: Path) -> None:
         spending(engine, "color")
     with pytest.raises(UsageError, match="not a fiscal year"):
         spending(engine, "recipient", Filters(fiscal_year=18))
+    with pytest.raises(UsageError, match="not a fiscal year"):
+        Filters(first_fiscal_year=16)
+    with pytest.raises(UsageError, match="one fiscal year or a range"):
+        Filters(fiscal_year=2018, last_fiscal_year=2018)
+    with pytest.raises(UsageError, match=r"last fiscal year \(2016\) is before the first"):
+        Filters(first_fiscal_year=2018, last_fiscal_year=2016)
     empty = Engine(tmp_path / "empty.duckdb")
     with pytest.raises(NotFoundError, match="no contract records"):
         spending(empty, "recipient")

@@ -73,6 +73,20 @@ def test_spending_json_shape(cli_db: Path) -> None:
     assert len(citation["content_hash"]) == 64 and citation["record_time"]
 
 
+def test_spending_over_a_range_of_fiscal_years(cli_db: Path) -> None:
+    code, out = run("spending", "--by", "fiscal-year", "--agency", "7012", "--from-fy", "2016",
+                    "--to-fy", "2018", "--json", db=cli_db)  # fmt: skip
+    data = json.loads(out)
+    assert code == 0 and [row["key"] for row in data["rows"]] == ["2016", "2017", "2018"]
+    assert (data["filters"]["first_fiscal_year"], data["filters"]["last_fiscal_year"]) == (
+        2016,
+        2018,
+    )
+    code, out = run("spending", "--by", "recipient", "--agency", "7012", "--from-fy", "2016",
+                    "--to-fy", "2018", "--top", "3", db=cli_db)  # fmt: skip
+    assert code == 0 and "FY2016-FY2018" in out and "GEO GROUP" in out
+
+
 def test_spending_table_and_chart(cli_db: Path, tmp_path: Path) -> None:
     chart = tmp_path / "by-parent.png"
     code, out = run("spending", "--by", "parent", "--agency", "7000", "--top", "5", "--plot",
@@ -132,6 +146,8 @@ def test_errors_are_one_line_and_exit_2(cli_db: Path, tmp_path: Path) -> None:
         (["ingest", "usaspending", str(ICE_2018), "--agency", "7012"], "not both"),
         (["ingest", "usaspending", "--agency", "7012", "--from", "2017-10-01"], "needs --agency"),
         (["ingest", "usaspending"], "give a SOURCE"),
+        (["awards", "--fiscal-year", "2018", "--from-fy", "2016"], "one fiscal year or a range"),
+        (["spending", "--by", "agency", "--from-fy", "2018", "--to-fy", "2016"], "is before"),
     ):
         done = subprocess.run(
             [sys.executable, "-m", "whosbehind", *args], env=env, capture_output=True, text=True

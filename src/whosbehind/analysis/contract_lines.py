@@ -57,6 +57,30 @@ class Filters:
     fiscal_year: int | None = None
     psc: str | None = None
     naics: str | None = None
+    first_fiscal_year: int | None = None  # a range: these fiscal years and those between
+    last_fiscal_year: int | None = None
+
+    def __post_init__(self) -> None:
+        for year in (self.fiscal_year, self.first_fiscal_year, self.last_fiscal_year):
+            check_fiscal_year(year)
+        ranged = self.first_fiscal_year is not None or self.last_fiscal_year is not None
+        if self.fiscal_year is not None and ranged:
+            raise UsageError("give one fiscal year or a range of them, not both")
+        first, last = self.first_fiscal_year, self.last_fiscal_year
+        if first is not None and last is not None and last < first:
+            raise UsageError(f"the last fiscal year ({last}) is before the first ({first})")
+
+    @property
+    def fiscal_years(self) -> str | None:
+        """The fiscal years selected, as a person reads them ("FY2018", "FY2016-FY2018")."""
+        if self.fiscal_year is not None:
+            return f"FY{self.fiscal_year}"
+        first, last = self.first_fiscal_year, self.last_fiscal_year
+        if first is None and last is None:
+            return None
+        if first == last:
+            return f"FY{first}"
+        return f"FY{first if first is not None else '...'}-FY{last if last is not None else '...'}"
 
     def where(self, alias: str = "l") -> tuple[str, list[Any]]:
         parts = ["true"]
@@ -74,6 +98,12 @@ class Filters:
         if self.fiscal_year is not None:
             parts.append(f"{alias}.fiscal_year = ?")
             params.append(self.fiscal_year)
+        if self.first_fiscal_year is not None:
+            parts.append(f"{alias}.fiscal_year >= ?")
+            params.append(self.first_fiscal_year)
+        if self.last_fiscal_year is not None:
+            parts.append(f"{alias}.fiscal_year <= ?")
+            params.append(self.last_fiscal_year)
         for column, value in (("psc_code", self.psc), ("naics_code", self.naics)):
             if value:
                 parts.append(f"starts_with(upper({alias}.{column}), upper(?))")
@@ -85,6 +115,8 @@ class Filters:
             "agency": self.agency.to_json() if self.agency else None,
             "recipient": self.recipient,
             "fiscal_year": self.fiscal_year,
+            "first_fiscal_year": self.first_fiscal_year,
+            "last_fiscal_year": self.last_fiscal_year,
             "psc": self.psc,
             "naics": self.naics,
         }

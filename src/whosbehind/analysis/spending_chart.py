@@ -31,8 +31,8 @@ def plot_spending(result: SpendingResult, path: Path, top: int = 10) -> Path:
     scope = []
     if result.filters.agency:
         scope.append(result.filters.agency.label)
-    if result.filters.fiscal_year:
-        scope.append(f"FY{result.filters.fiscal_year}")
+    if result.filters.fiscal_years:
+        scope.append(result.filters.fiscal_years)
     title = f"Obligations by {result.by}" + (f" — {', '.join(scope)}" if scope else "")
     if result.hhi is not None and result.cr4 is not None:
         title += f"\nHHI {result.hhi:,.0f} · CR4 {result.cr4 * 100:.1f}%"

@@ -31,6 +31,14 @@ FiscalYear = Annotated[
     int | None,
     typer.Option(help="Federal fiscal year (FY2018 = 2017-10-01 .. 2018-09-30)."),
 ]
+FromFiscalYear = Annotated[
+    int | None,
+    typer.Option("--from-fy", help="First fiscal year of a range (instead of --fiscal-year)."),
+]
+ToFiscalYear = Annotated[
+    int | None,
+    typer.Option("--to-fy", help="Last fiscal year of a range (instead of --fiscal-year)."),
+]
 Recipient = Annotated[
     str | None,
     typer.Option(help="Part of the recipient's or its parent's name as reported, or a DUNS/UEI."),
@@ -54,12 +62,18 @@ def _filters(
     engine: Engine,
     agency: str | None,
     recipient: str | None,
-    fiscal_year: int | None,
+    fiscal_years: tuple[int | None, int | None, int | None],
     psc: str | None,
     naics: str | None,
 ) -> Filters:
+    """``fiscal_years``: one fiscal year, or the first and last of a range."""
     selection = resolve_agency(engine, agency) if agency else None
-    return Filters(selection, recipient, fiscal_year, psc, naics)
+    year, first, last = fiscal_years
+    return Filters(selection, recipient, year, psc, naics, first, last)
+
+
+def _title(text: str, filters: Filters) -> str:
+    return text + (f", {filters.fiscal_years}" if filters.fiscal_years else "")
 
 
 def _as_of(text: str | None) -> dt.datetime | None:
@@ -75,6 +89,8 @@ def awards(
     agency: Agency = None,
     recipient: Recipient = None,
     fiscal_year: FiscalYear = None,
+    from_fy: FromFiscalYear = None,
+    to_fy: ToFiscalYear = None,
     psc: Psc = None,
     naics: Naics = None,
     as_of: AsOf = None,
@@ -86,14 +102,14 @@ def awards(
     if sort not in SORTS:
         raise UsageError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
     with open_store(context) as engine:
-        filters = _filters(engine, agency, recipient, fiscal_year, psc, naics)
+        filters = _filters(engine, agency, recipient, (fiscal_year, from_fy, to_fy), psc, naics)
         result = list_awards(engine, filters, _as_of(as_of), sort)
     if as_json:
         print_json(result.to_json(limit))
         return
     scope = filters.agency.label if filters.agency else "all agencies"
     table(
-        f"Awards, {scope}" + (f", FY{fiscal_year}" if fiscal_year else ""),
+        _title(f"Awards, {scope}", filters),
         [
             "award_id",
             "type",
@@ -135,6 +151,8 @@ def spending_command(
     by: Annotated[str, typer.Option(help=", ".join(GROUPS) + ".")],
     agency: Agency = None,
     fiscal_year: FiscalYear = None,
+    from_fy: FromFiscalYear = None,
+    to_fy: ToFiscalYear = None,
     recipient: Recipient = None,
     psc: Psc = None,
     naics: Naics = None,
@@ -146,7 +164,7 @@ def spending_command(
     """Totals of obligations by recipient, parent, agency, PSC, NAICS or fiscal year, with
     shares, HHI and CR4."""
     with open_store(context) as engine:
-        filters = _filters(engine, agency, recipient, fiscal_year, psc, naics)
+        filters = _filters(engine, agency, recipient, (fiscal_year, from_fy, to_fy), psc, naics)
         result = spending(engine, by, filters, _as_of(as_of))
     if plot:
         plot_spending(result, plot, top)
@@ -161,7 +179,7 @@ def spending_command(
         else ""
     )
     table(
-        f"Obligations by {by}, {scope}" + (f", FY{fiscal_year}" if fiscal_year else ""),
+        _title(f"Obligations by {by}, {scope}", filters),
         ["#", by, "key", "obligated", "share", "awards"],
         [
             (i, name, key, _money(amount), share, count)
