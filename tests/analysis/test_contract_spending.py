@@ -165,7 +165,7 @@ def test_bad_requests(engine: Engine, tmp_path: Path) -> None:
         Filters(first_fiscal_year=16)
     with pytest.raises(UsageError, match="one fiscal year or a range"):
         Filters(fiscal_year=2018, last_fiscal_year=2018)
-    with pytest.raises(UsageError, match=r"last fiscal year \(2016\) is before the first"):
+    with pytest.raises(UsageError, match=r"--to-fy \(2016\) is before --from-fy \(2018\)"):
         Filters(first_fiscal_year=2018, last_fiscal_year=2016)
     empty = Engine(tmp_path / "empty.duckdb")
     with pytest.raises(NotFoundError, match="no contract records"):

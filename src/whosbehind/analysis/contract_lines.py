@@ -68,7 +68,7 @@ class Filters:
             raise UsageError("give one fiscal year or a range of them, not both")
         first, last = self.first_fiscal_year, self.last_fiscal_year
         if first is not None and last is not None and last < first:
-            raise UsageError(f"the last fiscal year ({last}) is before the first ({first})")
+            raise UsageError(f"--to-fy ({last}) is before --from-fy ({first})")
 
     @property
     def fiscal_years(self) -> str | None:

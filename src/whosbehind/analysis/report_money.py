@@ -20,7 +20,7 @@ from typing import Any
 
 from whosbehind.analysis.concentration import concentration_ratio, hhi
 from whosbehind.analysis.contract_lines import (
-    check_fiscal_year,
+    Filters,
     cite_record,
     latest_awards_sql,
     lines_sql,
@@ -28,7 +28,6 @@ from whosbehind.analysis.contract_lines import (
     snapshot_citations,
 )
 from whosbehind.analysis.report_rollup import Owner, Rollup, Statement, display_name
-from whosbehind.errors import UsageError
 from whosbehind.model.citation import Citation
 from whosbehind.store.engine import Engine
 
@@ -98,23 +97,13 @@ def fetch_lines(
     """Every money line matching ``condition`` (SQL on alias ``l``) in the fiscal-year range."""
     require_contracts(engine)
     first, last = fiscal_years
-    check_fiscal_year(first)
-    check_fiscal_year(last)
-    if first is not None and last is not None and last < first:
-        raise UsageError(f"--to-fy ({last}) is before --from-fy ({first})")
+    years, year_params = Filters(first_fiscal_year=first, last_fiscal_year=last).where("l")
     lines, params = lines_sql(as_of)
     where, more = condition
-    parts = [where]
-    if first is not None:
-        parts.append("l.fiscal_year >= ?")
-        more = [*more, first]
-    if last is not None:
-        parts.append("l.fiscal_year <= ?")
-        more = [*more, last]
     found = engine.connection.execute(
         f"SELECT {', '.join('l.' + c for c in _LINE_COLUMNS)} FROM ({lines}) l "
-        f"WHERE {' AND '.join(parts)}",
-        [*params, *more],
+        f"WHERE {where} AND {years}",
+        [*params, *more, *year_params],
     ).fetchall()
     return [_line(row) for row in found]
 
