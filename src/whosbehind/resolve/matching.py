@@ -14,9 +14,7 @@ without a name (a parent known only by its DUNS) is never paired: it joins by id
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Sequence
 from functools import lru_cache
 from operator import attrgetter
 
@@ -27,6 +25,7 @@ from rapidfuzz.process import cpdist
 
 from whosbehind.model.orgs import MatchedPair, OrgRecord
 from whosbehind.resolve.blocking import Indexes, block
+from whosbehind.resolve.clusters import paused_gc
 from whosbehind.resolve.match_features import (
     TRUNCATED_AT,
     Levels,
@@ -47,19 +46,6 @@ Floats = npt.NDArray[np.float64]
 def cached_normalizer(size: int = 1 << 20) -> Callable[[str], NormalizedName]:
     """``normalize_name`` with a cache: real record sets repeat names many times."""
     return lru_cache(maxsize=size)(normalize_name)
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection inside: bulk steps make millions of tuples and no cycles,
-    and each collection would walk all of them (40 % of ``profiles_of`` at a million)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def profiles_of(records: Sequence[OrgRecord]) -> list[Profile]:
