@@ -149,7 +149,7 @@ def agency_cloud(
 ) -> AgencyCloud:
     names = fedramp_names(engine, selection)
     snapshot = choose_snapshot(engine, as_of, feed)
-    live = [snapshot.feed, snapshot.seq, snapshot.seq]
+    live = snapshot.live_params()
     letters = engine.rows(
         "SELECT package_id, kind, agency, subagency, letter_date, last_sign_date, "
         f"expiration_date, locator FROM fedramp_authorization WHERE feed = ? AND {LIVE}",

@@ -101,7 +101,7 @@ def _offerings(engine: Engine, snapshot: SnapshotRef) -> dict[str, dict[str, Any
     found = engine.rows(
         "SELECT package_id, name, provider, status, status_raw, authorization_date "
         f"FROM fedramp_offering WHERE feed = ? AND {LIVE}",
-        [snapshot.feed, snapshot.seq, snapshot.seq],
+        snapshot.live_params(),
     )
     return {row["package_id"]: row for row in found}
 

@@ -45,7 +45,7 @@ def company_cloud(
     engine: Engine, owns: Owns, as_of: dt.datetime, feed: str = "auto"
 ) -> CompanyCloud:
     snapshot = choose_snapshot(engine, as_of, feed)
-    live = [snapshot.feed, snapshot.seq, snapshot.seq]
+    live = snapshot.live_params()
     everything = engine.rows(
         "SELECT package_id, provider, provider_key, uei FROM fedramp_offering "
         f"WHERE feed = ? AND {LIVE}",

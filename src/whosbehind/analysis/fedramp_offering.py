@@ -64,7 +64,7 @@ def offering_report(
 ) -> OfferingReport:
     package_id = find_package_id(engine, text)
     snapshot = choose_snapshot(engine, as_of, feed)
-    live = [snapshot.feed, snapshot.seq, snapshot.seq]
+    live = snapshot.live_params()
     current = engine.rows(
         f"SELECT * FROM fedramp_offering WHERE feed = ? AND {LIVE} AND package_id = ?",
         [*live, package_id],

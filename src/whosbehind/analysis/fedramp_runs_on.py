@@ -34,7 +34,7 @@ def runs_on_provider(
     engine: Engine, provider: str, as_of: dt.datetime, feed: str = "auto"
 ) -> RunsOnReport:
     snapshot = choose_snapshot(engine, as_of, feed)
-    live = [snapshot.feed, snapshot.seq, snapshot.seq]
+    live = snapshot.live_params()
     offerings = engine.rows(
         "SELECT package_id, name, provider, status, impact FROM fedramp_offering "
         f"WHERE feed = ? AND {LIVE}",

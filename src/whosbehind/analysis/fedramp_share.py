@@ -227,7 +227,7 @@ def _provider_names(engine: Engine, snapshot: SnapshotRef) -> dict[str, tuple[st
     found = engine.rows(
         "SELECT package_id, provider_key, provider FROM fedramp_offering "
         f"WHERE feed = ? AND {LIVE}",
-        [snapshot.feed, snapshot.seq, snapshot.seq],
+        snapshot.live_params(),
     )
     spellings: defaultdict[str, Counter[str]] = defaultdict(Counter)
     for row in found:
@@ -258,7 +258,7 @@ def _by_parent(
 def _runs_on(engine: Engine, snapshot: SnapshotRef) -> dict[str, list[str]]:
     found = engine.rows(
         f"SELECT package_id, underlying_id FROM fedramp_runs_on WHERE feed = ? AND {LIVE}",
-        [snapshot.feed, snapshot.seq, snapshot.seq],
+        snapshot.live_params(),
     )
     edges: defaultdict[str, list[str]] = defaultdict(list)
     for row in found:

@@ -41,7 +41,7 @@ def read_fedramp(engine: Engine, as_of: dt.datetime) -> FedrampData:
         snapshot = choose_snapshot(engine, as_of)
     except NotFoundError:
         return FedrampData(None)
-    live = [snapshot.feed, snapshot.seq, snapshot.seq]
+    live = snapshot.live_params()
     offerings = {
         row["package_id"]: row
         for row in engine.rows(

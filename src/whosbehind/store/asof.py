@@ -20,6 +20,10 @@ class SnapshotRef:
     locator: str
     sha256: str
 
+    def live_params(self) -> list[object]:
+        """The parameters of ``feed = ? AND {LIVE}``: the versions live in this snapshot."""
+        return [self.feed, self.seq, self.seq]
+
     def cite(self, path: str = "") -> Citation:
         locator = f"{self.locator}#{path}" if path else self.locator
         return Citation(self.feed, locator, self.record_time, self.sha256)
