@@ -9,6 +9,7 @@ from pathlib import Path
 from whosbehind.export.graph import Graph
 from whosbehind.export.xml_graphs import (
     TYPES,
+    describe,
     edge_columns,
     edge_values,
     node_columns,
@@ -24,7 +25,8 @@ def write_gexf(graph: Graph, out: Path) -> None:
         root, "meta", {"lastmodifieddate": str(graph.metadata.get("generated_at", ""))[:10]}
     )
     ET.SubElement(meta, "creator").text = "whosbehind"
-    ET.SubElement(meta, "description").text = _describe(graph)
+    obligated = graph.metadata.get("obligated")
+    ET.SubElement(meta, "description").text = f"{describe(graph)}; obligated {obligated} USD"
     body = ET.SubElement(root, "graph", {"defaultedgetype": "directed", "mode": "static"})
     node_ids = _attributes(body, "node", node_columns(graph))
     edge_ids = _attributes(body, "edge", [c for c in edge_columns(graph) if c != "weight"])
@@ -49,14 +51,6 @@ def write_gexf(graph: Graph, out: Path) -> None:
         _values(element, edge_ids, values)
     ET.indent(root)
     ET.ElementTree(root).write(out, encoding="utf-8", xml_declaration=True)
-
-
-def _describe(graph: Graph) -> str:
-    meta = graph.metadata
-    return (
-        f"whosbehind supply-chain graph; as of {meta.get('as_of') or 'the newest records'}; "
-        f"company grouping {meta.get('company_grouping')}; obligated {meta.get('obligated')} USD"
-    )
 
 
 def _attributes(body: ET.Element, kind: str, columns: list[str]) -> dict[str, str]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from whosbehind.export.graph import Graph
 from whosbehind.export.xml_graphs import (
     TYPES,
+    describe,
     edge_columns,
     edge_values,
     node_columns,
@@ -23,7 +24,7 @@ def write_graphml(graph: Graph, out: Path) -> None:
     node_keys = _keys(root, "node", ["label", *node_columns(graph)])
     edge_keys = _keys(root, "edge", edge_columns(graph))
     body = ET.SubElement(root, "graph", {"id": "whosbehind", "edgedefault": "directed"})
-    ET.SubElement(body, "desc").text = _describe(graph)
+    ET.SubElement(body, "desc").text = describe(graph)
     for node in graph.nodes.values():
         element = ET.SubElement(body, "node", {"id": node.id})
         _data(element, node_keys, {"label": node.label, **node_values(node)})
@@ -34,14 +35,6 @@ def write_graphml(graph: Graph, out: Path) -> None:
         _data(element, edge_keys, edge_values(edge))
     ET.indent(root)
     ET.ElementTree(root).write(out, encoding="utf-8", xml_declaration=True)
-
-
-def _describe(graph: Graph) -> str:
-    meta = graph.metadata
-    return (
-        f"whosbehind supply-chain graph; as of {meta.get('as_of') or 'the newest records'}; "
-        f"company grouping {meta.get('company_grouping')}"
-    )
 
 
 def _keys(root: ET.Element, kind: str, columns: list[str]) -> dict[str, str]:

@@ -16,6 +16,15 @@ EDGE_FIXED = ("kind", "weight", "amount", "fiscal_year", "valid_from", "valid_to
 TYPES = {"weight": "double", "fiscal_year": "integer"}
 
 
+def describe(graph: Graph) -> str:
+    """The graph's one-line description: what it shows and as of when."""
+    meta = graph.metadata
+    return (
+        f"whosbehind supply-chain graph; as of {meta.get('as_of') or 'the newest records'}; "
+        f"company grouping {meta.get('company_grouping')}"
+    )
+
+
 def node_columns(graph: Graph) -> list[str]:
     names = {name for node in graph.nodes.values() for name in node.attributes}
     return [*NODE_FIXED, *sorted(names - set(NODE_FIXED) - {"label"})]
