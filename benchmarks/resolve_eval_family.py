@@ -82,9 +82,8 @@ from whosbehind.resolve.labeled import (
 from whosbehind.resolve.labeled_records import labeled_records
 from whosbehind.resolve.match_model import MatchModel
 from whosbehind.resolve.matching import profiles_of
-from whosbehind.resolve.names import name_key
 from whosbehind.resolve.ownership import build_edges
-from whosbehind.resolve.records import self_named_parent_ids
+from whosbehind.resolve.records import self_named_parent_ids, sister_parent_ids
 from whosbehind.resolve.ultimate import OwnershipIndex
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -184,14 +183,14 @@ class Statements:
 
 def nameless_parents(statements: Sequence[OrgRecord]) -> dict[str, OrgRecord]:
     """What ``records.contract_records`` adds for a DUNS stated under the recipient's own name
-    by recipients of two or more name keys: a record of that DUNS and no name. Read from every
-    award row (the public record, as ``resolve`` reads it), not from the labels."""
-    namers: dict[str, set[str]] = defaultdict(set)
+    by recipients of two or more name keys (``records.sister_parent_ids``): a record of that
+    DUNS and no name. Read from every award row (the public record, as ``resolve`` reads it),
+    not from the labels."""
+    sisters = sister_parent_ids(statements)
     days: dict[str, list[dt.date]] = defaultdict(list)
     for statement in statements:
-        _, duns = self_named_parent_ids(statement)
-        if duns:
-            namers[duns].add(name_key(statement.name))
+        uei, duns = self_named_parent_ids(statement)
+        if duns and (duns, uei) in sisters:
             days[duns] += [d for d in (statement.first_seen, statement.last_seen) if d]
     return {
         f"parent#-#{duns}": OrgRecord(
@@ -199,11 +198,10 @@ def nameless_parents(statements: Sequence[OrgRecord]) -> dict[str, OrgRecord]:
             "usaspending-parent",
             "",
             duns=duns,
-            first_seen=min(days[duns], default=None),
-            last_seen=max(days[duns], default=None),
+            first_seen=min(found, default=None),
+            last_seen=max(found, default=None),
         )
-        for duns, keys in sorted(namers.items())
-        if len(keys) >= 2
+        for duns, found in sorted(days.items())
     }
 
 

@@ -118,7 +118,6 @@ def contract_records(engine: Engine) -> list[OrgRecord]:
     """Recipient statements and reported parents from contract transactions and awards."""
     records: list[OrgRecord] = []
     parents: dict[tuple[str | None, str | None, str | None], tuple[Day, Day, str]] = {}
-    self_namers: defaultdict[tuple[str | None, str | None, str | None], set[str]] = defaultdict(set)
     for row in engine.rows(_STATEMENTS_SQL):
         name = _text(row["name"])
         if not name:
@@ -148,8 +147,6 @@ def contract_records(engine: Engine) -> list[OrgRecord]:
         )
         records.append(record)
         key = _parent_key(record)
-        if key is not None and key[0] is None:
-            self_namers[key].add(name_key(name))
         if key is not None:
             first, last, cited = parents.get(key, (None, None, citation))
             parents[key] = (
@@ -157,8 +154,9 @@ def contract_records(engine: Engine) -> list[OrgRecord]:
                 _max_date(last, row["last_seen"]),
                 cited,
             )
+    sisters = sister_parent_ids(records)
     for (parent, duns, uei), (first, last, citation) in parents.items():
-        if parent is None and len(self_namers[(parent, duns, uei)]) < 2:
+        if parent is None and (duns, uei) not in sisters:
             continue  # one company's own headquarters number, not a parent of several
         records.append(
             OrgRecord(
@@ -196,6 +194,18 @@ def self_named_parent_ids(record: OrgRecord) -> tuple[str | None, str | None]:
         _other(record.parent_uei, record.uei, "uei"),
         _other(record.parent_duns, record.duns, "duns"),
     )
+
+
+def sister_parent_ids(statements: Iterable[OrgRecord]) -> set[tuple[str | None, str | None]]:
+    """(DUNS, UEI) of the parents that recipients of two or more name keys state under their
+    own names: the common parent of sisters. One company alone doing so is stating its own
+    headquarters number."""
+    namers: defaultdict[tuple[str | None, str | None], set[str]] = defaultdict(set)
+    for statement in statements:
+        uei, duns = self_named_parent_ids(statement)
+        if uei or duns:
+            namers[(duns, uei)].add(name_key(statement.name))
+    return {ids for ids, keys in namers.items() if len(keys) >= 2}
 
 
 def _other(parent: str | None, own: str | None, scheme: str) -> str | None:
