@@ -17,7 +17,6 @@ from typing import Any
 from whosbehind.analysis.agencies import agency_names
 from whosbehind.analysis.contract_lines import (
     Filters,
-    check_fiscal_year,
     cite_record,
     latest_awards_sql,
     lines_sql,
@@ -100,7 +99,6 @@ def list_awards(
     sort: str = "obligated",
 ) -> AwardsResult:
     filters = filters or Filters()
-    check_fiscal_year(filters.fiscal_year)
     require_contracts(engine)
     lines, params = lines_sql(as_of)
     latest, latest_params = latest_awards_sql(as_of)

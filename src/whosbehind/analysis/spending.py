@@ -28,7 +28,6 @@ from typing import Any
 from whosbehind.analysis.agencies import agency_names
 from whosbehind.analysis.contract_lines import (
     Filters,
-    check_fiscal_year,
     lines_sql,
     require_contracts,
     snapshot_citations,
@@ -145,7 +144,6 @@ def spending(
     if by not in GROUPS:
         raise UsageError(f"unknown grouping {by!r}; choose one of {', '.join(GROUPS)}")
     filters = filters or Filters()
-    check_fiscal_year(filters.fiscal_year)
     require_contracts(engine)
     where, more = filters.where("l")
     order = "key" if by == "fiscal-year" else "amount DESC, name, key"
