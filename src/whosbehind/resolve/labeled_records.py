@@ -11,6 +11,13 @@ local-government award summaries (current USAspending layout). Each row gives a 
 with its ``recipient_name`` and ``recipient_name_raw``; the gold cluster of a name is its UEI
 (names under two UEIs are dropped). Records carry the name, city and state only, since the
 identifier is the answer.
+
+``award_statements`` are the fy13-fy18 award rows as the registry states them, with no label:
+one record per distinct recipient statement (name, DUNS, reported parent name and DUNS) with its
+most frequent city and state, and one per reported parent (name, parent DUNS); the matcher's
+weights are learned from them without labels (``match_em``). ``duns_names`` is a development
+split built like ``local_gov_names`` from the same rows: recipient names grouped by DUNS, names,
+city and state only.
 """
 
 from __future__ import annotations
@@ -100,5 +107,58 @@ def local_gov_names(directory: Path) -> tuple[list[OrgRecord], dict[str, str]]:
         city, state = _most_common(places[name])
         records.append(
             OrgRecord(f"localgov#{name}", "labeled", name, city=city or None, state=state or None)
+        )
+    return records, gold
+
+
+def _usable(awards: Sequence[Award]) -> list[Award]:
+    return [a for a in awards if not a.sole_proprietorship]
+
+
+def award_statements(awards: Sequence[Award]) -> list[OrgRecord]:
+    """Unlabelled records of the award rows: each distinct recipient statement, and each
+    reported parent (sole proprietorships left out, as in the labelled sets)."""
+    places: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
+    parents: set[tuple[str, str]] = set()
+    for a in _usable(awards):
+        places[a.name, a.duns, a.parent_name, a.parent_duns].append((a.city, a.state))
+        if a.parent_name.strip():
+            parents.add((a.parent_name, a.parent_duns))
+    records = []
+    for n, ((name, duns, parent_name, parent_duns), seen) in enumerate(sorted(places.items())):
+        city, state = _most_common(seen)
+        records.append(
+            OrgRecord(
+                f"statement#{n}",
+                "usaspending",
+                name,
+                duns=duns or None,
+                city=city or None,
+                state=state or None,
+                parent_name=parent_name or None,
+                parent_duns=parent_duns or None,
+            )
+        )
+    for n, (name, duns) in enumerate(sorted(parents)):
+        records.append(OrgRecord(f"parent#{n}", "usaspending-parent", name, duns=duns or None))
+    return records
+
+
+def duns_names(awards: Sequence[Award]) -> tuple[list[OrgRecord], dict[str, str]]:
+    """Records (name, city, state) of the fy13-fy18 recipient names, and name -> DUNS gold
+    (names filed under two DUNS are dropped)."""
+    duns_of: dict[str, set[str]] = defaultdict(set)
+    places: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for a in _usable(awards):
+        name = " ".join(a.name.split())
+        if a.duns and name:
+            duns_of[name].add(a.duns)
+            places[name].append((a.city, a.state))
+    gold = {name: next(iter(d)) for name, d in duns_of.items() if len(d) == 1}
+    records = []
+    for name in sorted(gold):
+        city, state = _most_common(places[name])
+        records.append(
+            OrgRecord(f"dev#{name}", "labeled", name, city=city or None, state=state or None)
         )
     return records, gold

@@ -1,0 +1,297 @@
+"""The matcher on data its rules never saw: weights learned without labels, scored on a split.
+
+Usage (package installed, or PYTHONPATH=src):
+    python benchmarks/resolve_eval_unseen.py [--data DIR] [--local-gov DIR]
+
+1. **Training, no labels.** ``match_em.estimate`` fits m, u and the prior by expectation
+   maximisation to the candidate pairs of the fy13-fy18 award rows as the registry states them
+   (``labeled_records.award_statements``: recipient statements with DUNS, reported parent, city
+   and state, and the reported parents). No label of any file is read. Two variants: the
+   matcher's levels (``match_features.COMPARISONS``), and the same with a term-frequency level
+   (*+ TF*): a ``subset`` pair whose extra words are all common words of the record set it is
+   found in (in at least ``COMMON_SHARE`` of its distinct name keys: "county", "services",
+   "group", counted, not listed) is ``subset_common``, weighed apart.
+2. **Threshold, chosen elsewhere.** Each EM model's threshold is the one with the best summed
+   pairwise F1 on the three labelled ICE files (names with their award rows' DUNS, parent, city,
+   state), as ``resolve_eval.py --write-weights`` chose the shipped model's.
+3. **Scores, every pair of each set.** Each row says which records it scores and whether the
+   method saw them: the development split (fy13-fy18 recipient names grouped by DUNS, names,
+   city and state only; the name rules were written on these rows), the labelled files names
+   only (they chose the thresholds and trained the shipped model), and the unseen split (2023
+   ICE local-government awards, gold = recipient UEI, names, city and state; never used to
+   write a rule, fit a weight or choose a threshold). *matcher*: the matcher's pairs at the
+   threshold, union-find (the row resolve_eval.py prints); *registry*: with the identifier and
+   name-key edges, as ``whosbehind resolve`` clusters.
+4. **What the UEI gold allows**: pairs of names with one name key filed under different UEIs
+   (a method that joins equal keys makes each a false positive), and the precision bound that
+   follows.
+5. **Errors left on the unseen split, classified** by what each pair's names have in common, for
+   the shipped model (after scoring; nothing is fitted or written from them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+
+from resolve_eval_methods import (  # type: ignore[import-not-found]
+    PROBABILITY_THRESHOLDS,
+    RecordSet,
+)
+from whosbehind.model.orgs import OrgRecord
+from whosbehind.resolve.evaluate import PairwiseScore, pairwise
+from whosbehind.resolve.judgement_eval import pair_errors, registry_clusters
+from whosbehind.resolve.labeled import LABEL_SOURCES, build_labeled_set, read_awards
+from whosbehind.resolve.labeled_records import (
+    award_statements,
+    duns_names,
+    labeled_records,
+    local_gov_names,
+)
+from whosbehind.resolve.match_em import estimate
+from whosbehind.resolve.match_eval import ScoredPairs, clusters_by_probability
+from whosbehind.resolve.match_features import COMPARISONS, Levels, Profile, name_level
+from whosbehind.resolve.match_model import MatchModel
+from whosbehind.resolve.match_weights import DEFAULT_MODEL, FITTED_THRESHOLD
+from whosbehind.resolve.matching import profiles_of, scored_pairs
+from whosbehind.resolve.names import name_key
+
+COMMON_SHARE = 0.01  # a word in 1% of a set's distinct name keys is a common word there
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = ROOT / "../shared/data/contracts/ice-fy13-fy18"
+DEFAULT_LOCAL_GOV = ROOT / "../shared/data/contracts/ice-local-gov"
+TF_COMPARISONS = {
+    **COMPARISONS,
+    "name": tuple(
+        level
+        for name in COMPARISONS["name"]
+        for level in (("subset_common",) if name == "subset" else ()) + (name,)
+    ),
+}
+SCORED: dict[tuple[int, bool], ScoredPairs] = {}
+
+
+def with_tf(
+    profiles: list[Profile], pairs: list[tuple[int, int, Levels]]
+) -> list[tuple[int, int, Levels]]:
+    """``subset`` pairs whose extra words are all common words of ``profiles``, relabelled."""
+    common = common_words(profiles)
+    out = []
+    for i, j, levels in pairs:
+        if levels[0] == "subset" and profiles[i].tokens ^ profiles[j].tokens <= common:
+            levels = ("subset_common", *levels[1:])
+        out.append((i, j, levels))
+    return out
+
+
+def common_words(profiles: list[Profile]) -> frozenset[str]:
+    """Tokens in at least ``COMMON_SHARE`` of the distinct name keys (and in two)."""
+    keys = {p.key: p.tokens for p in profiles if p.key}
+    frequency: Counter[str] = Counter(t for tokens in keys.values() for t in tokens)
+    least = max(2.0, COMMON_SHARE * len(keys))
+    return frozenset(t for t, n in frequency.items() if n >= least)
+
+
+def scored_of(data: RecordSet, tf: bool) -> ScoredPairs:
+    """The set's candidate pairs and levels (cached: each set is compared once per variant)."""
+    key = (id(data), tf)
+    if key not in SCORED:
+        profiles = profiles_of(data.records)
+        pairs = scored_pairs(profiles)
+        SCORED[key] = ScoredPairs.of(
+            profiles, with_tf(profiles, pairs) if tf else pairs, data.name_of
+        )
+    return SCORED[key]
+
+
+@dataclass(frozen=True)
+class Method:
+    name: str
+    model: MatchModel
+    threshold: float
+    tf: bool = False
+
+    def pairs(self, data: RecordSet) -> list[tuple[str, str, float]]:
+        scored = scored_of(data, self.tf)
+        return [(a, b, self.model.probability(lv)) for a, b, lv in scored.within(set(data.gold))]
+
+    def matcher(self, data: RecordSet) -> dict[str, str]:
+        return clusters_by_probability(
+            self.pairs(data), self.threshold, data.name_of, set(data.gold)
+        )
+
+    def registry(self, data: RecordSet) -> dict[str, str]:
+        named = registry_clusters(
+            data.records,
+            data.name_of,
+            set(data.gold),
+            matches=self.pairs(data),
+            threshold=self.threshold,
+        )
+        return named.of
+
+
+def em_method(
+    name: str, records: list[OrgRecord], tf: bool, sets: Mapping[str, RecordSet]
+) -> tuple[Method, int, int]:
+    """EM on ``records``' candidate pairs, the threshold chosen on ``sets``; pairs, iterations."""
+    profiles = profiles_of(records)
+    pairs = scored_pairs(profiles, duplicates=False)
+    if tf:
+        pairs = with_tf(profiles, pairs)
+    model, iterations = estimate((lv for _, _, lv in pairs), TF_COMPARISONS if tf else COMPARISONS)
+
+    def f1(t: float) -> float:
+        total = PairwiseScore()
+        for data in sets.values():
+            total = total + pairwise(Method(name, model, t, tf).matcher(data), data.gold)
+        return total.f1
+
+    threshold = max(PROBABILITY_THRESHOLDS, key=lambda t: (f1(t), t))
+    return Method(name, model, threshold, tf), len(pairs), iterations
+
+
+def _row(records: str, seen: str, method: str, pw: PairwiseScore) -> str:
+    cells = [
+        records,
+        seen,
+        method,
+        str(pw.true_positives + pw.false_positives),
+        str(pw.true_positives),
+        str(pw.false_positives),
+        str(pw.false_negatives),
+        f"{pw.precision:.3f}",
+        f"{pw.recall:.3f}",
+        f"{pw.f1:.3f}",
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def classify(data: RecordSet, predicted: Mapping[str, str]) -> list[tuple[str, str, int, str]]:
+    """(error kind, class, count, an example) of the errors of ``predicted`` on ``data``."""
+    profiles = {data.name_of[p.record_key]: p for p in profiles_of(data.records)}
+    counts: Counter[tuple[str, str]] = Counter()
+    example: dict[tuple[str, str], str] = {}
+    fps, fns = pair_errors(predicted, data.gold)
+    for kind, pairs in (("FP", fps), ("FN", fns)):
+        for a, b in pairs:
+            pa, pb = profiles[a], profiles[b]
+            level = name_level(pa, pb)
+            if level == "equal":
+                what = "equal name key"
+            elif level in ("compact", "sort95", "truncated", "sort90", "sort80"):
+                what = "spelling variant (token-sort ratio >= 80)"
+            elif level == "subset":
+                what = "one name's words all in the other's"
+            elif pa.tokens & pb.tokens:
+                what = "some words shared, names otherwise differ"
+            else:
+                what = "no word shared: names differ entirely"
+            if kind == "FP" and level == "other":
+                what += " (joined through other names)"
+            counts[kind, what] += 1
+            example.setdefault((kind, what), f"{a} / {b}")
+    return [(k, w, n, example[k, w]) for (k, w), n in sorted(counts.items())]
+
+
+def equal_keys_apart(data: RecordSet) -> tuple[int, int]:
+    """Pairs of names with one name key but different gold clusters, and true pairs."""
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for name in data.gold:
+        by_key[name_key(name)].append(name)
+    apart = sum(
+        1
+        for names in by_key.values()
+        for a, b in combinations(names, 2)
+        if data.gold[a] != data.gold[b]
+    )
+    sizes = Counter(data.gold.values())
+    return apart, sum(n * (n - 1) // 2 for n in sizes.values())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--local-gov", type=Path, default=DEFAULT_LOCAL_GOV)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    data_dir = args.data.resolve()
+    awards = read_awards(data_dir)
+    labeled = build_labeled_set(data_dir)
+    with_ids, names_only = {}, {}
+    for source in LABEL_SOURCES:
+        gold = labeled.gold(source)
+        with_ids[source] = RecordSet(*labeled_records(labeled, source, awards), gold)
+        names_only[source] = RecordSet(
+            *labeled_records(labeled, source, awards, identifiers=False), gold
+        )
+    statements = award_statements(awards)
+    shipped = Method("shipped model (match_weights.py)", DEFAULT_MODEL, FITTED_THRESHOLD)
+    print("## Training (no labels)\n")
+    methods = [shipped]
+    for name, tf in (
+        ("EM on the award statements", False),
+        ("EM on the award statements + TF", True),
+    ):
+        method, n_pairs, iterations = em_method(name, statements, tf, with_ids)
+        methods.append(method)
+        print(
+            f"- {name}: {len(statements)} unlabelled award statements and reported parents"
+            f" (fy13-fy18), {n_pairs} candidate pairs, {iterations} EM iterations, prior"
+            f" {method.model.prior:.3f}; threshold {method.threshold:g} (best summed F1 on the"
+            " labelled ICE files with DUNS)"
+        )
+    print("\n| comparison | level | " + " | ".join(f"{m.name}: ln(m/u)" for m in methods) + " |")
+    print("|---|---|" + "---|" * len(methods))
+    for comparison, levels in TF_COMPARISONS.items():
+        for level in levels:
+            weights = [m.model.weights.get(comparison, {}).get(level) for m in methods]
+            cells = " | ".join("" if w is None else f"{w:+.2f}" for w in weights)
+            print(f"| {comparison} | {level} | {cells} |")
+
+    dev_records, dev_gold = duns_names(awards)
+    dev = RecordSet(dev_records, {r.record_key: r.name for r in dev_records}, dev_gold)
+    records, gold = local_gov_names(args.local_gov.resolve())
+    unseen = RecordSet(records, {r.record_key: r.name for r in records}, gold)
+    scored_sets = [
+        ("dev: fy13-fy18 names by DUNS", "rules written on these rows", dev),
+        *(
+            (f"{source}, names only", "trained the shipped model; chose the EM thresholds", data)
+            for source, data in names_only.items()
+        ),
+        ("unseen: local-gov 2023 by UEI", "no", unseen),
+    ]
+    print("\n## Scores (whole sets, every pair)\n")
+    print("| records | seen by the method | method | pred. pairs | TP | FP | FN | P | R | F1 |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for label, seen, data in scored_sets:
+        for method in methods:
+            for how in ("matcher", "registry"):
+                predicted = method.matcher(data) if how == "matcher" else method.registry(data)
+                pw = pairwise(predicted, data.gold)
+                print(_row(label, seen, f"{method.name}, t={method.threshold:g}, {how}", pw))
+
+    apart, true = equal_keys_apart(unseen)
+    print(
+        f"\nUnseen split: {apart} pairs of names with one name key are filed under different"
+        f" UEIs, against {true} true pairs; a method that joins every equal key has precision"
+        f" at most {true / (true + apart):.3f} there, whatever else it does."
+    )
+    print("\n## Errors left on the unseen split, classified (shipped model)\n")
+    print("| clustering | kind | class | pairs | example |")
+    print("|---|---|---|---|---|")
+    for how in ("matcher", "registry"):
+        predicted = shipped.matcher(unseen) if how == "matcher" else shipped.registry(unseen)
+        for kind, what, n, example in classify(unseen, predicted):
+            print(f"| {how} | {kind} | {what} | {n} | {example} |")
+    print(f"\n_{time.perf_counter() - started:.1f} s_")
+
+
+if __name__ == "__main__":
+    main()
