@@ -25,8 +25,9 @@ Usage (package installed, or PYTHONPATH=src):
 4. **What the UEI gold allows**: pairs of names with one name key filed under different UEIs
    (a method that joins equal keys makes each a false positive), and the precision bound that
    follows.
-5. **Errors left on the unseen split, classified** by what each pair's names have in common, for
-   the shipped model (after scoring; nothing is fitted or written from them).
+5. **The unseen split's pairs, classified** (true positives, false positives, false negatives) by
+   what each pair's names have in common, for the shipped model (after scoring; nothing is
+   fitted or written from them).
 """
 
 from __future__ import annotations
@@ -174,12 +175,18 @@ def _row(records: str, seen: str, method: str, pw: PairwiseScore) -> str:
 
 
 def classify(data: RecordSet, predicted: Mapping[str, str]) -> list[tuple[str, str, int, str]]:
-    """(error kind, class, count, an example) of the errors of ``predicted`` on ``data``."""
+    """(kind, class, count, an example) of the true positives and errors of ``predicted`` on
+    ``data``."""
     profiles = {data.name_of[p.record_key]: p for p in profiles_of(data.records)}
     counts: Counter[tuple[str, str]] = Counter()
     example: dict[tuple[str, str], str] = {}
     fps, fns = pair_errors(predicted, data.gold)
-    for kind, pairs in (("FP", fps), ("FN", fns)):
+    tps = [
+        (a, b)
+        for a, b in combinations(sorted(data.gold), 2)
+        if predicted[a] == predicted[b] and data.gold[a] == data.gold[b]
+    ]
+    for kind, pairs in (("TP", tps), ("FP", fps), ("FN", fns)):
         for a, b in pairs:
             pa, pb = profiles[a], profiles[b]
             level = name_level(pa, pb)
@@ -193,7 +200,7 @@ def classify(data: RecordSet, predicted: Mapping[str, str]) -> list[tuple[str, s
                 what = "some words shared, names otherwise differ"
             else:
                 what = "no word shared: names differ entirely"
-            if kind == "FP" and level == "other":
+            if kind != "FN" and level == "other":
                 what += " (joined through other names)"
             counts[kind, what] += 1
             example.setdefault((kind, what), f"{a} / {b}")
@@ -283,7 +290,7 @@ def main() -> None:
         f" UEIs, against {true} true pairs; a method that joins every equal key has precision"
         f" at most {true / (true + apart):.3f} there, whatever else it does."
     )
-    print("\n## Errors left on the unseen split, classified (shipped model)\n")
+    print("\n## Pairs on the unseen split by what their names share (shipped model)\n")
     print("| clustering | kind | class | pairs | example |")
     print("|---|---|---|---|---|")
     for how in ("matcher", "registry"):
