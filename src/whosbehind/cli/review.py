@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import click
 import typer
 from rich.table import Table
 from rich.text import Text
@@ -66,7 +65,7 @@ def review(
         while True:
             try:
                 text = typer.prompt(PROMPT, default="s", show_default=False)
-            except (typer.Abort, click.exceptions.Abort):  # typer has its own Abort class
+            except typer.Abort:
                 out.print()
                 return "quit"  # Ctrl-C or end of input: stop, keeping what was written
             try:
