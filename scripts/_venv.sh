@@ -24,10 +24,13 @@ print(f"{sys.argv[1]} {digest.hexdigest()}")
 PY
 }
 
+# pip install into the venv at $1. pip's notes that a local extra index configured on this
+# machine has no page for some package are left out; every other message is shown.
 pip_install() {
     local dir=$1
     shift
-    "$dir/bin/python" -m pip install --quiet --disable-pip-version-check "$@"
+    "$dir/bin/python" -m pip install --quiet --disable-pip-version-check "$@" \
+        2> >(grep -v "^WARNING: Location 'file:.*' is ignored: it is neither a file nor a directory" >&2)
 }
 
 # install_lock DIR LOCK: add the pinned packages of LOCK to the venv at DIR, then whosbehind from
