@@ -27,6 +27,7 @@ from whosbehind.analysis.report_rollup import Statement, display_name, statement
 from whosbehind.errors import NotFoundError
 from whosbehind.resolve.names import name_key
 from whosbehind.resolve.registry_read import lookup
+from whosbehind.store import like
 from whosbehind.store.engine import Engine
 from whosbehind.store.orgs_schema import has_registry
 
@@ -61,9 +62,10 @@ class CompanyIdentity:
         words = sorted({w for key in self.keys for w in key.removeprefix("name:").split()}, key=len)
         word = words[-1] if words else self.query
         ids = [key.split(":", 1)[1] for key in self.keys if not key.startswith("name:")]
-        pattern = f"%{word}%"
+        pattern = like.contains(word)
         return (
-            "(l.recipient_name ILIKE ? OR l.recipient_parent_name ILIKE ? "
+            f"(l.recipient_name ILIKE ? {like.ESCAPE} "
+            f"OR l.recipient_parent_name ILIKE ? {like.ESCAPE} "
             "OR l.recipient_duns IN (SELECT unnest(?)) OR l.recipient_uei IN (SELECT unnest(?)))",
             [pattern, pattern, ids, ids],
         )

@@ -20,6 +20,7 @@ from typing import Any
 from whosbehind.analysis.agencies import AgencySelection
 from whosbehind.errors import NotFoundError, UsageError
 from whosbehind.model.citation import Citation
+from whosbehind.store import like
 from whosbehind.store.contracts_lines import ATTRIBUTES, latest_awards_sql, lines_sql
 from whosbehind.store.engine import Engine
 
@@ -130,10 +131,10 @@ def recipient_condition(text: str, alias: str = "l") -> tuple[str, list[Any]]:
         return f"{alias}.recipient_duns = ?", [value.zfill(_DUNS_DIGITS)]
     if re.fullmatch(r"[0-9A-Za-z]{12}", value) and not value.isalpha():
         return f"{alias}.recipient_uei = ?", [value.upper()]
-    pattern = "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    pattern = like.contains(value)
     return (
-        f"({alias}.recipient_name ILIKE ? ESCAPE '\\' "
-        f"OR {alias}.recipient_parent_name ILIKE ? ESCAPE '\\')",
+        f"({alias}.recipient_name ILIKE ? {like.ESCAPE} "
+        f"OR {alias}.recipient_parent_name ILIKE ? {like.ESCAPE})",
         [pattern, pattern],
     )
 

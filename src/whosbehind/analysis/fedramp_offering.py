@@ -9,6 +9,7 @@ from typing import Any
 
 from whosbehind.analysis.fedramp_feeds import choose_snapshot
 from whosbehind.errors import NotFoundError
+from whosbehind.store import like
 from whosbehind.store.asof import LIVE, SnapshotRef
 from whosbehind.store.engine import Engine
 
@@ -50,9 +51,9 @@ def find_package_id(engine: Engine, text: str) -> str:
         return str(exact)
     found = engine.rows(
         "SELECT package_id, any_value(name) AS name, max(to_seq IS NULL) AS current "
-        "FROM fedramp_offering WHERE name ILIKE ? OR provider ILIKE ? "
+        f"FROM fedramp_offering WHERE name ILIKE ? {like.ESCAPE} OR provider ILIKE ? {like.ESCAPE} "
         "GROUP BY package_id ORDER BY current DESC, length(any_value(name)), package_id LIMIT 5",
-        [f"%{text}%", f"%{text}%"],
+        [like.contains(text), like.contains(text)],
     )
     if not found:
         raise NotFoundError(f"no FedRAMP offering with id or name matching {text!r}")

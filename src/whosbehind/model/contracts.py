@@ -12,15 +12,20 @@ An IDV's own value is a ceiling shared by its orders: sum orders or IDVs, never 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import ClassVar
 
+from whosbehind.model.redaction import masked_text
+
 AWARD_TYPES = ("contract", "order", "idv")
 NONE_PART = "-NONE-"
 
-_MONEY = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+# ASCII digits only: ``\d`` would take full-width and other scripts' digits as amounts
+_MONEY = re.compile(r"[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?")
+_NOT_A_NUMBER = frozenset({"nan", "snan", "inf", "infinity"})
 _AGENCY = r"([0-9A-Z]{4}|-NONE-)"
 _AWARD_KEY = re.compile(rf"CONT_AWD_(.+)_{_AGENCY}_(.+)_{_AGENCY}|CONT_IDV_(.+)_{_AGENCY}")
 # FPDS award types A (BPA call) and C (delivery order) are always placed under an IDV.
@@ -36,7 +41,9 @@ class Award:
     ``base_and_exercised`` and ``potential_total_value`` are award totals (all options
     exercised so far / all options), ``total_obligation`` the sum obligated where stated.
     Parent (ultimate parent) names and identifiers are as reported, not resolved; DUNS
-    numbers are restored to nine digits (see ``normalize_duns``).
+    numbers are restored to nine digits (see ``normalize_duns``). ``description`` never holds
+    contact data: e-mail addresses and phone numbers in it are masked when the Award is made
+    (``whosbehind.model.redaction``), whichever reader makes it.
     """
 
     TABLE: ClassVar[str] = "contract_award"
@@ -86,6 +93,10 @@ class Award:
     start_date: dt.date | None = None
     current_end_date: dt.date | None = None
     potential_end_date: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if self.description is not None:
+            object.__setattr__(self, "description", masked_text(self.description))
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +155,23 @@ class Quarantined:
     raw_excerpt: str
 
 
+ACTION_DATES = (dt.date(1970, 1, 1), dt.date(2099, 12, 31))
+OTHER_DATES = (dt.date(1900, 1, 1), dt.date(2199, 12, 31))
+
+
+def check_date(day: dt.date, action: bool) -> dt.date:
+    """``day`` if it is plausible, else ValueError. An action date (signed, base, latest)
+    lies in ``ACTION_DATES``, any other date (periods of performance) in ``OTHER_DATES``.
+    Fixed bounds, not "today plus some years": the same file reads the same on any day."""
+    low, high = ACTION_DATES if action else OTHER_DATES
+    if not low <= day <= high:
+        kind = "an action date" if action else "a date"
+        raise ValueError(
+            f"implausible date {day.isoformat()}: {kind} lies in {low.year}..{high.year}"
+        )
+    return day
+
+
 def fiscal_year(day: dt.date) -> int:
     """The federal fiscal year: FY2018 runs 2017-10-01 .. 2018-09-30."""
     return day.year + 1 if day.month >= 10 else day.year
@@ -152,9 +180,12 @@ def fiscal_year(day: dt.date) -> int:
 def parse_money(text: str) -> Decimal:
     """An amount exactly as written: ``"8392.90"``, ``"-1.5"``, Excel's ``"1.40E+11"``.
 
-    Raises ValueError for anything else (empty, NaN, thousands separators, absurd exponents).
+    Raises ValueError for anything else (empty, NaN, thousands separators, absurd exponents,
+    digits other than ASCII ``0-9``).
     """
     stripped = text.strip()
+    if stripped.lstrip("+-").lower() in _NOT_A_NUMBER:
+        raise ValueError(f"not a number: {text!r}")
     if not _MONEY.fullmatch(stripped):
         raise ValueError(f"not an amount: {text!r}")
     try:
@@ -176,6 +207,8 @@ def money_from_json(value: object) -> Decimal | None:
         return None
     if isinstance(value, Decimal) and value.is_finite():
         return value
+    if isinstance(value, Decimal) or (isinstance(value, float) and not math.isfinite(value)):
+        raise ValueError(f"not a number: {value!r}")  # NaN or an infinity
     if isinstance(value, int | float | str) and not isinstance(value, bool):
         return parse_money(str(value))
     raise ValueError(f"not an amount: {value!r}")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from whosbehind.errors import SnapshotError
+from whosbehind.model.redaction import RedactionCounts
 from whosbehind.pipeline.contracts_csv import (
     CsvFile,
     first_row,
@@ -132,8 +133,10 @@ class ContractIngest:
                 insert_quarantine(self.engine, feed, seq, result.quarantined)
                 snapshots.insert_audit(self.engine, feed, seq, _layout_audit(match, result.rows))
                 if file.size <= RAW_COPY_LIMIT:
-                    stored = redacted_csv(file.path.read_bytes(), match.columns)
+                    counts = RedactionCounts()
+                    stored = redacted_csv(file.path.read_bytes(), match.columns, counts)
                     snapshots.store_raw(self.engine, file.sha256, stored, "csv+gzip, redacted")
+                    snapshots.insert_audit(self.engine, feed, seq, counts.audit())
         except SnapshotError as error:
             file = _hashed(file, pending)
             self._failed(feed, "file", file.label, file.sha256, file.size, error.reason)
@@ -252,8 +255,10 @@ class ContractIngest:
             insert_quarantine(self.engine, feed, seq, batch.quarantined)
             snapshots.insert_audit(self.engine, feed, seq, unknown)
             if len(raw.content) <= RAW_COPY_LIMIT:
-                stored, encoding = _redacted(raw.content, feed)
+                removed = RedactionCounts()
+                stored, encoding = _redacted(raw.content, feed, removed)
                 snapshots.store_raw(self.engine, raw.sha256, stored, encoding)
+                snapshots.insert_audit(self.engine, feed, seq, removed.audit())
         self.seen.add(raw.sha256)
         summary = self.summary
         summary.snapshots_stored += 1
@@ -344,12 +349,12 @@ def _layout_audit(match: LayoutMatch, rows: int) -> dict[str, int]:
     return counts
 
 
-def _redacted(content: bytes, feed: str) -> tuple[bytes, str]:
+def _redacted(content: bytes, feed: str, counts: RedactionCounts) -> tuple[bytes, str]:
     if feed == fpds_metadata.FEED:
-        return redacted_page(content), "xml+gzip, redacted"
+        return redacted_page(content, counts), "xml+gzip, redacted"
     if feed == agency_list.FEED:
         return content, "csv+gzip"
     try:
-        return redacted_json(content), "json+gzip, redacted"
+        return redacted_json(content, counts), "json+gzip, redacted"
     except ValueError:
         return b"", "unreadable"

@@ -20,6 +20,7 @@ from whosbehind.errors import SourceError, UsageError
 from whosbehind.pipeline.contracts_job import ContractIngest, Progress
 from whosbehind.pipeline.contracts_summary import ContractIngestSummary
 from whosbehind.sources.fetch import fetch_url, read_file
+from whosbehind.sources.folder import list_folder
 from whosbehind.sources.fpds import metadata as fpds_metadata
 from whosbehind.sources.usaspending import agency_list, metadata
 from whosbehind.store.engine import Engine
@@ -39,13 +40,18 @@ API_FETCHER = "whosbehind.sources.usaspending.api_fetch"  # the live API client
 # -- sources ---------------------------------------------------------------------------------
 
 
-def _paths(source: Path) -> Iterator[tuple[Path, bool]]:
+def _paths(source: Path, job: ContractIngest) -> Iterator[tuple[Path, bool]]:
     if source.is_dir():
-        for child in sorted(source.iterdir()):
-            if child.is_file() and child.suffix.lower() in (".csv", ".zip", ".json"):
-                yield child, False
+        yield from ((child, False) for child in _folder(source, (".csv", ".zip", ".json"), job))
     else:
         yield source, True
+
+
+def _folder(source: Path, suffixes: tuple[str, ...], job: ContractIngest) -> list[Path]:
+    """The folder's files with these suffixes; links out of it are recorded as skipped."""
+    listing = list_folder(source, lambda path: path.suffix.lower() in suffixes, False)
+    job.summary.skipped_files.extend((str(path), reason) for path, reason in listing.skipped)
+    return listing.files
 
 
 def ingest_usaspending(
@@ -65,7 +71,7 @@ def ingest_usaspending(
     path = Path(source)
     if not path.exists():
         raise SourceError(f"{source}: no such file, folder or URL")
-    for item, explicit in _paths(path):
+    for item, explicit in _paths(path, job):
         if item.suffix.lower() == ".json":
             job.add_page(read_file(item), metadata.FEED_API)
         else:
@@ -134,7 +140,7 @@ def ingest_fpds(
     path = Path(source)
     if not path.exists():
         raise SourceError(f"{source}: no such file, folder or URL")
-    files = sorted(path.glob("*.xml")) if path.is_dir() else [path]
+    files = _folder(path, (".xml",), job) if path.is_dir() else [path]
     for item in files:
         job.add_page(read_file(item), feed)
     job.finish()

@@ -11,11 +11,13 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 
 from whosbehind.errors import SnapshotError
 from whosbehind.model.facts import ParsedSnapshot
+from whosbehind.model.redaction import RedactionCounts
 from whosbehind.sources.fedramp import metadata
 from whosbehind.sources.fedramp.reader import (
     header_order,
@@ -71,7 +73,12 @@ class FedrampIngest:
     ) -> IngestSummary:
         skip = frozenset(self.commits)
         snapshots_of = iter_source(
-            source or metadata.DEFAULT_URL, metadata.ALL_GIT_PATHS, skip, client, header_order
+            source or metadata.DEFAULT_URL,
+            metadata.ALL_GIT_PATHS,
+            skip,
+            client,
+            header_order,
+            self._skipped,
         )
         for raw in snapshots_of:
             self.add(raw)
@@ -104,6 +111,17 @@ class FedrampIngest:
             self._record_other(raw, feed_hint or "fedramp", "failed", error.reason)
             return
         self._store(raw, parsed.feed, parsed.record_time or raw.fallback_time, digest, parsed)
+
+    def _store_copy(self, raw: RawSnapshot, feed: str, seq: int) -> None:
+        """Keep the redacted copy of a file or URL snapshot, and count what was removed."""
+        counts = RedactionCounts()
+        stored = redacted_json(load_json(raw), counts)
+        snapshots.store_raw(self.engine, raw.sha256, stored, "json+gzip, redacted")
+        snapshots.insert_audit(self.engine, feed, seq, counts.audit())
+
+    def _skipped(self, path: Path, reason: str) -> None:
+        self.summary.skipped += 1
+        self.summary.warnings[f"{path}: skipped, {reason}"] += 1
 
     def _latest(self, feed: str) -> snapshots.LatestSnapshot | None:
         if feed not in self.latest:
@@ -168,8 +186,7 @@ class FedrampIngest:
                 snapshots.insert(self.engine, row)
                 snapshots.insert_audit(self.engine, feed, seq, parsed.unknown_fields)
                 if raw.kind != "git":
-                    stored = redacted_json(load_json(raw))
-                    snapshots.store_raw(self.engine, raw.sha256, stored, "json+gzip, redacted")
+                    self._store_copy(raw, feed, seq)
         except BaseException:
             state.rollback()
             raise

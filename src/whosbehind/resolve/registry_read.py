@@ -11,6 +11,7 @@ from whosbehind.resolve.names import name_key
 from whosbehind.resolve.org_index import OrgIndex, canonical_ref
 from whosbehind.resolve.refs import fold
 from whosbehind.resolve.registry_store import pairs, record_rows
+from whosbehind.store import like
 from whosbehind.store.engine import Engine
 from whosbehind.store.orgs_schema import has_registry
 
@@ -81,7 +82,7 @@ def _where(engine: Engine, text: str) -> tuple[str, Sequence[object]]:
         ("r.record_key = ?", [text]),
         (_FOLDED_NAME, [fold(text)]),
         ("r.name_key = ?", [name_key(text)]),
-        ("r.name ILIKE ?", [f"%{text}%"]),
+        (f"r.name ILIKE ? {like.ESCAPE}", [like.contains(text)]),
     ):
         if engine.scalar(f"SELECT count(*) FROM org_record r WHERE {where}", params):
             return where, params
@@ -93,9 +94,9 @@ def _ref_where(ref: RecordRef) -> tuple[str, Sequence[object]]:
         return _FOLDED_NAME, [fold(ref.value)]
     if ref.scheme == "fedramp":
         value = ref.value.strip().casefold()
-        return "(r.record_key = ? OR r.record_key LIKE ?)", [
+        return f"(r.record_key = ? OR r.record_key LIKE ? {like.ESCAPE})", [
             f"fedramp:{value}",
-            f"fedramp:{value}|uei:%",
+            f"fedramp:{like.literal(value)}|uei:%",
         ]
     column = _ID_COLUMNS[ref.scheme]
     return f"upper(r.{column}) = ?", [canonical_ref(ref.scheme, ref.value)[1].upper()]

@@ -4,6 +4,7 @@ repository whose history holds dated snapshots."""
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import httpx
 
 from whosbehind.errors import SourceError
 from whosbehind.model.timeutil import UTC, now_utc
+from whosbehind.sources.folder import Skipped, list_folder
 from whosbehind.sources.gitwalk import is_git_repository, walk_git_history
 from whosbehind.sources.snapshot import RawSnapshot
 
@@ -44,11 +46,19 @@ def read_file(path: Path) -> RawSnapshot:
 
 
 def iter_folder(
-    folder: Path, pattern: str = "*.json", order: OrderKey | None = None
+    folder: Path,
+    pattern: str = "*.json",
+    order: OrderKey | None = None,
+    skipped: Skipped | None = None,
 ) -> Iterator[RawSnapshot]:
     """Every matching file below ``folder``, sorted by ``order(path)`` (e.g. the timestamp in
-    the file's header), then by name."""
-    paths = [path for path in sorted(folder.rglob(pattern)) if path.is_file()]
+    the file's header), then by name. Links out of the folder are not read: each is passed
+    to ``skipped`` with the reason (see ``folder.list_folder``)."""
+    listing = list_folder(folder, lambda path: fnmatch.fnmatch(path.name, pattern), True)
+    for path, reason in listing.skipped:
+        if skipped is not None:
+            skipped(path, reason)
+    paths = listing.files
     if order is not None:
         paths.sort(key=order)
     for path in paths:
@@ -61,6 +71,7 @@ def iter_source(
     skip_commits: frozenset[str] = frozenset(),
     client: httpx.Client | None = None,
     order: OrderKey | None = None,
+    skipped: Skipped | None = None,
 ) -> Iterator[RawSnapshot]:
     """Snapshots from a SOURCE string: a URL, a git repository, a folder or a file."""
     if source.startswith(("http://", "https://")):
@@ -72,6 +83,6 @@ def iter_source(
     if path.is_dir() and is_git_repository(path):
         yield from walk_git_history(path, git_paths, skip_commits)
     elif path.is_dir():
-        yield from iter_folder(path, order=order)
+        yield from iter_folder(path, order=order, skipped=skipped)
     else:
         yield read_file(path)

@@ -15,6 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from whosbehind.errors import StoreError
+from whosbehind.model.redaction import SQL_FUNCTION, masked_text
 from whosbehind.store.dialect import DUCKDB, Dialect
 
 DEFAULT_DB = "whosbehind.duckdb"
@@ -39,6 +40,10 @@ class Engine:
             self.connection = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as error:
             raise StoreError(f"{self.path}: cannot open the store ({error})") from error
+        # readers mask contact data in descriptions; SQL that builds awards calls the same code
+        self.connection.create_function(
+            SQL_FUNCTION, masked_text, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR")
+        )
 
     def close(self) -> None:
         self.connection.close()

@@ -181,7 +181,7 @@ def test_malformed_rows_are_quarantined_with_line_field_and_reason(
         (20, "*"),
     ]
     assert "not a calendar date" in quarantined[0].reason
-    assert quarantined[2].reason == "empty"
+    assert quarantined[2].reason == "not a number: 'NAN'"  # not "empty": it is written
     assert quarantined[3].reason == "row has 100 cells, the header 259"
     assert (
         "award_id_piid=" in quarantined[1].raw_excerpt and "12,5O0.00" in quarantined[1].raw_excerpt

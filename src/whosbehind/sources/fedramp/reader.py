@@ -13,7 +13,9 @@ import orjson
 
 from whosbehind.errors import SnapshotError
 from whosbehind.model.facts import ParsedSnapshot
+from whosbehind.model.redaction import RedactionCounts, redacted_tree
 from whosbehind.model.timeutil import parse_eastern_wall_clock, parse_record_timestamp
+from whosbehind.sources import jsonwrite
 from whosbehind.sources.fedramp import legacy, marketplace, orgexport
 from whosbehind.sources.snapshot import RawSnapshot
 
@@ -93,17 +95,10 @@ def header_order(path: Path) -> tuple[str, str]:
     return (when.isoformat() if when else "", path.name)
 
 
-def redacted_json(document: Any) -> bytes:
-    """The document without personal contact fields, for keeping a copy of the raw snapshot."""
-    return orjson.dumps(_redact(document))
-
-
-def _redact(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _redact(v) for k, v in value.items() if k not in PERSONAL_FIELDS}
-    if isinstance(value, list):
-        return [_redact(item) for item in value]
-    return value
+def redacted_json(document: Any, counts: RedactionCounts | None = None) -> bytes:
+    """The document without personal contact fields and with e-mail addresses (and phone
+    numbers in descriptions) masked, for keeping a copy of the raw snapshot."""
+    return jsonwrite.dumps(redacted_tree(document, PERSONAL_FIELDS, counts))
 
 
 PERSONAL_FIELDS = frozenset(

@@ -17,6 +17,7 @@ from typing import TypedDict
 from whosbehind.model.contracts import (
     Award,
     Transaction,
+    check_date,
     classify_award_type,
     fiscal_year,
     make_award_key,
@@ -25,7 +26,7 @@ from whosbehind.model.contracts import (
 )
 from whosbehind.sources.fpds.metadata import FPDS_NAMESPACE
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?")
 
 
 class _Agencies(TypedDict):
@@ -92,14 +93,14 @@ class Document:
         except ValueError as error:
             raise BadElement(path, str(error)) from None
 
-    def date(self, path: str) -> dt.date | None:
+    def date(self, path: str, action: bool = False) -> dt.date | None:
         value = self.text(path)
         if value is None:
             return None
         try:
             if not _DATE.fullmatch(value):
                 raise ValueError(f"not a date: {value!r}")
-            return dt.date.fromisoformat(value[:10])
+            return check_date(dt.date.fromisoformat(value[:10]), action)
         except ValueError as error:
             raise BadElement(path, str(error)) from None
 
@@ -114,7 +115,7 @@ def read_document(doc: Document, is_idv: bool, locator: str) -> tuple[Award, Tra
         "relevantContractDates/signedDate",
         "dollarValues/obligatedAmount",
     )
-    signed = doc.date(signed_path)
+    signed = doc.date(signed_path, action=True)
     obligation = doc.money(obligation_path)
     if signed is None or obligation is None:
         raise BadElement(signed_path if signed is None else obligation_path, "missing")

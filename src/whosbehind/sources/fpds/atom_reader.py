@@ -12,6 +12,9 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
+import defusedxml.ElementTree as defused
+from defusedxml import DefusedXmlException
+
 from whosbehind.errors import SnapshotError
 from whosbehind.model.contracts import Award, ContractRecord, Quarantined
 from whosbehind.sources.fpds.atom_entry import BadElement, Document, read_document
@@ -57,10 +60,13 @@ class FeedPage:
 def parse_feed(data: bytes | str, locator: str) -> FeedPage:
     """Records of one feed page. Raises SnapshotError when it is no ATOM feed at all."""
     raw = data.encode() if isinstance(data, str) else data
-    if b"<!ENTITY" in raw:
-        raise SnapshotError(locator, "feed declares XML entities; refusing to expand them")
     try:
-        root = ET.fromstring(raw)
+        # defusedxml: no DTD, so no entity expansion (billion laughs) and no external
+        # references, whatever the document's encoding
+        root = defused.fromstring(raw, forbid_dtd=True)
+    except DefusedXmlException:
+        reason = "declares a DTD; refused (entities and external references are never expanded)"
+        raise SnapshotError(locator, reason) from None
     except ET.ParseError as error:
         raise SnapshotError(locator, f"not XML: {error}") from None
     if root.tag != f"{_ATOM}feed":

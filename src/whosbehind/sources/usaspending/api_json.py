@@ -15,6 +15,7 @@ from whosbehind.model.contracts import (
     Quarantined,
     Recipient,
     Transaction,
+    check_date,
     money_from_json,
 )
 from whosbehind.sources.usaspending.values import BadField, parse_date
@@ -115,12 +116,14 @@ class Fields:
         except ValueError as error:
             raise BadField(self.path(name), str(error)) from None
 
-    def date(self, name: str) -> dt.date | None:
+    def date(self, name: str, action: bool = False) -> dt.date | None:
+        """The date ``name`` states; ``action`` for a date an action was signed (a narrower
+        plausible range, see ``check_date``)."""
         value = self.text(name)
         if value is None:
             return None
         try:
-            return parse_date(value, day_first=False)
+            return check_date(parse_date(value, day_first=False), action)
         except ValueError as error:
             raise BadField(self.path(name), str(error)) from None
 

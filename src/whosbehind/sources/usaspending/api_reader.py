@@ -144,7 +144,7 @@ def _search_award(fields: Fields, locator: str) -> Award:
         pop_country=place.text("location_country_code"),
         description=fields.text("Description"),
         total_obligation=fields.money("Award Amount"),
-        base_action_date=fields.date("Base Obligation Date"),
+        base_action_date=fields.date("Base Obligation Date", action=True),
         start_date=fields.date("Start Date"),
         current_end_date=fields.date("End Date"),
     )
@@ -184,7 +184,7 @@ def parse_transactions(payload: Any, award_key: str, locator: str) -> ApiResult:
             result.skipped += 1
             continue
         try:
-            action_date = fields.date("action_date")
+            action_date = fields.date("action_date", action=True)
             obligation = fields.money("federal_action_obligation")
             if action_date is None or obligation is None:
                 missing = "action_date" if action_date is None else "federal_action_obligation"

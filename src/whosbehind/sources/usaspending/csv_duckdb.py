@@ -18,7 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from whosbehind.model.contracts import ACTION_DATES, OTHER_DATES
+from whosbehind.model.redaction import MAY_HOLD_CONTACTS, SQL_FUNCTION
 from whosbehind.sources.usaspending.csv_layout import LayoutMatch
+from whosbehind.sources.usaspending.values import ACTION_DATE_COLUMNS
 
 MONEY = (
     "federal_action_obligation",
@@ -93,14 +96,16 @@ def staging_sql(path: str, match: LayoutMatch, table: str, rejects: str, scan: s
     options = (
         f"header = {'true' if match.has_header else 'false'}, columns = {{{spec}}}, "
         "delim = ',', quote = '\"', escape = '\"', auto_detect = false, "
-        f"nullstr = ['', 'NAN', 'NaN', 'nan'], max_line_size = {_MAX_LINE}, "
+        f"nullstr = [''], max_line_size = {_MAX_LINE}, "
         f"store_rejects = true, rejects_table = {_literal(rejects)}, "
         f"rejects_scan = {_literal(scan)}"
     )
     raw = []
     for name in (*TEXT, *MONEY, *DATES):
         if name in present:
-            raw.append(f"{_clean(quote(layout.column(name)))} AS {name}")
+            # an amount written NAN stays, to be refused as not a number; elsewhere it is empty
+            clean = _clean(quote(layout.column(name)), nan_is_empty=name not in MONEY)
+            raw.append(f"{clean} AS {name}")
         else:
             raw.append(f"CAST(NULL AS VARCHAR) AS {name}")
     parts = [f"{_date_parts(name)} AS {name}__p" for name in DATES]
@@ -121,13 +126,18 @@ def staging_sql(path: str, match: LayoutMatch, table: str, rejects: str, scan: s
     return CsvRead(create, table, rejects, scan, present)
 
 
-def _clean(column: str) -> str:
-    """``cell()`` of the reference: surrounding blanks dropped, empty is NULL. Only cells that
-    start or end with a blank pay for trimming."""
-    return (
+def _clean(column: str, nan_is_empty: bool) -> str:
+    """``cell()`` of the reference: surrounding blanks dropped, empty (and ``NAN``, any case,
+    unless ``nan_is_empty`` is false) is NULL. Only cells that start or end with a blank pay
+    for trimming."""
+    trimmed = (
         f"nullif(CASE WHEN starts_with({column}, ' ') OR ends_with({column}, ' ') "
         f"THEN trim({column}) ELSE {column} END, '')"
     )
+    if not nan_is_empty:
+        return trimmed
+    nan = f"length({column}) < 8 AND upper(trim({column})) = 'NAN'"
+    return f"CASE WHEN {nan} THEN NULL ELSE {trimmed} END"
 
 
 def _money(name: str) -> str:
@@ -205,6 +215,10 @@ def _bad(grain: str) -> str:
         checks.append(f"({name}__v IS NOT NULL AND {name}__v <> round({name}__v, 2))")
     for name in DATES:
         checks.append(f"({name} IS NOT NULL AND {name}__v IS NULL)")
+        low, high = ACTION_DATES if name in ACTION_DATE_COLUMNS else OTHER_DATES
+        checks.append(
+            f"({name}__v IS NOT NULL AND {name}__v NOT BETWEEN DATE '{low}' AND DATE '{high}')"
+        )
     return "(" + " OR ".join(checks) + ")"
 
 
@@ -213,6 +227,15 @@ def duns_sql(name: str) -> str:
     return (
         f"CASE WHEN regexp_full_match({name}, '[0-9]+') AND length({name}) < 9 "
         f"THEN lpad({name}, 9, '0') ELSE {name} END"
+    )
+
+
+def masked_sql(name: str) -> str:
+    """``Award``'s description masking (``model.redaction``), as a function the engine offers;
+    called only for the texts that can hold contact data."""
+    return (
+        f"CASE WHEN regexp_matches({name}, {_literal(MAY_HOLD_CONTACTS)}) "
+        f"THEN {SQL_FUNCTION}({name}) ELSE {name} END"
     )
 
 
@@ -262,7 +285,7 @@ def award_select(grain: str, record_date: str) -> list[str]:
         "primary_place_of_performance_city_name AS pop_city",
         "primary_place_of_performance_state_code AS pop_state",
         "primary_place_of_performance_country_code AS pop_country",
-        "prime_award_base_transaction_description AS description",
+        f"{masked_sql('prime_award_base_transaction_description')} AS description",
         money.format("coalesce(total_obligated_amount__v, total_dollars_obligated__v)")
         + " AS total_obligation",
         money.format("current_total_value_of_award__v") + " AS base_and_exercised",

@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from whosbehind.model.contracts import (
     Award,
+    check_date,
     classify_award_type,
     make_award_key,
     normalize_duns,
@@ -16,7 +17,7 @@ from whosbehind.model.contracts import (
 )
 from whosbehind.sources.usaspending.columns import PERSONAL_COLUMNS
 from whosbehind.sources.usaspending.csv_layout import LayoutMatch
-from whosbehind.sources.usaspending.values import BadField, cell, parse_date
+from whosbehind.sources.usaspending.values import ACTION_DATE_COLUMNS, BadField, cell, parse_date
 
 T = TypeVar("T")
 _EXCERPT_LIMIT = 240
@@ -52,7 +53,10 @@ class Row:
         return None if position is None else cell(self._cells[position])
 
     def money(self, name: str) -> Decimal | None:
-        value = self.text(name)
+        position = self._positions.get(name)
+        written = None if position is None else self._cells[position].strip()
+        # ``cell`` reads NAN as missing (spreadsheets wrote it so); an amount is never NAN
+        value = written if written and written.upper() == "NAN" else self.text(name)
         if value is None:
             return None
         try:
@@ -65,7 +69,8 @@ class Row:
         if value is None:
             return None
         try:
-            return parse_date(value, day_first=self._match.layout.day_first)
+            day = parse_date(value, day_first=self._match.layout.day_first)
+            return check_date(day, name in ACTION_DATE_COLUMNS)
         except ValueError as error:
             raise BadField(self._match.layout.column(name), str(error)) from None
 

@@ -5,8 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
-_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
+# ASCII digits only (``\d`` also takes full-width digits), as the SQL reader's patterns
+_ISO = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.][0-9]+)?)?)?"
+)
+_SLASHED = re.compile(
+    r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4}|[0-9]{2})(?:\s+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?"
+)
+# dates an action was signed on: a narrower plausible range (``model.contracts.check_date``)
+ACTION_DATE_COLUMNS = frozenset(
+    {"action_date", "award_base_action_date", "award_latest_action_date"}
+)
 # POSIX strptime's %y convention: 69..99 -> 19xx, 00..68 -> 20xx.
 _PIVOT = 69
 
