@@ -145,7 +145,8 @@ def test_implausible_values_are_quarantined_not_stored(tmp_path: Path) -> None:
     rows = read_rows(ICE_2018 / "fy14.csv")
     rows[2][POSITION["action_date"]] = "01/01/0001"  # fiscal year 1
     rows[4][POSITION["action_date"]] = "30/12/9999"  # fiscal year 10000
-    rows[6][POSITION["federal_action_obligation"]] = "１２３４.００"  # full-width digits
+    full_width = "\uff11\uff12\uff13\uff14.\uff10\uff10"  # 1234.00 in full-width digits
+    rows[6][POSITION["federal_action_obligation"]] = full_width
     rows[8][POSITION["federal_action_obligation"]] = "Infinity"
     rows[10][POSITION["potential_total_value_of_award"]] = "nan"
     rows[12][POSITION["period_of_performance_current_end_date"]] = "01/01/2250"
@@ -157,10 +158,11 @@ def test_implausible_values_are_quarantined_not_stored(tmp_path: Path) -> None:
     assert [(s["line"], s["field"], s["reason"]) for s in stored] == [
         (3, "action_date", "implausible date 0001-01-01: an action date lies in 1970..2099"),
         (5, "action_date", "implausible date 9999-12-30: an action date lies in 1970..2099"),
-        (7, "federal_action_obligation", "not an amount: '１２３４.００'"),
+        (7, "federal_action_obligation", f"not an amount: {full_width!r}"),
         (9, "federal_action_obligation", "not a number: 'Infinity'"),
         (11, "potential_total_value_of_award", "not a number: 'nan'"),
-        (13, "period_of_performance_current_end_date", "implausible date 2250-01-01: a date lies in 1900..2199"),
+        (13, "period_of_performance_current_end_date",
+         "implausible date 2250-01-01: a date lies in 1900..2199"),
     ]  # fmt: skip
     engine = Engine(tmp_path / "q.duckdb", read_only=True)
     years = engine.scalar("SELECT max(fiscal_year) - min(fiscal_year) FROM contract_transaction")
