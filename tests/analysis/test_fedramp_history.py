@@ -25,6 +25,22 @@ def test_offering_by_id_and_by_name(engine: Engine) -> None:
         find_package_id(engine, "no such offering anywhere")
 
 
+@pytest.mark.parametrize("text", ["_", "%", "%%", "_a_", "\\"])
+def test_wildcards_in_a_name_are_literal_characters(engine: Engine, text: str) -> None:
+    names = engine.rows("SELECT DISTINCT name, provider FROM fedramp_offering")
+    holding = [row for row in names if text.lower() in f"{row['name']}|{row['provider']}".lower()]
+    if holding:  # the text is in a name: that offering, never an arbitrary one
+        found = find_package_id(engine, text)
+        assert engine.scalar(
+            "SELECT count(*) FROM fedramp_offering WHERE package_id = ? "
+            "AND (contains(lower(name), lower(?)) OR contains(lower(provider), lower(?)))",
+            [found, text, text],
+        )
+    else:
+        with pytest.raises(NotFoundError):
+            find_package_id(engine, text)
+
+
 def test_offering_history_lists_versions_and_what_runs_on_it(engine: Engine) -> None:
     report = offering_report(engine, "F1603047866", parse_user_instant("2020-06-01"), "legacy")
     assert report.current["provider"] == "Amazon"

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from whosbehind.analysis.charts import plot_timeline
 from whosbehind.analysis.fedramp_changes import fedramp_changes
@@ -15,7 +16,7 @@ from whosbehind.analysis.fedramp_runs_on import runs_on_provider
 from whosbehind.analysis.fedramp_share import ShareResult, fedramp_share
 from whosbehind.analysis.fedramp_timeline import fedramp_timeline, first_snapshot_date
 from whosbehind.cli.context import open_store
-from whosbehind.cli.render import cite_line, console, percent, print_json, table
+from whosbehind.cli.render import cell_text, cite_line, console, percent, print_json, table
 from whosbehind.errors import NotFoundError
 from whosbehind.model.timeutil import now_utc, parse_user_instant
 
@@ -177,10 +178,12 @@ def offering(
         print_json(report.to_json())
         return
     current = report.current
+    name, provider = (escape(cell_text(current.get(key, ""))) for key in ("name", "provider"))
     console().print(
-        f"[bold]{report.package_id}[/bold] {current.get('name', '')} — "
-        f"{current.get('provider', '')} · {current.get('status_raw', 'not listed')} · "
-        f"{current.get('impact_raw', '')} · authorized {current.get('authorization_date')}",
+        f"[bold]{escape(report.package_id)}[/bold] {name} — "
+        f"{provider} · {escape(cell_text(current.get('status_raw', 'not listed')))} · "
+        f"{escape(cell_text(current.get('impact_raw', '')))} · "
+        f"authorized {current.get('authorization_date')}",
         highlight=False,
     )
     table(

@@ -10,6 +10,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 
 def console() -> Console:
@@ -33,6 +34,18 @@ def print_json(data: Any) -> None:
     console().file.write(json.dumps(data, indent=2, default=_default, ensure_ascii=False) + "\n")
 
 
+MAX_CELL = 2_000  # characters of one value a table shows; JSON output has all of it
+
+
+def cell_text(value: object) -> str:
+    """A value as a table shows it: at most ``MAX_CELL`` characters, then how much is left
+    out. Rich lays out every character it is given (a 50 MB name took over ten minutes)."""
+    text = "" if value is None else str(value)
+    if len(text) <= MAX_CELL:
+        return text
+    return f"{text[:MAX_CELL]}… ({len(text) - MAX_CELL:,} more characters in --json)"
+
+
 def table(
     title: str, columns: Sequence[str], rows: Iterable[Sequence[object]], caption: str = ""
 ) -> None:
@@ -41,7 +54,7 @@ def table(
         numeric = column in {"count", "share", "total", "hhi", "cr4", "#"}
         view.add_column(column, justify="right" if numeric else "left", overflow="fold")
     for row in rows:
-        view.add_row(*("" if cell is None else str(cell) for cell in row))
+        view.add_row(*(Text(cell_text(cell)) for cell in row))  # values are never markup
     out = console()
     out.print(view)
     if caption:

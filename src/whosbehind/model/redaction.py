@@ -131,12 +131,15 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-_CONTACT_KEY = re.compile(r"e[-_ ]?mail|phone|fax|telephone|mobile", re.IGNORECASE)
+_CONTACT_KEY = re.compile(
+    r"e[-_ ]?mail|phone|fax|mobile|contact|(?:^|[^a-z])poc(?:[^a-z]|$)", re.IGNORECASE
+)
 _FREE_TEXT_KEY = re.compile(r"desc|msg|message|comment|note|remark|purpose", re.IGNORECASE)
 
 
 def is_contact_key(key: str) -> bool:
-    """A field that holds contact data by its name (``email``, ``sales_email``, ``phone``...)."""
+    """A field that holds contact data by its name (``email``, ``sales_email``, ``phone``,
+    ``point_of_contact``, ``CSP_POC_Name``...)."""
     return _CONTACT_KEY.search(key) is not None
 
 

@@ -179,3 +179,35 @@ def test_idv_documents_and_foreign_entries() -> None:
 def test_what_is_no_feed_is_a_snapshot_error(data: str, message: str) -> None:
     with pytest.raises(SnapshotError, match=message):
         parse_feed(data, "bad.xml")
+
+
+_LAUGHS = (
+    '<?xml version="1.0" encoding="UTF-16"?>\n'
+    '<!DOCTYPE feed [<!ENTITY a "aaaaaaaaaa">'
+    + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8))
+    + ']>\n<feed xmlns="http://www.w3.org/2005/Atom"><title>&i;</title></feed>'
+)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        _LAUGHS.encode("utf-16"),  # the byte check for <!ENTITY missed this one
+        _LAUGHS.replace("UTF-16", "UTF-8").encode(),
+        b'<!DOCTYPE feed [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><title>&x;</title></feed>',
+        b'<!DOCTYPE feed SYSTEM "http://example.com/feed.dtd">'
+        b'<feed xmlns="http://www.w3.org/2005/Atom"/>',
+    ],
+)
+def test_entities_and_dtds_are_refused_in_any_encoding(content: bytes) -> None:
+    with pytest.raises(SnapshotError, match="declares a DTD; refused"):
+        parse_feed(content, "laughs.xml")
+
+
+def test_utf16_feeds_without_a_dtd_are_read(fpds_pages: Path) -> None:
+    page = (fpds_pages / "full_response.xml").read_text(encoding="utf-8")
+    utf16 = page.replace('encoding="UTF-8"', 'encoding="UTF-16"', 1).encode("utf-16")
+    assert len(parse_feed(utf16, "p16.xml").records) == len(
+        parse_feed(page.encode(), "p8.xml").records
+    )
