@@ -22,6 +22,7 @@ from whosbehind.cli import (
 )
 from whosbehind.cli.render import errors
 from whosbehind.errors import WhosbehindError
+from whosbehind.store.engine import damaged_store
 
 app = typer.Typer(
     help="Who is behind a government agency: suppliers, cloud authorizations, infrastructure "
@@ -58,4 +59,10 @@ def main() -> None:
         app()
     except WhosbehindError as error:
         errors().print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except Exception as error:
+        damaged = damaged_store(error)  # DuckDB found the store's bytes damaged mid-query
+        if damaged is None:
+            raise
+        errors().print(f"error: {damaged}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(2)

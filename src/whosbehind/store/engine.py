@@ -20,6 +20,13 @@ from whosbehind.store.dialect import DUCKDB, Dialect
 
 DEFAULT_DB = "whosbehind.duckdb"
 DB_ENV = "WHOSBEHIND_DB"
+# tables of a whosbehind store; a database holding tables but none of these is another program's
+_OWN_TABLES = ("snapshot", "audit_field", "raw_object", "citation")
+_OWN_PREFIXES = ("fedramp_", "contract_", "org")
+# how DuckDB says that a file's bytes are damaged (checked blocks, short reads, bad headers)
+_DAMAGE = ("Corrupt database file", "checksum", "Could not read enough bytes", "not a valid DuckDB")
+_WHAT_TO_DO = "restore it from a backup, or ingest again into a new file (--db NEW.duckdb)"
+_opened: list[Path] = []  # stores this process opened, newest last (for ``damaged_store``)
 
 
 def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -39,7 +46,11 @@ class Engine:
         try:
             self.connection = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as error:
-            raise StoreError(f"{self.path}: cannot open the store ({error})") from error
+            reason = _first_line(error)
+            hint = f"; {_WHAT_TO_DO}" if _is_damage(reason) else ""
+            raise StoreError(f"{self.path}: cannot open the store ({reason}){hint}") from None
+        _opened.append(self.path)
+        self._refuse_foreign()
         # readers mask contact data in descriptions; SQL that builds awards calls the same code
         self.connection.create_function(
             SQL_FUNCTION, masked_text, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR")
@@ -47,6 +58,26 @@ class Engine:
 
     def close(self) -> None:
         self.connection.close()
+
+    def _refuse_foreign(self) -> None:
+        """A DuckDB database of another program is not read, and not written into."""
+        names = [
+            row[0]
+            for row in self.connection.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_catalog = current_database() AND table_schema = 'main'"
+            ).fetchall()
+        ]
+        if not names or any(
+            name in _OWN_TABLES or name.startswith(_OWN_PREFIXES) for name in names
+        ):
+            return
+        self.connection.close()
+        shown = ", ".join(sorted(names)[:3]) + (", ..." if len(names) > 3 else "")
+        raise StoreError(
+            f"{self.path}: a DuckDB database of another program (tables {shown}), not a "
+            "whosbehind store; pass --db with a whosbehind store, or a new file name to start one"
+        )
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
         self.connection.execute(sql, params or []).fetchall()
@@ -82,3 +113,21 @@ class Engine:
             self.connection.execute("ROLLBACK")
             raise
         self.connection.execute("COMMIT")
+
+
+def damaged_store(error: BaseException) -> StoreError | None:
+    """The one-line error for DuckDB finding a store file damaged while reading it (a block
+    whose checksum does not match, a file cut short), or None for any other error."""
+    if not isinstance(error, duckdb.Error) or not _is_damage(_first_line(error)):
+        return None
+    where = _opened[-1] if _opened else Path(DEFAULT_DB)
+    return StoreError(f"{where}: the store file is damaged ({_first_line(error)}); {_WHAT_TO_DO}")
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+def _is_damage(text: str) -> bool:
+    return any(marker in text for marker in _DAMAGE)
