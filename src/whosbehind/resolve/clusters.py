@@ -1,7 +1,8 @@
 """Clustering org records: union-find over evidence edges, strongest first, with cannot-links.
 
 Edges are applied in the order of ``KINDS``: an analyst's ``same`` judgement, a shared UEI,
-DUNS, CIK or CAGE, an equal name key, then matcher pairs (highest probability first). A
+DUNS, CIK or CAGE, an equal name key, a FedRAMP brand joined to a contract or SEC name
+(``resolve.cross_source``), then matcher pairs (highest probability first). A
 ``different`` judgement is a cannot-link: no edge of any kind may put its two sides in one
 cluster, and the edge that would have is kept as ``refused`` with the judgement as its reason.
 Every edge ends ``applied`` (it joined two clusters), ``redundant`` (already one cluster) or
@@ -27,8 +28,17 @@ from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 
 from whosbehind.model.orgs import OrgRecord
 
-EdgeKind = Literal["same", "uei", "duns", "cik", "cage", "name-key", "match"]
-KINDS: tuple[EdgeKind, ...] = ("same", "uei", "duns", "cik", "cage", "name-key", "match")
+EdgeKind = Literal["same", "uei", "duns", "cik", "cage", "name-key", "cross-source", "match"]
+KINDS: tuple[EdgeKind, ...] = (
+    "same",
+    "uei",
+    "duns",
+    "cik",
+    "cage",
+    "name-key",
+    "cross-source",  # resolve.cross_source: a FedRAMP brand and a contract or SEC name
+    "match",
+)
 IDENTIFIER_KINDS: tuple[EdgeKind, ...] = ("uei", "duns", "cik", "cage")
 EdgeStatus = Literal["applied", "redundant", "refused"]
 _RANK = {kind: rank for rank, kind in enumerate(KINDS)}

@@ -4,9 +4,10 @@
 ``extra_records`` such as SEC registrants), keeps the ones not seen before, matches only those
 against all (``matching.match_records(..., only=new)``; ``full=True`` rematches everything),
 then recomputes the clustering from all stored evidence: judgements, shared identifiers, equal
-name keys, the matcher pairs of every run so far (``clusters.cluster``), gives the clusters
-stable ids (``stable_ids.assign_ids``), builds ownership edges from the result and writes it all
-in one transaction: an interrupted run leaves the store as it was.
+name keys, FedRAMP brands joined to contract and SEC names (``cross_source``), the matcher
+pairs of every run so far (``clusters.cluster``), gives the clusters stable ids
+(``stable_ids.assign_ids``), builds ownership edges from the result and writes it all in one
+transaction: an interrupted run leaves the store as it was.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from whosbehind.resolve.clusters import (
     identifier_edges,
     name_key_edges,
 )
+from whosbehind.resolve.cross_source import cross_source_edges
 from whosbehind.resolve.judgements import read_judgements
 from whosbehind.resolve.matching import MATCH_THRESHOLD, REVIEW_THRESHOLD, match_records
 from whosbehind.resolve.names import name_key
@@ -131,7 +133,13 @@ def run_resolve(
         )
         clustering = cluster(
             (r.record_key for r in records),
-            [*same, *identifier_edges(records), *name_key_edges(keys), *_match_edges(engine)],
+            [
+                *same,
+                *identifier_edges(records),
+                *name_key_edges(keys),
+                *cross_source_edges(records, keys),
+                *_match_edges(engine),
+            ],
             cannot,
         )
         created = {
