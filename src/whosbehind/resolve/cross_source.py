@@ -16,9 +16,9 @@ at exactly one company:
   Technologies" / "22nd Century Group") are not joined: the shared word may be two companies'
   brand; except a provider named as a brand's public-sector arm ("Tyler Federal", "Tenable
   Public Sector", "... Government Solutions"), which joins "TYLER TECHNOLOGIES" and "Tenable
-  Holdings" (the records of its brand with corporate words). No edge
-  either when the records found have two or more different keys (ambiguous), or when a record
-  has the provider's own key (the equal name key joins that one).
+  Holdings" (the records of its brand with corporate words). No edge either when the records
+  found have two or more different keys (ambiguous), or when a record has the provider's own
+  key (the equal name key joins that one).
 - ``acronym``: the provider's whole name is one upper-case acronym of four to six letters
   ("ESRI") and the records whose keys have those initials, one word per letter, all have one
   key ("environmental systems research institute"). Three letters are too few: "CSC" and
