@@ -71,3 +71,15 @@ def test_docs_link_to_files_that_exist() -> None:
     for doc in [ROOT / "README.md", *(ROOT / "docs").glob("*.md")]:
         for target in re.findall(r"\]\(([^)#]+\.md)\)", doc.read_text()):
             assert (doc.parent / target).exists(), f"{doc.name} links to missing {target}"
+
+
+def test_every_command_summary_is_one_line() -> None:
+    root = typer.main.get_command(app)
+    commands = {" ".join(c.split()[1:]) for c in _commands()}
+    for path in commands:
+        command = root
+        for word in path.split():
+            command = command.commands[word]
+        summary = (command.help or "").strip().split("\n\n")[0]
+        assert summary and "\n" not in summary, f"`whosbehind {path}`: {summary!r}"
+        assert len(summary) <= 100, f"`whosbehind {path}`: {len(summary)} characters"

@@ -3,6 +3,7 @@
     WhosbehindError                 root: anything the library raises on purpose
     ├── UsageError                  the request is malformed (bad date, unknown option)
     ├── NotFoundError               the thing asked about is not in the store
+    │   └── MissingDataError        a kind of data is not loaded (names the command that loads it)
     ├── StoreError                  the store cannot be opened or is in an unexpected state
     └── SourceError                 a source could not be read at all (abort this source)
         └── SnapshotError           one snapshot is malformed: record it as failed, skip it, go on
@@ -24,6 +25,16 @@ class UsageError(WhosbehindError):
 
 class NotFoundError(WhosbehindError):
     """What was asked for is not in the store."""
+
+
+class MissingDataError(NotFoundError):
+    """A kind of data the request needs is not in the store at all: says which, and the command
+    that loads it."""
+
+    def __init__(self, missing: str, load: str) -> None:
+        super().__init__(f"{missing} in this store; load it with {load}")
+        self.missing = missing
+        self.load = load
 
 
 class StoreError(WhosbehindError):

@@ -168,6 +168,6 @@ def test_bad_requests(engine: Engine, tmp_path: Path) -> None:
     with pytest.raises(UsageError, match=r"--to-fy \(2016\) is before --from-fy \(2018\)"):
         Filters(first_fiscal_year=2018, last_fiscal_year=2016)
     empty = Engine(tmp_path / "empty.duckdb")
-    with pytest.raises(NotFoundError, match="no contract records"):
+    with pytest.raises(NotFoundError, match="no contract data in this store"):
         spending(empty, "recipient")
     empty.close()

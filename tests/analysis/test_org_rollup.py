@@ -18,7 +18,7 @@ from tests.support.orgs import cluster, contract_records, fedramp_records
 from whosbehind.analysis.contract_lines import lines_sql
 from whosbehind.analysis.fedramp_share import ShareRow, fedramp_share
 from whosbehind.analysis.org_rollup import RollUp, rollup_lines_sql
-from whosbehind.errors import UsageError
+from whosbehind.errors import MissingDataError, UsageError
 from whosbehind.model.orgs import Judgement, RecordRef
 from whosbehind.model.timeutil import parse_user_instant
 from whosbehind.resolve.ownership import build_edges
@@ -180,7 +180,7 @@ def test_fedramp_share_by_parent_sums_the_providers_it_rolls_up(
 
 
 def test_share_by_parent_without_a_registry_says_to_resolve_first(engine: Engine) -> None:
-    with pytest.raises(UsageError, match="run `whosbehind resolve` first"):
+    with pytest.raises(MissingDataError, match="load it with `whosbehind resolve`"):
         fedramp_share(engine, parse_user_instant("2020-06-01"), feed="legacy", by="parent")
     with pytest.raises(UsageError, match="unknown grouping"):
         fedramp_share(engine, parse_user_instant("2020-06-01"), by="owner")

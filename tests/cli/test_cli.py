@@ -60,7 +60,8 @@ def test_share_table_and_json(cli_db: Path) -> None:
         db=cli_db,
     )
     data = json.loads(out)
-    assert code == 0 and data["impact"] == "high" and data["measure"] == "offerings"
+    assert code == 0 and data["impact"] == "high" and data["measure"] == "authorizations"
+    assert data["attribution"] == "infrastructure"
     assert [r["count"] for r in data["rows"]] == sorted(
         (r["count"] for r in data["rows"]), reverse=True
     )
@@ -125,9 +126,9 @@ def test_offering_runs_on_changes(cli_db: Path) -> None:
     code, out = run(
         "fedramp",
         "changes",
-        "--since",
+        "--from",
         "2018-01-01",
-        "--until",
+        "--to",
         "2019-01-01",
         "--feed",
         "legacy",
@@ -141,7 +142,9 @@ def test_library_errors_are_one_line_and_exit_2(cli_db: Path, tmp_path: Path) ->
     env = {**os.environ, "WHOSBEHIND_DB": str(cli_db)}
     for args, needle in (
         (["fedramp", "share", "--as-of", "2019-13-45"], "not a date"),
-        (["fedramp", "share", "--measure", "dollars"], "unknown measure"),
+        (["fedramp", "share", "--measure", "dollars"], "'dollars' is not one of"),
+        (["fedramp", "share", "--as-of", "2010-01-01"], "the first date covered is 2016-"),
+        (["fedramp", "changes", "--since", "2020-01-01"], "No such option: --since"),
         (["fedramp", "offering", "nothing-like-this"], "no FedRAMP offering"),
     ):
         done = subprocess.run(
@@ -180,3 +183,42 @@ def test_ingest_reports_a_malformed_file(tmp_path: Path) -> None:
     data = json.loads(out)
     assert code == 0 and data["snapshots_failed"] == 1
     assert str(bad) in data["errors"][0] and "line 1" in data["errors"][0]
+
+
+def test_share_defaults_to_authorizations_with_infrastructure_and_says_so(cli_db: Path) -> None:
+    base = ("fedramp", "share", "--as-of", "2019-06-01", "--json")
+    default = json.loads(run(*base, db=cli_db)[1])
+    explicit = json.loads(
+        run(*base, "--measure", "authorizations", "--attribution", "infrastructure", db=cli_db)[1]
+    )
+    assert default == explicit and default["rows"][0]["provider"].startswith("Amazon")
+    code, out = run("fedramp", "share", "--as-of", "2019-06-01", db=cli_db)
+    assert code == 0 and "authorizations by provider, infrastructure attribution" in out
+
+
+def test_a_feed_without_letters_or_runs_on_says_so(cli_db: Path) -> None:
+    code, out = run("fedramp", "share", "--feed", "org", "--json", db=cli_db)
+    notes = json.loads(out)["notes"]
+    assert code == 0 and len(notes) == 2
+    assert "no agency ATO letters" in notes[0] and "no runs-on links" in notes[1]
+    code, out = run("fedramp", "share", "--feed", "org", "--measure", "offerings", db=cli_db)
+    assert code == 0 and "no runs-on links" in out and "no agency ATO letters" not in out
+    code, out = run("fedramp", "share", "--as-of", "2019-06-01", "--json", db=cli_db)
+    assert json.loads(out)["notes"] == []  # the legacy feed has letters and runs-on links
+
+
+def test_changes_across_two_feeds_uses_one_that_covers_both(cli_db: Path) -> None:
+    code, out = run("fedramp", "changes", "--from", "2023-01-01", "--to", "2023-06-01", db=cli_db)
+    assert code == 0 and "(fedramp-legacy)" in " ".join(out.split())
+
+
+def test_offering_without_an_authorization_date_reads_not_authorized() -> None:
+    from whosbehind.cli.fedramp_commands import _authorized
+
+    assert _authorized({"authorization_date": None, "status": "in process"}) == "not authorized"
+    assert _authorized({"authorization_date": None, "status": "authorized"}).startswith(
+        "authorized, date not given"
+    )
+    assert _authorized({"authorization_date": "2019-06-01", "status": "authorized"}) == (
+        "authorized 2019-06-01"
+    )

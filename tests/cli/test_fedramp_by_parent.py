@@ -15,6 +15,7 @@ from whosbehind.cli.app import app
 
 runner = CliRunner(env={"COLUMNS": "200"})
 SHARE = ("fedramp", "share", "--as-of", "2022-06-01", "--feed", "legacy")
+SHARE += ("--measure", "offerings", "--attribution", "direct")  # totals equal by parent
 
 
 def test_share_by_parent_needs_a_registry_then_rolls_up(store_path: Path, tmp_path: Path) -> None:
@@ -26,7 +27,7 @@ def test_share_by_parent_needs_a_registry_then_rolls_up(store_path: Path, tmp_pa
         text=True,
     )
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
-    assert "run `whosbehind resolve` first" in refused.stderr
+    assert "load it with `whosbehind resolve`" in refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1
 
     judgements = tmp_path / "judgements.tsv"

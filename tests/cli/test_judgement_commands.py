@@ -121,3 +121,25 @@ def test_bad_options_are_one_line_errors(tmp_path: Path) -> None:
         assert done.returncode == 2, done.stderr
         assert needle in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "j.tsv").exists()
+
+
+WHOSBEHIND = (sys.executable, "-m", "whosbehind")
+FREEZER = ICE / "freezer.csv"
+
+
+def test_the_default_file_sits_beside_the_store(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WHOSBEHIND_")}
+    for store in ("a", "b"):
+        (tmp_path / store).mkdir()
+        done = subprocess.run(
+            [*WHOSBEHIND, "--db", f"{store}/ice.duckdb", "judgements", "import", str(FREEZER)],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        assert f"{store}/ice.judgements.tsv" in " ".join(done.stdout.split())
+    first, second = (read_judgements(tmp_path / s / "ice.judgements.tsv") for s in ("a", "b"))
+    # each store its own file, not one shared: both hold the whole import once
+    assert [j.left for j in first] == [j.left for j in second] and len(first) > 0

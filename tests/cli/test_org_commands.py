@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from tests.support.registry import SEC_FOLDER, build_contracts_and_fedramp
 from whosbehind.cli.app import app
-from whosbehind.errors import NotFoundError, UsageError
+from whosbehind.errors import MissingDataError, NotFoundError, UsageError
 
 runner = CliRunner(env={"COLUMNS": "200", "WHOSBEHIND_JUDGEMENTS": "/nonexistent/j.tsv"})
 
@@ -84,4 +84,4 @@ def test_errors_name_what_to_do(db: Path, tmp_path: Path) -> None:
     assert isinstance(error, UsageError) and "explain A B" in str(error)
     empty = build_contracts_and_fedramp(tmp_path / "fresh.duckdb", fedramp=False)
     code, _, error = run("org", "Palantir", db=empty)
-    assert isinstance(error, UsageError) and "run whosbehind resolve first" in str(error)
+    assert isinstance(error, MissingDataError) and "load it with `whosbehind resolve`" in str(error)

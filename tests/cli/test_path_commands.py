@@ -31,7 +31,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_path_json_round_trips_and_every_citation_id_is_citable(db: Path) -> None:
-    code, text = run("path", "7012", "Amazon", "--limit", "3", "--json", db=db)
+    code, text = run("path", "7012", "Amazon", "--top", "3", "--json", db=db)
     assert code == 0, text
     data = json.loads(text)
     result = PathResult.from_json(data)
@@ -52,7 +52,7 @@ def test_path_json_round_trips_and_every_citation_id_is_citable(db: Path) -> Non
 def test_path_table_shows_directions_money_and_a_plot(db: Path, tmp_path: Path) -> None:
     plot = tmp_path / "chain.svg"
     code, text = run("path", "HSCETE14F00057", "Amazon", "--agency", "7012", "--max-hops", "4",
-                     "--limit", "8", "--plot", str(plot), db=db)  # fmt: skip
+                     "--top", "8", "--plot", str(plot), db=db)  # fmt: skip
     assert code == 0, text
     assert "Chain 1 of 8: 3 hops" in text and "—authorized→" in text and "←provides—" in text
     assert "CONCUR TECHNOLOGIES, INC." in text and "—paid_to→" in text and "USD" in text
@@ -77,7 +77,7 @@ def test_errors_list_candidates_on_one_line(db: Path) -> None:
     for args, needles in (
         (["path", "7012", "Palantir"], ["matches", "nodes", "company:duns:362130952"]),
         (["path", "7012", "AWS GovClod"], ["not in the supply-chain graph", "AWS GovCloud"]),
-        (["path", "7012", "Amazon", "--limit", "0"], ["at least 1"]),
+        (["path", "7012", "Amazon", "--top", "0"], ["at least 1"]),
     ):
         done = subprocess.run(
             [sys.executable, "-m", "whosbehind", *args], env=env, capture_output=True, text=True

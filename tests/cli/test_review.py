@@ -102,13 +102,13 @@ def test_end_of_input_keeps_what_was_decided(resolved_db: Path, tmp_path: Path) 
     assert [j.kind for j in read_judgements(judgements)] == ["same"]
 
 
-def test_limit_and_without_a_registry(resolved_db: Path, ice_store: Path, tmp_path: Path) -> None:
+def test_top_and_without_a_registry(resolved_db: Path, ice_store: Path, tmp_path: Path) -> None:
     judgements = tmp_path / "judgements.tsv"
     result = runner.invoke(
         app,
-        ["--db", str(resolved_db), "review", "--judgements", str(judgements), "--limit", "1"],
+        ["--db", str(resolved_db), "review", "--judgements", str(judgements), "--top", "1"],
         input="s\ns\ns\n",
     )
     assert result.exit_code == 0 and result.output.count("[a]ccept") == 1
     bare = runner.invoke(app, ["--db", str(ice_store), "review", "--judgements", str(judgements)])
-    assert "run whosbehind resolve first" in str(bare.exception)
+    assert "no organization registry in this store" in str(bare.exception)

@@ -218,16 +218,15 @@ def test_a_bad_header_is_named(tmp_path: Path) -> None:
         read_judgements(path)
 
 
-def test_default_path_follows_env_then_xdg_then_home(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_path_follows_env_then_sits_beside_the_store(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("WHOSBEHIND_JUDGEMENTS", "/data/team/judgements.tsv")
-    assert default_judgements_path() == Path("/data/team/judgements.tsv")
+    assert default_judgements_path(Path("/x/a.duckdb")) == Path("/data/team/judgements.tsv")
     monkeypatch.delenv("WHOSBEHIND_JUDGEMENTS")
-    monkeypatch.setenv("XDG_DATA_HOME", "/xdg")
-    assert default_judgements_path() == Path("/xdg/whosbehind/judgements.tsv")
-    monkeypatch.delenv("XDG_DATA_HOME")
-    monkeypatch.setenv("HOME", "/home/analyst")
-    expected = Path("/home/analyst/.local/share/whosbehind/judgements.tsv")
-    assert default_judgements_path() == expected
+    assert default_judgements_path(Path("/x/a.duckdb")) == Path("/x/a.judgements.tsv")
+    assert default_judgements_path(Path("whosbehind.duckdb")) == Path("whosbehind.judgements.tsv")
+    assert default_judgements_path(Path("/x/store")) == Path("/x/store.judgements.tsv")
 
 
 def test_concurrent_appends_do_not_interleave(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.registry import add_fedramp, build_contracts_and_fedramp, copy_store
-from whosbehind.errors import UsageError
+from whosbehind.errors import MissingDataError
 from whosbehind.model.orgs import Judgement, MatchedPair, OrgRecord, RecordRef
 from whosbehind.resolve.judgements import append_judgements
 from whosbehind.resolve.matching import MATCH_THRESHOLD, REVIEW_THRESHOLD, match_records
@@ -195,5 +195,5 @@ def test_uncertain_pairs_are_between_the_thresholds_and_in_different_orgs(engine
 
 def test_questions_before_any_run_say_to_run_resolve(engine: Engine) -> None:
     for ask in (org_of, uncertain_pairs, lambda e: lookup(e, "Palantir")):
-        with pytest.raises(UsageError, match="run whosbehind resolve first"):
+        with pytest.raises(MissingDataError, match="load it with `whosbehind resolve`"):
             ask(engine)

@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from whosbehind.analysis.agencies import AgencySelection
-from whosbehind.errors import NotFoundError, UsageError
+from whosbehind.errors import MissingDataError, UsageError
 from whosbehind.model.citation import Citation
 from whosbehind.store import like
 from whosbehind.store.contracts_lines import ATTRIBUTES, latest_awards_sql, lines_sql
 from whosbehind.store.engine import Engine
+from whosbehind.store.missing import what_is_missing
 
 __all__ = [
     "ATTRIBUTES",
@@ -45,10 +46,7 @@ def require_contracts(engine: Engine) -> None:
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'contract_award'"
     )
     if not found or not engine.scalar("SELECT count(*) FROM contract_award"):
-        raise NotFoundError(
-            "no contract records in the store yet (run `whosbehind ingest usaspending` "
-            "or `whosbehind ingest fpds` first)"
-        )
+        raise MissingDataError(*what_is_missing("contract_award"))
 
 
 @dataclass(frozen=True)

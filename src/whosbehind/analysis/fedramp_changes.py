@@ -1,6 +1,7 @@
 """What changed in the FedRAMP record between two dates: new and removed offerings, status
 changes, re-stamped authorization dates, new and removed agency letters, new and removed
-runs-on links. Both dates are read from the same feed, so that like is compared with like."""
+runs-on links. Both dates are read from the same feed, so that like is compared with like:
+``auto`` takes the newest feed that covers both."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from whosbehind.analysis.fedramp_feeds import choose_snapshot
+from whosbehind.analysis.fedramp_feeds import AUTO_ORDER, choose_snapshot, feed_name
 from whosbehind.errors import NotFoundError, UsageError
-from whosbehind.store.asof import LIVE, SnapshotRef
+from whosbehind.store.asof import LIVE, SnapshotRef, snapshot_at
 from whosbehind.store.engine import Engine
 
 KINDS = (
@@ -50,7 +51,9 @@ def fedramp_changes(
     engine: Engine, since: dt.datetime, until: dt.datetime, feed: str = "auto"
 ) -> ChangeReport:
     if until < since:
-        raise UsageError("--until is before --since")
+        raise UsageError("--to is before --from")
+    if feed_name(feed) == "auto":  # the newest feed that covers both dates
+        feed = next((f for f in AUTO_ORDER if snapshot_at(engine, f, since)), feed)
     after = choose_snapshot(engine, until, feed)
     try:
         before = choose_snapshot(engine, since, after.feed)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from whosbehind.errors import NotFoundError, UsageError
+from whosbehind.errors import MissingDataError, NotFoundError, UsageError
 from whosbehind.store.asof import SnapshotRef, snapshot_at
 from whosbehind.store.engine import Engine
 
@@ -40,7 +40,24 @@ def choose_snapshot(engine: Engine, instant: dt.datetime, feed: str = "auto") ->
         found = snapshot_at(engine, name, instant)
         if found:
             return found
-    raise NotFoundError(
-        f"no {'FedRAMP' if feed == 'auto' else feed} snapshot on or before "
-        f"{instant.date().isoformat()} in the store (run `whosbehind ingest fedramp` first)"
+    raise _none_before(engine, candidates, instant, feed)
+
+
+def _none_before(
+    engine: Engine, candidates: tuple[str, ...], instant: dt.datetime, feed: str
+) -> NotFoundError:
+    """No snapshot at ``instant``: say which dates the store covers, or that it has none."""
+    marks = ", ".join("?" for _ in candidates)
+    first = engine.scalar(
+        f"SELECT min(record_time) FROM snapshot WHERE status = 'ok' AND feed IN ({marks})",
+        list(candidates),
+    )
+    label = "FedRAMP" if feed == "auto" else f"FedRAMP {feed}"
+    if first is None:
+        return MissingDataError(
+            f"no {label} snapshot", "`whosbehind ingest fedramp` (a URL, an archive or a file)"
+        )
+    return NotFoundError(
+        f"no {label} snapshot on or before {instant.date().isoformat()}: the first date "
+        f"covered is {first.date().isoformat()} (ask for that date or a later one)"
     )

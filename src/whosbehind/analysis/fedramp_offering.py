@@ -63,8 +63,8 @@ def find_package_id(engine: Engine, text: str) -> str:
 def offering_report(
     engine: Engine, text: str, as_of: dt.datetime, feed: str = "auto"
 ) -> OfferingReport:
+    snapshot = choose_snapshot(engine, as_of, feed)  # first: no FedRAMP data at all says so
     package_id = find_package_id(engine, text)
-    snapshot = choose_snapshot(engine, as_of, feed)
     live = snapshot.live_params()
     current = engine.rows(
         f"SELECT * FROM fedramp_offering WHERE feed = ? AND {LIVE} AND package_id = ?",

@@ -123,8 +123,8 @@ def fedramp_share(
     counts: Counter[str] = Counter()
     members: defaultdict[str, list[str]] = defaultdict(list)
     earners: defaultdict[str, set[str]] = defaultdict(set)  # group -> providers that earned it
-    notes: list[str] = []
     runs_on = _runs_on(engine, snapshot) if attribution == "infrastructure" else {}
+    notes = _coverage_notes(engine, snapshot, measure, attribution, runs_on)
     for package_id, (provider_key, _) in offerings.items():
         weight = weights.get(package_id, 0)
         credited = {provider_key: package_id}  # group -> the offering whose provider earns it
@@ -168,6 +168,34 @@ def fedramp_share(
         notes,
         by,
     )
+
+
+def _coverage_notes(
+    engine: Engine,
+    snapshot: SnapshotRef,
+    measure: str,
+    attribution: str,
+    runs_on: dict[str, list[str]],
+) -> list[str]:
+    """Say so when the snapshot lacks what the measure or the attribution needs (the
+    organization export has no agency letters and no runs-on links)."""
+    notes: list[str] = []
+    if measure != "offerings" and not engine.scalar(
+        "SELECT count(*) FROM fedramp_authorization "
+        f"WHERE feed = ? AND {LIVE} AND kind IN ('letter', 'ato')",
+        snapshot.live_params(),
+    ):
+        counted = "1 per offering, as offerings does" if measure == "authorizations" else "nothing"
+        notes.append(
+            f"the {snapshot.feed} snapshot lists no agency ATO letters: {measure} counts "
+            f"{counted}; load the marketplace or legacy feed for letters"
+        )
+    if attribution == "infrastructure" and not runs_on:
+        notes.append(
+            f"the {snapshot.feed} snapshot lists no runs-on links: infrastructure attribution "
+            "credits only each offering's own provider, as direct does"
+        )
+    return notes
 
 
 def _authorized_offerings(

@@ -21,14 +21,14 @@ from typing import Any
 
 import pyarrow as pa
 
-from whosbehind.errors import UsageError
+from whosbehind.errors import MissingDataError
 from whosbehind.model.orgs import OrgRecord, OwnershipEdge
 from whosbehind.resolve.org_index import OrgIndex
 from whosbehind.resolve.ultimate import OwnershipIndex
 from whosbehind.store.engine import Engine
+from whosbehind.store.missing import what_is_missing
 from whosbehind.store.orgs_ownership import load_edges
 
-NO_REGISTRY = "no organization registry in this store yet: run `whosbehind resolve` first"
 _names = itertools.count()
 
 
@@ -82,7 +82,7 @@ def load_rollup(engine: Engine) -> RollUp:
     from whosbehind.store.orgs_schema import has_registry
 
     if not has_registry(engine):
-        raise UsageError(NO_REGISTRY)
+        raise MissingDataError(*what_is_missing("org_run"))
     records, name_keys = load_records(engine)
     return RollUp(records, org_of(engine), load_edges(engine), name_keys)
 

@@ -1,4 +1,4 @@
-"""The ``whosbehind`` command. Library errors become one line on stderr and exit code 2."""
+"""The ``whosbehind`` command. Library errors and bad options become one line on stderr, exit 2."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from whosbehind.cli import (
     report_commands,
     review,
 )
-from whosbehind.cli.render import errors
+from whosbehind.cli.render import errors, set_wide
 from whosbehind.errors import WhosbehindError
 from whosbehind.store.engine import damaged_store
 
@@ -52,17 +52,31 @@ def options(
     ] = None,
 ) -> None:
     context.obj = {"db": db}
+    set_wide(False)  # until a command's --wide says otherwise
 
 
 def main() -> None:
+    """Run the command; a library error or a bad option is one line on stderr, exit 2."""
     try:
-        app()
+        code = app(standalone_mode=False)
     except WhosbehindError as error:
-        errors().print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
-        sys.exit(2)
+        _fail(f"error: {error}", 2)
+    except typer.Abort:
+        _fail("aborted", 1)
+    except typer.TyperException as error:  # bad usage: unknown option, value not a choice
+        message = error.format_message() if hasattr(error, "format_message") else str(error)
+        context = getattr(error, "ctx", None)
+        where = f"{context.command_path}: " if context is not None else ""
+        _fail(f"error: {where}{message}" if message else "", getattr(error, "exit_code", 2))
     except Exception as error:
         damaged = damaged_store(error)  # DuckDB found the store's bytes damaged mid-query
         if damaged is None:
             raise
-        errors().print(f"error: {damaged}", markup=False, highlight=False, soft_wrap=True)
-        sys.exit(2)
+        _fail(f"error: {damaged}", 2)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(message: str, code: int) -> None:
+    if message:  # empty: help was printed instead (a group called without a command)
+        errors().print(message, markup=False, highlight=False, soft_wrap=True)
+    sys.exit(code)

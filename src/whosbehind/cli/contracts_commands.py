@@ -12,10 +12,19 @@ import typer
 from whosbehind.analysis.agencies import resolve_agency
 from whosbehind.analysis.awards import SORTS, list_awards
 from whosbehind.analysis.contract_lines import Filters
-from whosbehind.analysis.spending import GROUPS, spending, spending_table_rows
+from whosbehind.analysis.spending import spending, spending_table_rows
 from whosbehind.analysis.spending_chart import plot_spending
+from whosbehind.cli.choices import AwardSort, SpendingGroup
 from whosbehind.cli.context import open_store
-from whosbehind.cli.render import cite_line, console, percent, print_json, table
+from whosbehind.cli.render import (
+    Wide,
+    cite_line,
+    console,
+    percent,
+    print_json,
+    set_wide,
+    table,
+)
 from whosbehind.errors import UsageError
 from whosbehind.model.timeutil import parse_user_instant
 from whosbehind.store.engine import Engine
@@ -94,18 +103,20 @@ def awards(
     psc: Psc = None,
     naics: Naics = None,
     as_of: AsOf = None,
-    sort: Annotated[str, typer.Option(help="obligated, last-action or piid.")] = "obligated",
-    limit: Annotated[int, typer.Option(help="How many awards to list.")] = 50,
+    sort: Annotated[AwardSort, typer.Option(help="Order of the awards.")] = "obligated",
+    top: Annotated[int, typer.Option(help="How many awards to list.")] = 50,
+    wide: Wide = False,
     as_json: Json = False,
 ) -> None:
     """One row per award: PIID, recipient, parent, agency, obligated, potential value, dates."""
     if sort not in SORTS:
         raise UsageError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+    set_wide(wide)
     with open_store(context) as engine:
         filters = _filters(engine, agency, recipient, (fiscal_year, from_fy, to_fy), psc, naics)
         result = list_awards(engine, filters, _as_of(as_of), sort)
     if as_json:
-        print_json(result.to_json(limit))
+        print_json(result.to_json(top))
         return
     scope = filters.agency.label if filters.agency else "all agencies"
     table(
@@ -133,22 +144,25 @@ def awards(
                 r.first_action,
                 r.last_action,
             )
-            for r in result.rows[:limit]
+            for r in result.rows[:top]
         ],
+        optional=("agency_code", "type", "first action", "recipient_parent"),
         caption=f"{len(result.rows)} awards · obligated {_money(result.obligated)} · potential "
         f"value {_money(result.potential_value)} (IDV ceilings with listed orders not added: "
         f"{result.idvs_with_orders_listed})",
     )
     cited = list(result.citations.values())
     for citation in cited[:_CITED]:
-        console().print("source " + cite_line(citation.to_json()), highlight=False, markup=False)
+        console().print(
+            "source " + cite_line(citation.to_json()), highlight=False, markup=False, soft_wrap=True
+        )
     if len(cited) > _CITED:
         console().print(f"... and {len(cited) - _CITED} more sources (--json lists them all)")
 
 
 def spending_command(
     context: typer.Context,
-    by: Annotated[str, typer.Option(help=", ".join(GROUPS) + ".")],
+    by: Annotated[SpendingGroup, typer.Option(help="What to total by.")],
     agency: Agency = None,
     fiscal_year: FiscalYear = None,
     from_fy: FromFiscalYear = None,
@@ -159,10 +173,11 @@ def spending_command(
     as_of: AsOf = None,
     top: Annotated[int, typer.Option(help="How many groups to list.")] = 10,
     plot: Annotated[Path | None, typer.Option(help="Write a chart: FILE.png or FILE.svg.")] = None,
+    wide: Wide = False,
     as_json: Json = False,
 ) -> None:
-    """Totals of obligations by recipient, parent, agency, PSC, NAICS or fiscal year, with
-    shares, HHI and CR4."""
+    """Obligations totalled by recipient, parent, agency, PSC, NAICS or fiscal year."""
+    set_wide(wide)
     with open_store(context) as engine:
         filters = _filters(engine, agency, recipient, (fiscal_year, from_fy, to_fy), psc, naics)
         result = spending(engine, by, filters, _as_of(as_of))
@@ -191,6 +206,8 @@ def spending_command(
     )
     cited = list(result.citations.values())
     for citation in cited[:_CITED]:
-        console().print("source " + cite_line(citation.to_json()), highlight=False, markup=False)
+        console().print(
+            "source " + cite_line(citation.to_json()), highlight=False, markup=False, soft_wrap=True
+        )
     if len(cited) > _CITED:
         console().print(f"... and {len(cited) - _CITED} more sources (--json lists them all)")

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from whosbehind.cli.choices import ExportFormat
 from whosbehind.cli.render import cite_line, console, print_json, table
 from whosbehind.errors import SourceError, StoreError, UsageError
 from whosbehind.export.build import build_graph
@@ -45,7 +46,8 @@ def _write(graph: Graph, kind: str, out: Path) -> str:
 def export(
     context: typer.Context,
     format: Annotated[
-        str, typer.Option("--format", help="ftm, gexf, graphml, csv, parquet or sqlite.")
+        ExportFormat,
+        typer.Option("--format", help="What to write."),
     ],
     out: Annotated[Path, typer.Option(help="Output file (a folder for csv and parquet).")],
     agency: Annotated[
@@ -63,8 +65,11 @@ def export(
         bool, typer.Option("--json", help="Print the graph's metadata as JSON.")
     ] = False,
 ) -> None:
-    """The supply-chain graph (agencies, companies, awards with money per fiscal year, FedRAMP
-    offerings, ATOs, runs-on, ownership), every node and edge with citation ids."""
+    """Write the supply-chain graph, every node and edge with citation ids.
+
+    Agencies, companies, awards with money per fiscal year, FedRAMP offerings, ATOs, runs-on
+    links and ownership.
+    """
     if format not in FORMATS:
         raise UsageError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
     path = resolve_db_path((context.find_root().obj or {}).get("db"))

@@ -15,9 +15,26 @@ from whosbehind.analysis.fedramp_offering import offering_report
 from whosbehind.analysis.fedramp_runs_on import runs_on_provider
 from whosbehind.analysis.fedramp_share import ShareResult, fedramp_share
 from whosbehind.analysis.fedramp_timeline import fedramp_timeline, first_snapshot_date
+from whosbehind.cli.choices import (
+    AttributionName,
+    FeedChoice,
+    ImpactLevel,
+    MeasureName,
+    Period,
+    ShareGrouping,
+)
 from whosbehind.cli.context import open_store
-from whosbehind.cli.render import cell_text, cite_line, console, percent, print_json, table
-from whosbehind.errors import NotFoundError
+from whosbehind.cli.render import (
+    Wide,
+    cell_text,
+    cite_line,
+    console,
+    percent,
+    print_json,
+    set_wide,
+    table,
+)
+from whosbehind.errors import MissingDataError
 from whosbehind.model.timeutil import now_utc, parse_user_instant
 
 app = typer.Typer(
@@ -36,16 +53,30 @@ ValidAt = Annotated[
         help="Valid time: what was true on this date according to the record. Default: --as-of."
     ),
 ]
-Impact = Annotated[str | None, typer.Option(help="low, li-saas, moderate or high.")]
-Measure = Annotated[str, typer.Option(help="offerings, authorizations or letters.")]
-Attribution = Annotated[str, typer.Option(help="direct or infrastructure.")]
+Impact = Annotated[ImpactLevel | None, typer.Option(help="Only this impact level.")]
+Measure = Annotated[
+    MeasureName,
+    typer.Option(
+        help="authorizations: 1 per offering plus 1 per agency ATO letter; offerings: 1 per "
+        "offering; letters: agency ATO letters only.",
+    ),
+]
+Attribution = Annotated[
+    AttributionName,
+    typer.Option(
+        help="infrastructure: the offering's provider and each provider it runs on; direct: "
+        "its own provider only.",
+    ),
+]
 Top = Annotated[int, typer.Option(help="How many providers to list.")]
-Feed = Annotated[str, typer.Option(help="auto, marketplace, legacy or org.")]
+Feed = Annotated[
+    FeedChoice, typer.Option(help="auto: for each date the newest feed that covers it.")
+]
 By = Annotated[
-    str,
+    ShareGrouping,
     typer.Option(
         help="provider, or parent: each provider's ultimate parent on the valid date "
-        "(needs `whosbehind resolve`)."
+        "(needs `whosbehind resolve`).",
     ),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON, citations included.")]
@@ -61,14 +92,16 @@ def share(
     as_of: AsOf = None,
     valid_at: ValidAt = None,
     impact: Impact = None,
-    measure: Measure = "offerings",
-    attribution: Attribution = "direct",
+    measure: Measure = "authorizations",
+    attribution: Attribution = "infrastructure",
     top: Top = 10,
     feed: Feed = "auto",
     by: By = "provider",
+    wide: Wide = False,
     as_json: Json = False,
 ) -> None:
-    """Shares of authorized offerings by provider (or ultimate parent), with HHI and CR4."""
+    """Shares of FedRAMP authorizations by provider (or parent), with HHI and CR4."""
+    set_wide(wide)
     with open_store(context) as engine:
         result = fedramp_share(
             engine,
@@ -97,8 +130,11 @@ def _share_table(result: ShareResult, top: int) -> None:
             + (("; ".join(row.providers),) if result.by == "parent" else ())
             for i, row in enumerate(result.rows[:top], 1)
         ],
-        caption=f"total {result.total} · HHI {result.hhi:,.0f} · CR4 {percent(result.cr4)}"
-        f" · {len(result.rows)} {result.by}s\nsource {cite_line(citation)}",
+        caption=f"total {result.total} {result.measure} · HHI {result.hhi:,.0f} · CR4 "
+        f"{percent(result.cr4)} · {len(result.rows)} {result.by}s · snapshot "
+        f"{result.snapshot.feed.removeprefix('fedramp-')} {result.snapshot.record_time.date()}"
+        + "".join(f"\nnote: {note}" for note in result.notes)
+        + f"\nsource {cite_line(citation)}",
     )
 
 
@@ -109,21 +145,23 @@ def timeline(
         str | None, typer.Option("--from", help="First date. Default: the first snapshot.")
     ] = None,
     to_date: Annotated[str | None, typer.Option("--to", help="Last date. Default: today.")] = None,
-    every: Annotated[str, typer.Option(help="month, quarter or year.")] = "year",
+    every: Annotated[Period, typer.Option(help="One point per period end.")] = "year",
     valid_at: ValidAt = None,
     impact: Impact = None,
-    measure: Measure = "offerings",
-    attribution: Attribution = "direct",
+    measure: Measure = "authorizations",
+    attribution: Attribution = "infrastructure",
     top: Top = 5,
     feed: Feed = "auto",
     plot: Annotated[Path | None, typer.Option(help="Write a chart: FILE.png or FILE.svg.")] = None,
+    wide: Wide = False,
     as_json: Json = False,
 ) -> None:
     """Shares over time, one point per period end, and a chart."""
+    set_wide(wide)
     with open_store(context) as engine:
         start = parse_user_instant(from_date).date() if from_date else first_snapshot_date(engine)
         if start is None:
-            raise NotFoundError("the store holds no snapshot yet (run `whosbehind ingest fedramp`)")
+            raise MissingDataError("no FedRAMP snapshot", "`whosbehind ingest fedramp`")
         stop = parse_user_instant(to_date).date() if to_date else now_utc().date()
         series = fedramp_timeline(
             engine,
@@ -169,9 +207,11 @@ def offering(
     offering_id: Annotated[str, typer.Argument(metavar="ID|NAME", help="Package id or name.")],
     as_of: AsOf = None,
     feed: Feed = "auto",
+    wide: Wide = False,
     as_json: Json = False,
 ) -> None:
     """An offering's history: status changes, re-stamped dates, agencies, runs-on links."""
+    set_wide(wide)
     with open_store(context) as engine:
         report = offering_report(engine, offering_id, _instant(as_of), feed)
     if as_json:
@@ -182,8 +222,7 @@ def offering(
     console().print(
         f"[bold]{escape(report.package_id)}[/bold] {name} — "
         f"{provider} · {escape(cell_text(current.get('status_raw', 'not listed')))} · "
-        f"{escape(cell_text(current.get('impact_raw', '')))} · "
-        f"authorized {current.get('authorization_date')}",
+        f"{escape(cell_text(current.get('impact_raw', '')))} · {_authorized(current)}",
         highlight=False,
     )
     table(
@@ -238,7 +277,9 @@ def offering(
             [(s["start_date"], s["status_raw"]) for s in report.status_history],
         )
     for citation in report.citations:
-        console().print("source " + cite_line(citation), highlight=False)
+        console().print(
+            "source " + cite_line(citation), highlight=False, markup=False, soft_wrap=True
+        )
 
 
 @app.command("runs-on")
@@ -247,9 +288,11 @@ def runs_on(
     provider: Annotated[str, typer.Argument(help="Infrastructure provider name, or part of it.")],
     as_of: AsOf = None,
     feed: Feed = "auto",
+    wide: Wide = False,
     as_json: Json = False,
 ) -> None:
     """Offerings that run on a provider's infrastructure, with their authorizing agencies."""
+    set_wide(wide)
     with open_store(context) as engine:
         report = runs_on_provider(engine, provider, _instant(as_of), feed)
     if as_json:
@@ -277,16 +320,21 @@ def runs_on(
 @app.command()
 def changes(
     context: typer.Context,
-    since: Annotated[str, typer.Option(help="Compare the record as of this date ...")],
-    until: Annotated[
-        str | None, typer.Option(help="... with the record as of this date. Default: now.")
+    from_date: Annotated[
+        str, typer.Option("--from", help="Compare the record as of this date ...")
+    ],
+    to_date: Annotated[
+        str | None,
+        typer.Option("--to", help="... with the record as of this date. Default: now."),
     ] = None,
     feed: Feed = "auto",
+    wide: Wide = False,
     as_json: Json = False,
 ) -> None:
     """New and removed offerings, status changes, letters, runs-on links, re-stamped dates."""
+    set_wide(wide)
     with open_store(context) as engine:
-        report = fedramp_changes(engine, parse_user_instant(since), _instant(until), feed)
+        report = fedramp_changes(engine, parse_user_instant(from_date), _instant(to_date), feed)
     if as_json:
         print_json(report.to_json())
         return
@@ -305,6 +353,16 @@ def changes(
             for c in report.changes
         ],
         caption=", ".join(f"{kind}: {n}" for kind, n in report.counts().items() if n),
+    )
+
+
+def _authorized(current: dict[str, object]) -> str:
+    """E.g. 'authorized 2019-06-01', 'authorized, date not given' or 'not authorized'."""
+    date = current.get("authorization_date")
+    if date:
+        return f"authorized {date}"
+    return (
+        "authorized, date not given" if current.get("status") == "authorized" else "not authorized"
     )
 
 

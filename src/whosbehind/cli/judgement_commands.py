@@ -9,16 +9,18 @@ from typing import Annotated
 
 import typer
 
-from whosbehind.cli.render import console, print_json, table
+from whosbehind.cli.choices import ImportFormatChoice, Relation
+from whosbehind.cli.render import Wide, console, print_json, set_wide, table
 from whosbehind.errors import UsageError
 from whosbehind.model.orgs import Judgement
-from whosbehind.resolve.judgement_import import FORMATS, MappingSpec, import_judgements
+from whosbehind.resolve.judgement_import import MappingSpec, import_judgements
 from whosbehind.resolve.judgements import (
     append_judgements,
     check_judgements,
     default_judgements_path,
     read_judgements,
 )
+from whosbehind.store.engine import resolve_db_path
 
 app = typer.Typer(
     help="The judgements file: same, different and parent-of decisions with their sources.",
@@ -29,16 +31,18 @@ JudgementsFile = Annotated[
     Path | None,
     typer.Option(
         "--judgements",
-        help="Judgements file. Default: $WHOSBEHIND_JUDGEMENTS, else "
-        "$XDG_DATA_HOME/whosbehind/judgements.tsv, else ~/.local/share/whosbehind/judgements.tsv.",
+        help="Judgements file. Default: $WHOSBEHIND_JUDGEMENTS, else beside the store "
+        "(whosbehind.duckdb: whosbehind.judgements.tsv).",
     ),
 ]
 Author = Annotated[str | None, typer.Option(help="Who decided. Default: $USER.")]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
-def judgements_path(option: Path | None) -> Path:
-    return option if option is not None else default_judgements_path()
+def judgements_path(context: typer.Context, option: Path | None) -> Path:
+    if option is not None:
+        return option
+    return default_judgements_path(resolve_db_path((context.find_root().obj or {}).get("db")))
 
 
 def author_of(option: str | None) -> str:
@@ -47,11 +51,9 @@ def author_of(option: str | None) -> str:
 
 @app.command("import")
 def import_command(
+    context: typer.Context,
     file: Annotated[Path, typer.Argument(help="A CSV mapping raw names or identifiers.")],
-    format: Annotated[
-        str,
-        typer.Option(help="auto, " + ", ".join(FORMATS) + " (auto: told by the header)."),
-    ] = "auto",
+    format: Annotated[ImportFormatChoice, typer.Option(help="auto: told by the header.")] = "auto",
     from_column: Annotated[
         str | None, typer.Option(help="mapping: the column of raw names or identifiers.")
     ] = None,
@@ -59,7 +61,8 @@ def import_command(
         str | None, typer.Option(help="mapping: the column of clean names or parents.")
     ] = None,
     relation: Annotated[
-        str, typer.Option(help="mapping: same (to is the clean name) or parent-of (to owns from).")
+        Relation,
+        typer.Option(help="mapping: same (to is the clean name) or parent-of (to owns from)."),
     ] = "same",
     source: Annotated[
         str | None, typer.Option(help="Source written with each line number. Default: file name.")
@@ -70,21 +73,17 @@ def import_command(
     as_json: Json = False,
 ) -> None:
     """Import analysts' name maps (raw name or identifier -> clean name or parent) as judgements."""
-    if format not in ("auto", *FORMATS):
-        raise UsageError(f"--format {format!r}: expected auto or one of {', '.join(FORMATS)}")
-    if relation not in ("same", "parent-of"):
-        raise UsageError(f"--relation {relation!r}: expected same or parent-of")
     if (from_column is None) != (to_column is None):
         raise UsageError("--from-column and --to-column go together")
     spec = (
-        MappingSpec(from_column, to_column, relation)  # type: ignore[arg-type]  # checked above
+        MappingSpec(from_column, to_column, relation)
         if from_column is not None and to_column is not None
         else None
     )
-    target = judgements_path(judgements)
+    target = judgements_path(context, judgements)
     result = import_judgements(
         file,
-        format=format,  # type: ignore[arg-type]  # checked above
+        format=format,
         mapping=spec,
         source=source,
         author=author_of(author),
@@ -121,9 +120,15 @@ def import_command(
 
 
 @app.command("list")
-def list_command(judgements: JudgementsFile = None, as_json: Json = False) -> None:
+def list_command(
+    context: typer.Context,
+    judgements: JudgementsFile = None,
+    wide: Wide = False,
+    as_json: Json = False,
+) -> None:
     """List the judgements in the file, in file order."""
-    path = judgements_path(judgements)
+    set_wide(wide)
+    path = judgements_path(context, judgements)
     found = read_judgements(path)
     if as_json:
         print_json({"file": str(path), "judgements": [_as_dict(j) for j in found]})

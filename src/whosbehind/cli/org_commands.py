@@ -9,7 +9,7 @@ import typer
 
 from whosbehind.cli.context import open_store
 from whosbehind.cli.judgement_commands import JudgementsFile, judgements_path
-from whosbehind.cli.render import console, print_json, table
+from whosbehind.cli.render import Wide, console, print_json, set_wide, table
 from whosbehind.errors import NotFoundError, UsageError
 from whosbehind.model.timeutil import now_utc, parse_user_instant
 from whosbehind.resolve.explain import Explanation, explain
@@ -47,12 +47,18 @@ def resolve_command(
     ] = None,
     as_json: Json = False,
 ) -> None:
-    """Resolve the store's org records (contract recipients and their reported parents,
-    FedRAMP providers, SEC registrants, judgements) into organizations with stable ids."""
+    """Resolve the store's org records into organizations with stable ids.
+
+    The records: contract recipients and their reported parents, FedRAMP providers, SEC
+    registrants, and the judgements file.
+    """
     extra = sec_org_records(sec) if sec else []
     with open_store(context, read_only=False) as engine:
         summary = run_resolve(
-            engine, judgements_path=judgements_path(judgements), full=full, extra_records=extra
+            engine,
+            judgements_path=judgements_path(context, judgements),
+            full=full,
+            extra_records=extra,
         )
     if as_json:
         print_json(summary.to_json())
@@ -79,11 +85,16 @@ def org_command(
         str | None,
         typer.Option(help="Valid time: parents and subsidiaries on this date. Default: today."),
     ] = None,
+    wide: Wide = False,
     as_json: Json = False,
 ) -> None:
-    """One organization: names seen (with sources and dates), identifiers, parent chain and
-    subsidiaries as of a date, citations. `whosbehind org explain A B` says why two references
-    are, or are not, one organization."""
+    """One organization: names, identifiers, parents and subsidiaries, citations.
+
+    Names seen (with sources and dates), identifiers, parent chain and subsidiaries as of a
+    date. `whosbehind org explain A B` says why two references are, or are not, one
+    organization.
+    """
+    set_wide(wide)
     if refs and refs[0] == "explain":
         if len(refs) != 3:
             raise UsageError("usage: whosbehind org explain A B (two references)")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from whosbehind.cli.render import console, print_json, table
+from whosbehind.cli.render import Wide, console, print_json, set_wide, table
 from whosbehind.errors import StoreError
 from whosbehind.export.graph_plot import plot_paths
 from whosbehind.export.paths import LIMIT, MAX_HOPS, Chain, HopEdge, PathResult, supply_chain_paths
@@ -38,22 +38,26 @@ def path(
         ),
     ] = None,
     max_hops: Annotated[int, typer.Option(help="Longest chain, in hops.")] = MAX_HOPS,
-    limit: Annotated[int, typer.Option(help="How many chains, shortest first.")] = LIMIT,
+    top: Annotated[int, typer.Option(help="How many chains, shortest first.")] = LIMIT,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    wide: Wide = False,
     plot: Annotated[
         Path | None, typer.Option(help="Draw the chains as FILE.png or FILE.svg.")
     ] = None,
 ) -> None:
-    """The chains linking two entities (an agency and the infrastructure provider behind its
-    suppliers, say), shortest first; each hop with its edge kind, direction, money, dates and
-    citation ids."""
+    """The chains linking two entities, shortest first, each hop cited.
+
+    For example an agency and the infrastructure provider behind its suppliers; each hop with
+    its edge kind, direction, money, dates and citation ids.
+    """
+    set_wide(wide)
     db = resolve_db_path((context.find_root().obj or {}).get("db"))
     if not db.exists():
         raise StoreError(f"{db}: no store here yet (run `whosbehind ingest` first)")
     engine = Engine(db)  # writable: the citation ids it prints are registered for `cite`
     try:
         instant = parse_user_instant(as_of) if as_of else None
-        result = supply_chain_paths(engine, a, b, instant, agency, max_hops, limit)
+        result = supply_chain_paths(engine, a, b, instant, agency, max_hops, top)
         register_citations(engine, result.citations.values(), "path")
     finally:
         engine.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
 import typer.main
@@ -57,8 +58,20 @@ def _params(command: Any) -> list[str]:
         help_text = " ".join((getattr(param, "help", None) or "").split())
         default = param.default
         shown = "" if default in (None, False) or callable(default) else f" Default: `{default}`."
+        choices = _choices(param)
+        if choices:
+            shown = f" One of: {', '.join(f'`{c}`' for c in choices)}.{shown}"
         rows.append(f"- {names}: {help_text}{shown}")
     return rows
+
+
+def _choices(param: Any) -> tuple[object, ...]:
+    """The values of an option typed ``Literal[...]`` (or ``Literal[...] | None``)."""
+    annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+    for candidate in (annotation, *typing.get_args(annotation)):
+        if typing.get_origin(candidate) is typing.Literal:
+            return typing.get_args(candidate)
+    return ()
 
 
 def render_into(text: str) -> str:

@@ -14,8 +14,9 @@ from whosbehind.analysis.company_document import company_document
 from whosbehind.analysis.company_report import company_report
 from whosbehind.analysis.contract_lines import snapshot_citations
 from whosbehind.analysis.report_chart import plot_per_year
+from whosbehind.cli.choices import ReportFormat
 from whosbehind.cli.context import open_store
-from whosbehind.cli.render import print_json
+from whosbehind.cli.render import Wide, print_json, set_wide
 from whosbehind.cli.report_render import FORMATS, write_or_print
 from whosbehind.errors import UsageError
 from whosbehind.export.graph_plot import agency_graph, plot_agency_graph
@@ -35,7 +36,7 @@ ContractsAsOf = Annotated[
         "Default: the newest."
     ),
 ]
-Format = Annotated[str, typer.Option("--format", help="table, markdown or html.")]
+Format = Annotated[ReportFormat, typer.Option("--format", help="How to write it.")]
 Out = Annotated[Path | None, typer.Option(help="Write the report to this file.")]
 Top = Annotated[int, typer.Option(help="How many rows each ranking lists.")]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON: citation ids and a citations map.")]
@@ -81,12 +82,17 @@ def agency(
             "offerings it authorized, what they run on, owners."
         ),
     ] = None,
+    wide: Wide = False,
     as_json: Json = False,
 ) -> None:
-    """Who is behind an agency: suppliers rolled up to their owners, money per fiscal year,
-    largest awards, what it bought, the cloud offerings it authorized and what they run on,
-    concentration (HHI, CR4), and what the public record lacks."""
+    """Who is behind an agency: suppliers, owners, money, cloud, concentration, gaps.
+
+    Suppliers rolled up to their owners, money per fiscal year, largest awards, what it bought,
+    the cloud offerings it authorized and what they run on, concentration (HHI, CR4), and what
+    the public record lacks.
+    """
     _check(fmt)
+    set_wide(wide)
     instant = _instant(as_of)
     with open_store(context) as engine:
         report = agency_report(
@@ -138,12 +144,16 @@ def company(
     top: Top = 10,
     fmt: Format = "table",
     out: Out = None,
+    wide: Wide = False,
     as_json: Json = False,
 ) -> None:
-    """What a company does for the government: agencies served, money per fiscal year, largest
-    awards, its FedRAMP offerings and what they run on, what runs on its infrastructure, its
-    parent and subsidiaries."""
+    """What a company does for the government: agencies, money, cloud, ownership.
+
+    Agencies served, money per fiscal year, largest awards, its FedRAMP offerings and what they
+    run on, what runs on its infrastructure, its parent and subsidiaries.
+    """
     _check(fmt)
+    set_wide(wide)
     instant = _instant(as_of)
     with open_store(context) as engine:
         report = company_report(

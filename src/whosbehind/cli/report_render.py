@@ -11,10 +11,9 @@ import html
 from pathlib import Path
 
 from rich.console import Console
-from rich.table import Table
 
 from whosbehind.analysis.report_sections import Document, Note, Section
-from whosbehind.cli.render import console
+from whosbehind.cli.render import console, new_table, show
 from whosbehind.errors import UsageError
 from whosbehind.model.citation import Citation
 
@@ -63,12 +62,8 @@ def print_table(document: Document, out: Console) -> None:
             markup=False,
         )
     for section in document.sections:
-        view = Table(title=section.title, title_justify="left")
-        for column in [*section.columns, "sources"]:
-            view.add_column(column, overflow="fold")
-        for row in section.rows:
-            view.add_row(*section.shown(row), refs(row.citations))
-        out.print(view)
+        rows = [[*section.shown(row), refs(row.citations)] for row in section.rows]
+        show(out, new_table(section.title, [*section.columns, "sources"], rows, out.width))
         if not section.rows:
             out.print(f"  ({section.empty})", highlight=False)
         for note in section.notes:

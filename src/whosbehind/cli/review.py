@@ -34,16 +34,18 @@ def uncertain_pairs(context: typer.Context) -> list[CandidatePair]:
 def review(
     context: typer.Context,
     judgements: JudgementsFile = None,
-    limit: Annotated[int | None, typer.Option(help="Ask about at most this many pairs.")] = None,
+    top: Annotated[
+        int | None, typer.Option(help="Ask about at most this many pairs, most probable first.")
+    ] = None,
     author: Author = None,
 ) -> None:
-    """Review the pairs the matcher left uncertain: accept (same), reject (different) or skip.
+    """Decide the pairs the matcher left uncertain: accept, reject or skip each.
 
     Each answer is appended to the judgements file at once; pairs already judged are not asked.
     """
-    if limit is not None and limit < 1:
-        raise UsageError("--limit must be at least 1")
-    path = judgements_path(judgements)
+    if top is not None and top < 1:
+        raise UsageError("--top must be at least 1")
+    path = judgements_path(context, judgements)
     existing = read_judgements(path)
     pairs = uncertain_pairs(context)
     out = console()
@@ -54,8 +56,8 @@ def review(
 
     decided = decided_pairs(existing)
     pending = sum(pair_key(record_ref(p.left), record_ref(p.right)) not in decided for p in pairs)
-    if limit is not None:
-        pending = min(pending, limit)
+    if top is not None:
+        pending = min(pending, top)
     shown = 0
 
     def ask(pair: CandidatePair) -> str:
@@ -74,7 +76,7 @@ def review(
                 out.print(str(error), markup=False, highlight=False)
 
     summary = review_queue(
-        pairs, ask, write=write, existing=existing, author=author_of(author), limit=limit
+        pairs, ask, write=write, existing=existing, author=author_of(author), limit=top
     )
     out.print(
         f"{summary.accepted} accepted, {summary.rejected} rejected, {summary.skipped} skipped, "

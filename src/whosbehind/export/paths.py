@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 from whosbehind.analysis.agencies import resolve_agency
-from whosbehind.errors import NotFoundError, UsageError, WhosbehindError
+from whosbehind.errors import MissingDataError, NotFoundError, UsageError, WhosbehindError
 from whosbehind.export.build import build_graph
 from whosbehind.export.graph import MONEY_KINDS, Edge, Graph, Node, plain
 from whosbehind.model.citation import Citation
@@ -219,9 +219,15 @@ def supply_chain_paths(
     """Build the supply-chain graph (of ``agency``, else of the agency among ``a`` and ``b``,
     else of the whole store; ``agency="*"``: the whole store) and find the chains between
     ``a`` and ``b`` in it."""
-    scope = agency or next((q for q in (a, b) if _is_agency(engine, q)), None)
+    missing: list[MissingDataError] = []  # no agency list: the likely reason A or B is not found
+    scope = agency or next((q for q in (a, b) if _is_agency(engine, q, missing)), None)
     graph = build_graph(engine, as_of, None if scope == WHOLE_STORE else scope)
-    result = find_paths(graph, a, b, max_hops, limit)
+    try:
+        result = find_paths(graph, a, b, max_hops, limit)
+    except NotFoundError:
+        if missing:
+            raise missing[0] from None
+        raise
     result.scope = {
         "agency": graph.metadata.get("agency"),
         "as_of": graph.metadata.get("as_of"),
@@ -232,9 +238,12 @@ def supply_chain_paths(
     return result
 
 
-def _is_agency(engine: Engine, query: str) -> bool:
+def _is_agency(engine: Engine, query: str, missing: list[MissingDataError]) -> bool:
     try:
         selection = resolve_agency(engine, query)
+    except MissingDataError as error:
+        missing.append(error)
+        return False
     except WhosbehindError:
         return False
     return selection.label != query.strip().upper() and bool(
@@ -246,7 +255,7 @@ def find_paths(
     graph: Graph, a: str, b: str, max_hops: int = MAX_HOPS, limit: int = LIMIT
 ) -> PathResult:
     if max_hops < 1 or limit < 1:
-        raise UsageError("--max-hops and --limit must be at least 1")
+        raise UsageError("--max-hops and --top must be at least 1")
     source, target = resolve_node(graph, a), resolve_node(graph, b)
     if source.id == target.id:
         raise UsageError(f"{a!r} and {b!r} are the same node ({source.id})")

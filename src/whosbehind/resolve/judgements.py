@@ -55,15 +55,13 @@ class JudgementError(SourceError):
         self.reason = reason
 
 
-def default_judgements_path() -> Path:
-    """$WHOSBEHIND_JUDGEMENTS, else $XDG_DATA_HOME/whosbehind/judgements.tsv, else under
-    ~/.local/share (the XDG default)."""
+def default_judgements_path(store: Path) -> Path:
+    """$WHOSBEHIND_JUDGEMENTS, else beside the store: ``whosbehind.duckdb`` keeps its
+    judgements in ``whosbehind.judgements.tsv`` in the same folder, so each store has its own."""
     explicit = os.environ.get(ENV_PATH)
     if explicit:
         return Path(explicit).expanduser()
-    data_home = os.environ.get("XDG_DATA_HOME")
-    base = Path(data_home) if data_home else Path.home() / ".local" / "share"
-    return base / "whosbehind" / "judgements.tsv"
+    return store.with_name(store.stem + ".judgements.tsv")
 
 
 def same_ref(a: RecordRef, b: RecordRef) -> bool:

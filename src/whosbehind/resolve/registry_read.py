@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from whosbehind.errors import UsageError
+from whosbehind.errors import MissingDataError
 from whosbehind.model.orgs import REF_SCHEMES, CandidatePair, RecordRef
 from whosbehind.resolve.names import name_key
 from whosbehind.resolve.org_index import OrgIndex, canonical_ref
@@ -13,6 +13,7 @@ from whosbehind.resolve.refs import fold
 from whosbehind.resolve.registry_store import pairs, record_rows
 from whosbehind.store import like
 from whosbehind.store.engine import Engine
+from whosbehind.store.missing import what_is_missing
 from whosbehind.store.orgs_schema import has_registry
 
 _ID_COLUMNS = {"uei": "uei", "duns": "duns", "cik": "cik", "cage": "cage"}
@@ -21,7 +22,7 @@ _FOLDED_NAME = "lower(regexp_replace(trim(r.name), '\\s+', ' ', 'g')) = ?"
 
 def require_registry(engine: Engine) -> None:
     if not has_registry(engine):
-        raise UsageError("no organization registry in this store yet: run whosbehind resolve first")
+        raise MissingDataError(*what_is_missing("org_run"))
 
 
 def org_of(engine: Engine) -> dict[str, str]:

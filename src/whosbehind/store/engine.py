@@ -17,6 +17,7 @@ import pyarrow as pa
 from whosbehind.errors import StoreError
 from whosbehind.model.redaction import SQL_FUNCTION, masked_text
 from whosbehind.store.dialect import DUCKDB, Dialect
+from whosbehind.store.missing import missing_data
 
 DEFAULT_DB = "whosbehind.duckdb"
 DB_ENV = "WHOSBEHIND_DB"
@@ -34,6 +35,25 @@ def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path(explicit or os.environ.get(DB_ENV) or DEFAULT_DB)
 
 
+class Connection:
+    """The DuckDB connection, except that a query on a table never created raises
+    ``MissingDataError`` (what is not loaded, and how to load it) instead of DuckDB's error."""
+
+    def __init__(self, raw: duckdb.DuckDBPyConnection) -> None:
+        self.raw = raw
+
+    def execute(self, sql: str, params: object = None) -> duckdb.DuckDBPyConnection:
+        with missing_data():
+            return self.raw.execute(sql, params)
+
+    def executemany(self, sql: str, params: object = None) -> duckdb.DuckDBPyConnection:
+        with missing_data():
+            return self.raw.executemany(sql, params)
+
+    def __getattr__(self, name: str) -> Any:  # register, unregister, close, ...
+        return getattr(self.raw, name)
+
+
 class Engine:
     """A DuckDB connection with the few operations the store needs."""
 
@@ -44,7 +64,7 @@ class Engine:
         if read_only and not self.path.exists():
             raise StoreError(f"{self.path}: no store here yet (run `whosbehind ingest` first)")
         try:
-            self.connection = duckdb.connect(str(self.path), read_only=read_only)
+            self.connection = Connection(duckdb.connect(str(self.path), read_only=read_only))
         except duckdb.Error as error:
             reason = _first_line(error)
             hint = f"; {_WHAT_TO_DO}" if _is_damage(reason) else ""
