@@ -179,9 +179,12 @@ def test_ingest_a_file_twice(tmp_path: Path) -> None:
 def test_ingest_reports_a_malformed_file(tmp_path: Path) -> None:
     bad = tmp_path / "data.json"
     bad.write_text('{"meta": {"Created_At": "2020-01-01T00:00:00Z"}, "data": {"Providers": [')
-    code, out = run("ingest", "fedramp", str(bad), "--json", db=tmp_path / "s.duckdb")
-    data = json.loads(out)
-    assert code == 0 and data["snapshots_failed"] == 1
+    result = runner.invoke(
+        app, ["--db", str(tmp_path / "s.duckdb"), "ingest", "fedramp", str(bad), "--json"]
+    )
+    data = json.loads(result.stdout)
+    assert result.exit_code == 3 and data["snapshots_failed"] == 1
+    assert data["outcome"]["exit_code"] == 3 and "1 failed" in result.stderr
     assert str(bad) in data["errors"][0] and "line 1" in data["errors"][0]
 
 

@@ -11,6 +11,7 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from whosbehind.cli.context import open_store
+from whosbehind.cli.ingest_outcome import Outcome, finish, outcome
 from whosbehind.cli.render import console, print_json, table
 from whosbehind.errors import UsageError
 from whosbehind.model.timeutil import parse_user_instant
@@ -182,13 +183,22 @@ def summary_json(summary: ContractIngestSummary) -> dict[str, object]:
         "skipped": [{"locator": name, "reason": reason} for name, reason in summary.skipped_files],
         "warnings": dict(summary.warnings.most_common()),
         "errors": summary.errors,
+        "outcome": _outcome(summary).json(),
     }
 
 
+def _outcome(summary: ContractIngestSummary) -> Outcome:
+    return outcome(
+        summary.snapshots_read, summary.failed, 0, summary.found_nothing, "files or responses"
+    )
+
+
 def report(summary: ContractIngestSummary, as_json: bool) -> None:
+    """Print the summary; exit 3 when some files failed, 4 when the source held none."""
     data = summary_json(summary)
     if as_json:
         print_json(data)
+        finish(_outcome(summary))
         return
     counts = [(k.replace("_", " "), v) for k, v in data.items() if isinstance(v, int | float)]
     table("Ingest summary", ["what", "count"], counts)
@@ -213,3 +223,4 @@ def report(summary: ContractIngestSummary, as_json: bool) -> None:
         console().print(f"skipped: {name} ({reason})", highlight=False, markup=False)
     for error in summary.errors:
         console().print(f"failed: {error}", highlight=False, markup=False, style="red")
+    finish(_outcome(summary))

@@ -8,6 +8,7 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from whosbehind.cli.context import open_store
+from whosbehind.cli.ingest_outcome import finish, outcome
 from whosbehind.cli.render import console, print_json, table
 from whosbehind.pipeline.ingest_fedramp import FedrampIngest, IngestSummary
 from whosbehind.sources.fedramp.metadata import DEFAULT_URL
@@ -26,11 +27,20 @@ def ingest_fedramp(
             f"whose history holds dated snapshots. Default: the live feed {DEFAULT_URL}"
         ),
     ] = None,
+    accept_removals: Annotated[
+        bool,
+        typer.Option(
+            "--accept-removals",
+            help="Apply snapshots that remove most of a feed's records at once, held by "
+            "default (see docs/reliability.md).",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """Ingest FedRAMP Marketplace snapshots (legacy, marketplace, organization export)."""
+    """Ingest FedRAMP Marketplace snapshots (legacy, marketplace, organization export).
+    Exit code 0: all read; 3: some failed or held; 4: nothing found."""
     with open_store(context, read_only=False) as engine:
-        job = FedrampIngest(engine)
+        job = FedrampIngest(engine, accept_removals)
         with Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
@@ -52,21 +62,27 @@ def ingest_fedramp(
 
 
 def _report(summary: IngestSummary, as_json: bool) -> None:
-    data = {
+    result = outcome(
+        summary.snapshots_read, summary.failed, summary.held, summary.found_nothing, "snapshots"
+    )
+    data: dict[str, object] = {
         "snapshots_read": summary.snapshots_read,
         "megabytes_read": round(summary.bytes_read / 1e6, 1),
         "snapshots_stored": summary.snapshots_stored,
         "snapshots_unchanged": summary.unchanged,
         "snapshots_already_seen": summary.already_seen,
         "snapshots_failed": summary.failed,
+        "snapshots_held": summary.held,
         "snapshots_skipped": summary.skipped,
         "versions_inserted": summary.versions_inserted,
         "versions_closed": summary.versions_closed,
         "warnings": dict(summary.warnings.most_common()),
         "errors": summary.errors,
+        "outcome": result.json(),
     }
     if as_json:
         print_json(data)
+        finish(result)
         return
     counts = [(k.replace("_", " "), v) for k, v in data.items() if isinstance(v, int | float)]
     table("Ingest summary", ["what", "count"], counts)
@@ -77,4 +93,5 @@ def _report(summary: IngestSummary, as_json: bool) -> None:
             summary.warnings.most_common(),
         )
     for error in summary.errors:
-        console().print(f"[red]failed:[/red] {error}", highlight=False)
+        console().print(f"failed: {error}", highlight=False, markup=False, style="red")
+    finish(result)

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from whosbehind.errors import SnapshotError, SourceError
 from whosbehind.model.contracts import (
@@ -27,8 +27,9 @@ from whosbehind.model.contracts import (
     Quarantined,
 )
 from whosbehind.model.timeutil import UTC
+from whosbehind.pipeline import zip_limits
 from whosbehind.sources.usaspending import csv_duckdb
-from whosbehind.sources.usaspending.csv_layout import LayoutMatch
+from whosbehind.sources.usaspending.csv_layout import MAX_CELL, LayoutMatch
 from whosbehind.sources.usaspending.csv_reader import transaction_from_row
 from whosbehind.sources.usaspending.csv_rows import Row, Schema, award_from_row, excerpt
 from whosbehind.sources.usaspending.values import BadField
@@ -36,6 +37,7 @@ from whosbehind.store.engine import Engine
 
 _CHUNK = 8 * 1024 * 1024
 _WINDOW = 64 * 1024
+_MAX_RECORD = MAX_CELL  # as DuckDB's max_line_size (csv_duckdb)
 # USAspending names its files with their date: FY2018_070_Contracts_Full_20240108_1.zip,
 # Contracts_PrimeAwardSummaries_2023-09-02_H14M57S07_1.csv
 _NAME_DATE = re.compile(r"(?<![0-9])(20[0-9]{2})-?([01][0-9])-?([0-3][0-9])(?![0-9])")
@@ -89,7 +91,19 @@ def _mtime(path: Path) -> dt.datetime:
     return dt.datetime.fromtimestamp(path.stat().st_mtime, UTC)
 
 
-def iter_csv_files(path: Path, label: str, explicit: bool, workdir: Path) -> Iterator[CsvFile]:
+@dataclass(frozen=True, slots=True)
+class MemberFailure:
+    """A zip member that could not be extracted (bad CRC, encrypted, too large): recorded as
+    failed; the archive's other members are read."""
+
+    label: str
+    size: int
+    reason: str
+
+
+def iter_csv_files(
+    path: Path, label: str, explicit: bool, workdir: Path
+) -> Iterator[CsvFile | MemberFailure]:
     """The CSV files of ``path``: itself, or each CSV member of a zip archive (extracted into
     ``workdir`` one at a time, and deleted when the next is asked for)."""
     if path.suffix.lower() != ".zip":
@@ -99,22 +113,25 @@ def iter_csv_files(path: Path, label: str, explicit: bool, workdir: Path) -> Ite
         return
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as error:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
         raise SnapshotError(label, f"not a zip archive: {error}") from None
     with archive:
-        for member in sorted(archive.namelist()):
-            if member.endswith("/") or not member.lower().endswith(".csv"):
-                continue
-            target = workdir / f"member-{hashlib.sha256(member.encode()).hexdigest()[:16]}.csv"
-            digest = hashlib.sha256()
-            with archive.open(member) as source, target.open("wb") as sink:
-                while chunk := source.read(_CHUNK):
-                    digest.update(chunk)
-                    sink.write(chunk)
+        members = [info for info in archive.infolist() if zip_limits.is_csv_member(info)]
+        for info in sorted(members, key=lambda info: info.filename):
+            member_label = f"{label}!{info.filename}"
+            target = (
+                workdir / f"member-{hashlib.sha256(info.filename.encode()).hexdigest()[:16]}.csv"
+            )
             try:
-                when = record_time_of([member, path.name], _mtime(path))
+                sha256 = zip_limits.extract(archive, info, target)
+            except zip_limits.MemberError as error:
+                target.unlink(missing_ok=True)
+                yield MemberFailure(member_label, info.compress_size, str(error))
+                continue
+            try:
+                when = record_time_of([info.filename, path.name], _mtime(path))
                 size = target.stat().st_size
-                yield CsvFile(f"{label}!{member}", target, digest.hexdigest(), size, when, False)
+                yield CsvFile(member_label, target, sha256, size, when, False)
             finally:
                 target.unlink(missing_ok=True)
 
@@ -160,14 +177,23 @@ def resolve_problems(
     for reject in rejects:
         by_record.setdefault(int(reject["line"]), reject)
     problems.rejected_records = len(by_record)
-    starts = {
-        record: _record_start(file.path, int(r["position"])) for record, r in by_record.items()
-    }
-    lines = _lines_at(file.path, sorted(starts.values()))
+    with file.path.open("rb") as stream:
+        starts = {
+            record: _record_start(stream, int(r["position"])) for record, r in by_record.items()
+        }
+    ordered = sorted(set(starts.values()))
+    lines = _lines_at(file.path, ordered)
+    # a rejected record ends, at the latest, where the next one starts: read each once, and
+    # never the rest of the file (a stray quote would make every record swallow it)
+    ends = dict(zip(ordered, [*ordered[1:], None], strict=True))
     for record, reject in sorted(by_record.items()):
         start = starts[record]
-        cells = _read_record(file.path, start)
         line = lines[start]
+        try:
+            cells = _read_record(file.path, start, ends[start])
+        except csv.Error as error:  # a cell longer than csv_layout.MAX_CELL
+            problems.quarantined.append(Quarantined(file.label, line, "*", str(error), ""))
+            continue
         if "ENCODING" in str(reject["error_type"]).upper():
             problems.quarantined.append(
                 Quarantined(file.label, line, "*", "not valid UTF-8", excerpt(cells, match))
@@ -255,17 +281,17 @@ def _physical_lines(path: Path, records: set[int], total: int) -> dict[int, int]
     return found
 
 
-def _record_start(path: Path, position: int) -> int:
-    """The byte where the record holding ``position`` (in its first line) starts."""
-    end = position
-    with path.open("rb") as stream:
-        while end > 0:
-            begin = max(0, end - _WINDOW)
-            stream.seek(begin)
-            found = stream.read(end - begin).rfind(b"\n")
-            if found >= 0:
-                return begin + found + 1
-            end = begin
+def _record_start(stream: BinaryIO, position: int) -> int:
+    """The byte where the record holding ``position`` (in its first line) starts: looked for
+    in windows that grow from 256 bytes (a rejected line usually starts at ``position``)."""
+    end, window = position, 256
+    while end > 0:
+        begin = max(0, end - window)
+        stream.seek(begin)
+        found = stream.read(end - begin).rfind(b"\n")
+        if found >= 0:
+            return begin + found + 1
+        end, window = begin, min(window * 4, _WINDOW)
     return 0
 
 
@@ -285,13 +311,15 @@ def _lines_at(path: Path, starts: list[int]) -> dict[int, int]:
     return found
 
 
-def _read_record(path: Path, start: int) -> list[str]:
+def _read_record(path: Path, start: int, end: int | None) -> list[str]:
+    """The cells of the record at ``start``, read no further than ``end`` (the next rejected
+    record) and than the longest line DuckDB accepts."""
+    limit = _MAX_RECORD if end is None else min(end - start, _MAX_RECORD)
     with path.open("rb") as raw:
         raw.seek(start)
-        stream = io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="")
-        if start == 0:
-            stream.read(0)
-        cells = next(csv.reader(stream), [])
+        data = raw.read(limit)
+    text = data.decode("utf-8", errors="replace")
+    cells = next(csv.reader(io.StringIO(text, newline="")), [])
     if start == 0 and cells:
         cells[0] = cells[0].lstrip("\ufeff")
     return cells

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from whosbehind.errors import SnapshotError
 from whosbehind.model.redaction import RedactionCounts
 from whosbehind.pipeline.contracts_csv import (
     CsvFile,
+    MemberFailure,
     first_row,
     hash_file,
     hash_in_thread,
@@ -31,6 +30,8 @@ from whosbehind.pipeline.contracts_pages import (
 )
 from whosbehind.pipeline.contracts_records import BatchCounts, batch_from_records, merge_batch
 from whosbehind.pipeline.contracts_summary import ContractIngestSummary
+from whosbehind.pipeline.isolation import item_failure
+from whosbehind.pipeline.work_folder import work_folder
 from whosbehind.sources.fpds import metadata as fpds_metadata
 from whosbehind.sources.fpds.redact import redacted_page
 from whosbehind.sources.snapshot import RawSnapshot
@@ -68,14 +69,25 @@ class ContractIngest:
     # -- USAspending CSV ------------------------------------------------------------------
 
     def add_csv(self, path: Path, explicit: bool = True) -> None:
-        with tempfile.TemporaryDirectory(prefix="whosbehind-") as work:
+        """Every CSV of ``path`` (a file, or a zip archive's members), each isolated: one
+        that fails is recorded as failed, with where and why, and the next is read."""
+        feed = metadata.FEED_CSV
+        with work_folder(self.engine.path) as work:
             try:
-                for file in iter_csv_files(path, str(path), explicit, Path(work)):
-                    self._csv_file(file)
-            except SnapshotError as error:  # a broken archive
-                self._failed(
-                    metadata.FEED_CSV, "file", str(path), "", path.stat().st_size, error.reason
-                )
+                for file in iter_csv_files(path, str(path), explicit, work):
+                    if isinstance(file, MemberFailure):
+                        self.summary.snapshots_read += 1
+                        self._failed(feed, "file", file.label, "", file.size, file.reason)
+                        continue
+                    try:
+                        self._csv_file(file)
+                    except Exception as error:
+                        self._failed(
+                            feed, "file", file.label, file.sha256, file.size, item_failure(error)
+                        )
+            except Exception as error:  # an archive that cannot be opened or listed
+                self.summary.snapshots_read += 1
+                self._failed(feed, "file", str(path), "", _size(path), item_failure(error))
 
     def _csv_file(self, file: CsvFile) -> None:
         summary = self.summary
@@ -96,9 +108,10 @@ class ContractIngest:
         try:
             header = first_row(file.path, file.label)
             match = detect_layout(header, file.label) if header is not None else None
-        except SnapshotError as error:
+        except Exception as error:
+            reason = item_failure(error)
             file = _hashed(file, pending)
-            self._failed(feed, "file", file.label, file.sha256, file.size, error.reason)
+            self._failed(feed, "file", file.label, file.sha256, file.size, reason)
             return
         if match is None:
             file = _hashed(file, pending)
@@ -137,9 +150,10 @@ class ContractIngest:
                     stored = redacted_csv(file.path.read_bytes(), match.columns, counts)
                     snapshots.store_raw(self.engine, file.sha256, stored, "csv+gzip, redacted")
                     snapshots.insert_audit(self.engine, feed, seq, counts.audit())
-        except SnapshotError as error:
+        except Exception as error:
+            reason = item_failure(error)
             file = _hashed(file, pending)
-            self._failed(feed, "file", file.label, file.sha256, file.size, error.reason)
+            self._failed(feed, "file", file.label, file.sha256, file.size, reason)
             return
         self.seen.add(file.sha256)
         self.sizes.add(file.size)
@@ -168,12 +182,22 @@ class ContractIngest:
     # -- API responses, FPDS pages, the agency list ---------------------------------------
 
     def add_page(self, raw: RawSnapshot, feed: str) -> ParsedPage | None:
-        """Ingest one API response or FPDS page; the parsed page (for its next link)."""
+        """Ingest one API response or FPDS page; the parsed page (for its next link). One that
+        fails for any reason is recorded as failed, with where and why."""
         summary = self.summary
         summary.snapshots_read += 1
         summary.bytes_read += len(raw.content)
         if self.progress:
             self.progress(raw.locator, len(raw.content))
+        try:
+            return self._page(raw, feed)
+        except Exception as error:
+            reason = item_failure(error)
+            self._failed(feed, raw.kind, raw.locator, raw.sha256, len(raw.content), reason)
+            return None
+
+    def _page(self, raw: RawSnapshot, feed: str) -> ParsedPage | None:
+        summary = self.summary
         if raw.sha256 in self.seen:
             summary.already_seen += 1
             return None
@@ -189,9 +213,6 @@ class ContractIngest:
                 feed, "skipped", raw.kind, raw.locator, raw.sha256, len(raw.content), reason
             )
             summary.skipped_files.append((raw.locator, reason))
-            return None
-        except SnapshotError as error:
-            self._failed(feed, raw.kind, raw.locator, raw.sha256, len(raw.content), error.reason)
             return None
         record_time = raw.fallback_time
         batch = batch_from_records(
@@ -214,8 +235,9 @@ class ContractIngest:
             return
         try:
             parsed = agency_list.parse_agency_list(raw.content, raw.locator)
-        except SnapshotError as error:
-            self._failed(feed, raw.kind, raw.locator, raw.sha256, len(raw.content), error.reason)
+        except Exception as error:
+            reason = item_failure(error)
+            self._failed(feed, raw.kind, raw.locator, raw.sha256, len(raw.content), reason)
             return
         if parsed.skipped:
             summary.warnings["agency rows without a subtier code"] += parsed.skipped
@@ -335,6 +357,13 @@ class ContractIngest:
         if sha256:
             self.seen.add(sha256)
             self.sizes.add(size)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _hashed(file: CsvFile, pending: Future[tuple[str, int]] | None) -> CsvFile:

@@ -28,6 +28,7 @@ class ContractIngestSummary:
     other_inserted: int = 0  # recipients and agencies
     versions_closed: int = 0
     duplicate_keys: int = 0
+    found_nothing: bool = False  # the source holds no file, archive member or page to read
     files: list[dict[str, Any]] = field(default_factory=list)
     quarantine: list[Quarantined] = field(default_factory=list)  # the first QUARANTINE_SHOWN
     skipped_files: list[tuple[str, str]] = field(default_factory=list)

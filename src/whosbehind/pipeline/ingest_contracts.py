@@ -13,6 +13,7 @@ import datetime as dt
 import importlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -23,6 +24,7 @@ from whosbehind.sources.fetch import fetch_url, read_file
 from whosbehind.sources.folder import list_folder
 from whosbehind.sources.fpds import metadata as fpds_metadata
 from whosbehind.sources.usaspending import agency_list, metadata
+from whosbehind.store import snapshots
 from whosbehind.store.engine import Engine
 
 __all__ = [
@@ -77,6 +79,7 @@ def ingest_usaspending(
         else:
             job.add_csv(item, explicit)
     job.finish()
+    job.summary.found_nothing = job.summary.snapshots_read == 0
     return job.summary
 
 
@@ -107,13 +110,34 @@ def ingest_usaspending_api(
     job = ContractIngest(engine, progress)
     path = state_path or engine.path.with_name(engine.path.name + ".usaspending-api.json")
     state = fetcher.SyncState.load(path)
+    if _stale(state, job):
+        job.summary.warnings[STALE_STATE] += 1
+        state = fetcher.SyncState(overlap=state.overlap)
     query = fetcher.ApiQuery(agency=agency, start=start, end=end)
     options = {"base_url": base_url} if base_url else {}
     for raw in fetcher.iter_api_pages(query, client=client, state=state, **options):
         job.add_page(raw, metadata.FEED_API)
+        state.store_mark = raw.sha256  # recorded in the store now, whatever its status
         state.save(path)
     job.finish()
     return job.summary
+
+
+STALE_STATE = (
+    "sync state file describes another store (new, restored or replaced): "
+    "ignored, this sync reads the whole period"
+)
+
+
+def _stale(state: Any, job: ContractIngest) -> bool:
+    """A saved state belongs to the store holding the last response it saw. A state beside a
+    new or restored store would make the sync incremental and miss every older award."""
+    if not state.streams:
+        return False
+    if state.store_mark is not None:
+        return state.store_mark not in job.seen
+    # a state saved before states carried the mark: stale when the store has no API response
+    return not snapshots.feed_count(job.engine, metadata.FEED_API)
 
 
 def ingest_fpds(
@@ -144,6 +168,7 @@ def ingest_fpds(
     for item in files:
         job.add_page(read_file(item), feed)
     job.finish()
+    job.summary.found_nothing = job.summary.snapshots_read == 0
     return job.summary
 
 

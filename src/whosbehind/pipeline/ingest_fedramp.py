@@ -1,8 +1,11 @@
 """Ingest FedRAMP snapshots: each snapshot in one transaction, recording only what changed.
 
-A snapshot already seen changes nothing. A malformed one is recorded as failed, with where and
-why, and skipped. A run killed mid-way leaves the store as it was before the snapshot it was
-writing; the next run goes on from there (git commits already read are not read again).
+A snapshot already seen changes nothing. A malformed one, or one that cannot be read for any
+other reason, is recorded as failed, with where and why, and skipped: one bad snapshot never
+stops the run (``isolation``). One that would remove most of a feed's records at once is held,
+not applied, until confirmed (``removal_guard``). A run killed mid-way leaves the store as it
+was before the snapshot it was writing; the next run goes on from there (git commits already
+read are not read again).
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ from pathlib import Path
 
 import httpx
 
-from whosbehind.errors import SnapshotError
 from whosbehind.model.facts import ParsedSnapshot
 from whosbehind.model.redaction import RedactionCounts
+from whosbehind.pipeline.isolation import item_failure
+from whosbehind.pipeline.removal_guard import HOLD_HINT, removal_to_hold
 from whosbehind.sources.fedramp import metadata
 from whosbehind.sources.fedramp.reader import (
     header_order,
@@ -26,7 +30,7 @@ from whosbehind.sources.fedramp.reader import (
     quick_identity,
     redacted_json,
 )
-from whosbehind.sources.fetch import iter_source
+from whosbehind.sources.fetch import holds_no_snapshot, iter_source
 from whosbehind.sources.snapshot import RawSnapshot
 from whosbehind.store import snapshots
 from whosbehind.store.engine import Engine
@@ -44,9 +48,11 @@ class IngestSummary:
     unchanged: int = 0
     already_seen: int = 0
     failed: int = 0
+    held: int = 0
     skipped: int = 0
     versions_inserted: int = 0
     versions_closed: int = 0
+    found_nothing: bool = False  # the source holds no snapshot at all (empty, wrong folder)
     warnings: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
 
@@ -56,13 +62,21 @@ class IngestSummary:
 
 
 class FedrampIngest:
-    def __init__(self, engine: Engine) -> None:
+    """``accept_removals``: apply snapshots that would remove most of a feed's records at
+    once (held by an earlier run, or met in this one) instead of holding them."""
+
+    def __init__(self, engine: Engine, accept_removals: bool = False) -> None:
         self.engine = engine
         create_all(engine)
         self.states: dict[str, FeedState] = {}
         self.latest: dict[str, snapshots.LatestSnapshot | None] = {}
         self.seen = snapshots.all_sha256(engine)
         self.commits = set(snapshots.known_commits(engine))
+        self.accept_removals = accept_removals
+        if accept_removals:  # read the held snapshots again
+            held = snapshots.held(engine)
+            self.seen -= {sha256 for sha256, _ in held}
+            self.commits -= {commit for _, commit in held if commit}
         self.summary = IngestSummary()
 
     def run(
@@ -72,24 +86,36 @@ class FedrampIngest:
         client: httpx.Client | None = None,
     ) -> IngestSummary:
         skip = frozenset(self.commits)
+        where = source or metadata.DEFAULT_URL
         snapshots_of = iter_source(
-            source or metadata.DEFAULT_URL,
-            metadata.ALL_GIT_PATHS,
-            skip,
-            client,
-            header_order,
-            self._skipped,
+            where, metadata.ALL_GIT_PATHS, skip, client, header_order, self._skipped
         )
         for raw in snapshots_of:
             self.add(raw)
             if progress:
                 progress(raw)
+        if self.summary.snapshots_read == 0:
+            self.summary.found_nothing = holds_no_snapshot(where, metadata.ALL_GIT_PATHS)
         return self.summary
 
     def add(self, raw: RawSnapshot) -> None:
+        """Read one snapshot. Whatever goes wrong with it is recorded as its failure, with
+        where and why, and the run goes on; only what must abort the run is raised."""
         summary = self.summary
         summary.snapshots_read += 1
         summary.bytes_read += len(raw.content)
+        try:
+            self._add(raw)
+        except Exception as error:
+            reason = item_failure(error)
+            for state in self.states.values():
+                state.rollback()
+            summary.failed += 1
+            summary.errors.append(f"{raw.locator}: {reason}")
+            self._record_other(raw, _feed_from_locator(raw.locator) or "fedramp", "failed", reason)
+
+    def _add(self, raw: RawSnapshot) -> None:
+        summary = self.summary
         feed_hint = _feed_from_locator(raw.locator)
         if raw.sha256 in self.seen:
             summary.already_seen += 1
@@ -103,13 +129,7 @@ class FedrampIngest:
         if digest and feed_hint and self._repeats_latest(feed_hint, digest, header_time):
             self._store(raw, feed_hint, header_time or raw.fallback_time, digest, None)
             return
-        try:
-            parsed = parse_snapshot(raw)
-        except SnapshotError as error:
-            summary.failed += 1
-            summary.errors.append(str(error))
-            self._record_other(raw, feed_hint or "fedramp", "failed", error.reason)
-            return
+        parsed = parse_snapshot(raw)
         self._store(raw, parsed.feed, parsed.record_time or raw.fallback_time, digest, parsed)
 
     def _store_copy(self, raw: RawSnapshot, feed: str, seq: int) -> None:
@@ -161,6 +181,13 @@ class FedrampIngest:
         seq = (latest.seq + 1) if latest else 1
         state = self._state(feed)
         changes = state.diff(parsed) if parsed else Changes()
+        hold = None if self.accept_removals or parsed is None else removal_to_hold(state)
+        if hold:
+            state.rollback()
+            summary.held += 1
+            summary.errors.append(f"{raw.locator}: held: {hold}; {HOLD_HINT}")
+            self._record_other(raw, feed, "held", f"{hold}; {HOLD_HINT}")
+            return
         row = snapshots.SnapshotRow(
             feed,
             seq,
@@ -246,6 +273,7 @@ def ingest_fedramp(
     source: str | None = None,
     progress: Progress | None = None,
     client: httpx.Client | None = None,
+    accept_removals: bool = False,
 ) -> IngestSummary:
     """Ingest every snapshot SOURCE holds (default: the live marketplace feed)."""
-    return FedrampIngest(engine).run(source, progress, client)
+    return FedrampIngest(engine, accept_removals).run(source, progress, client)

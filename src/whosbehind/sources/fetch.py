@@ -14,7 +14,7 @@ import httpx
 from whosbehind.errors import SourceError
 from whosbehind.model.timeutil import UTC, now_utc
 from whosbehind.sources.folder import Skipped, list_folder
-from whosbehind.sources.gitwalk import is_git_repository, walk_git_history
+from whosbehind.sources.gitwalk import is_git_repository, list_snapshot_commits, walk_git_history
 from whosbehind.sources.snapshot import RawSnapshot
 
 OrderKey = Callable[[Path], Any]
@@ -86,3 +86,16 @@ def iter_source(
         yield from iter_folder(path, order=order, skipped=skipped)
     else:
         yield read_file(path)
+
+
+def holds_no_snapshot(source: str, git_paths: tuple[str, ...], pattern: str = "*.json") -> bool:
+    """True when SOURCE is a folder without a matching file, or a git repository without a
+    commit of ``git_paths``: a wrong or empty folder, as opposed to one already read."""
+    if source.startswith(("http://", "https://")):
+        return False
+    path = Path(source)
+    if path.is_dir() and is_git_repository(path):
+        return not list_snapshot_commits(path, git_paths)
+    if path.is_dir():
+        return not any(child.is_file() for child in path.rglob(pattern))
+    return not path.exists()

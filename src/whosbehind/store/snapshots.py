@@ -48,6 +48,20 @@ def all_sha256(engine: Engine) -> set[str]:
     return {row[0] for row in engine.connection.execute("SELECT sha256 FROM snapshot").fetchall()}
 
 
+def feed_count(engine: Engine, feed: str) -> int:
+    """How many snapshots of ``feed`` the store recorded (any status)."""
+    return int(engine.scalar("SELECT count(*) FROM snapshot WHERE feed = ?", [feed]) or 0)
+
+
+def held(engine: Engine) -> list[tuple[str, str | None]]:
+    """(sha256, commit) of every snapshot held for confirmation and not applied since."""
+    found = engine.connection.execute(
+        "SELECT sha256, commit_id FROM snapshot WHERE status = 'held' AND sha256 NOT IN "
+        "(SELECT sha256 FROM snapshot WHERE status <> 'held')"
+    ).fetchall()
+    return [(row[0], row[1]) for row in found]
+
+
 def latest(engine: Engine, feed: str) -> LatestSnapshot | None:
     found = engine.rows(
         "SELECT seq, record_time, payload_digest FROM snapshot "

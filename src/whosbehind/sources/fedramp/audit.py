@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
+from typing import Any
+
+
+class ShapeError(ValueError):
+    """A value has the wrong type where the format needs a list or an object: the snapshot is
+    malformed (``reader.parse_snapshot`` names its file or commit)."""
 
 
 class FieldAudit:
@@ -16,8 +22,30 @@ class FieldAudit:
         for name in record.keys() - known:
             self.counts[f"{where}.{name}"] += 1
 
-    def check_all(
-        self, where: str, records: Iterable[Mapping[str, object]], known: frozenset[str]
-    ) -> None:
+    def check_all(self, where: str, records: list[Any], known: frozenset[str]) -> None:
         for record in records:
-            self.check(where, record, known)
+            if isinstance(record, Mapping):
+                self.check(where, record, known)
+            else:
+                self.counts[f"{where} entry that is not an object"] += 1
+
+
+def listed(value: object, where: str) -> list[Any]:
+    """A list the format requires: absent, null or ``""`` is empty; any other non-list value
+    is a malformed snapshot, never read as an empty list (its letters, say, would be closed)."""
+    if value is None or value == "":
+        return []
+    if not isinstance(value, list):
+        raise ShapeError(f"{where} is {kind_of(value)}, not a list")
+    return value
+
+
+def kind_of(value: object) -> str:
+    """A JSON value's type in words, for error messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, str):
+        return "a string"
+    return f"a {type(value).__name__}"

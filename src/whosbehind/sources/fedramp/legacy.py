@@ -15,7 +15,7 @@ from whosbehind.model.fedramp import Assessor, Authorization, Offering, RunsOn
 from whosbehind.model.timeutil import parse_record_date, parse_record_timestamp
 from whosbehind.sources.fedramp import jsonpath
 from whosbehind.sources.fedramp import normalize as norm
-from whosbehind.sources.fedramp.audit import FieldAudit
+from whosbehind.sources.fedramp.audit import FieldAudit, ShapeError, kind_of, listed
 from whosbehind.sources.fedramp.initial import initial_authorization
 from whosbehind.sources.fedramp.metadata import LEGACY
 
@@ -43,8 +43,16 @@ def parse(document: Mapping[str, Any]) -> ParsedSnapshot:
     if not isinstance(meta, dict):
         meta = {}
     data = document.get("data")
-    providers: Sequence[Any] = data if isinstance(data, list) else (data or {}).get("Providers", [])
-    assessors: Sequence[Any] = [] if isinstance(data, list) else (data or {}).get("Assessors", [])
+    providers: Sequence[Any]
+    if isinstance(data, list):
+        providers, assessors = data, []
+    else:
+        if not isinstance(data, dict) or not isinstance(data.get("Providers"), list):
+            # an object or null here is a malformed snapshot, not an empty market
+            found = data.get("Providers") if isinstance(data, dict) else data
+            raise ShapeError(f"data.Providers is {kind_of(found)}, not a list")
+        providers = data["Providers"]
+        assessors = listed(data.get("Assessors"), "data.Assessors")
     audit = FieldAudit()
     groups: list[RecordGroup] = []
     for record in providers:
@@ -52,7 +60,8 @@ def parse(document: Mapping[str, Any]) -> ParsedSnapshot:
             audit.counts["Providers[] without Package_ID"] += 1
             continue
         audit.check("Providers[]", record, PROVIDER_FIELDS)
-        letters = record.get("Leveraged_ATO_Letters") or []
+        where = jsonpath.where("$.data.Providers", "Package_ID", record["Package_ID"])
+        letters = listed(record.get("Leveraged_ATO_Letters"), f"{where}.Leveraged_ATO_Letters")
         audit.check_all("Providers[].Leveraged_ATO_Letters[]", letters, LETTER_FIELDS)
         package_id = norm.text(record["Package_ID"])
         groups.append(RecordGroup(f"offering:{package_id}", record, _builder(record)))

@@ -19,7 +19,7 @@ from whosbehind.model.fedramp import Assessor, Authorization, Offering, RunsOn
 from whosbehind.model.timeutil import parse_eastern_wall_clock, parse_record_date
 from whosbehind.sources.fedramp import jsonpath
 from whosbehind.sources.fedramp import normalize as norm
-from whosbehind.sources.fedramp.audit import FieldAudit
+from whosbehind.sources.fedramp.audit import FieldAudit, ShapeError, kind_of, listed
 from whosbehind.sources.fedramp.initial import initial_authorization
 from whosbehind.sources.fedramp.metadata import MARKETPLACE
 
@@ -52,12 +52,17 @@ def parse(document: Mapping[str, Any]) -> ParsedSnapshot:
     if not isinstance(meta, dict):
         meta = {}
     data: Mapping[str, Any] = document.get("data") or {}
+    if not isinstance(data.get("Products"), list):
+        # an object or null here is a malformed snapshot, not an empty market
+        raise ShapeError(f"data.Products is {kind_of(data.get('Products'))}, not a list")
     audit = FieldAudit()
     audit.check("data", data, TOP_LEVEL)
-    initial = _by_product(data.get("AtoMapping") or [], audit, "AtoMapping[]")
-    reuse = _by_product(data.get("ReuseMapping") or [], audit, "ReuseMapping[]")
+    initial = _by_product(listed(data.get("AtoMapping"), "data.AtoMapping"), audit, "AtoMapping[]")
+    reuse = _by_product(
+        listed(data.get("ReuseMapping"), "data.ReuseMapping"), audit, "ReuseMapping[]"
+    )
     groups: list[RecordGroup] = []
-    for product in data.get("Products") or []:
+    for product in data["Products"]:
         if not isinstance(product, dict) or not norm.text(product.get("id")):
             audit.counts["Products[] without id"] += 1
             continue
@@ -67,12 +72,12 @@ def parse(document: Mapping[str, Any]) -> ParsedSnapshot:
         raw = (product, _ordered(initial.get(package_id, [])), _ordered(reuse.get(package_id, [])))
         groups.append(RecordGroup(f"offering:{package_id}", raw, _builder(*raw)))
     if "ReuseMapping" not in data:
-        for agency in data.get("Agencies") or []:
+        for agency in listed(data.get("Agencies"), "data.Agencies"):
             if isinstance(agency, dict) and norm.text(agency.get("id")):
                 audit.check("Agencies[]", agency, AGENCY_FIELDS)
                 key = norm.text(agency["id"])
                 groups.append(RecordGroup(f"agency:{key}", agency, _agency_builder(agency)))
-    for assessor in data.get("Assessors") or []:
+    for assessor in listed(data.get("Assessors"), "data.Assessors"):
         if isinstance(assessor, dict) and norm.text(assessor.get("name")):
             audit.check("Assessors[]", assessor, ASSESSOR_FIELDS)
             key = norm.name_key(assessor["name"])

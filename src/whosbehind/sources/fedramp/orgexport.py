@@ -16,7 +16,7 @@ from whosbehind.model.fedramp import Offering, StatusEvent
 from whosbehind.model.timeutil import parse_record_date, parse_record_timestamp
 from whosbehind.sources.fedramp import jsonpath
 from whosbehind.sources.fedramp import normalize as norm
-from whosbehind.sources.fedramp.audit import FieldAudit
+from whosbehind.sources.fedramp.audit import FieldAudit, listed
 from whosbehind.sources.fedramp.initial import initial_authorization
 from whosbehind.sources.fedramp.metadata import ORG_PRODUCTS, ORG_STATUS
 
@@ -109,7 +109,10 @@ def parse_status_changelog(document: Mapping[str, Any]) -> ParsedSnapshot:
             audit.counts["products{} entry that is not an object"] += 1
             continue
         audit.check("products{}", history, STATUS_FIELDS)
-        audit.check_all("products{}.statuses[]", history.get("statuses") or [], EVENT_FIELDS)
+        where = f"$.products[{jsonpath.literal(package_id)}].statuses"
+        audit.check_all(
+            "products{}.statuses[]", listed(history.get("statuses"), where), EVENT_FIELDS
+        )
         key = norm.text(package_id)
         groups.append(RecordGroup(f"status:{key}", history, _status_builder(package_id, history)))
     return ParsedSnapshot(

@@ -6,17 +6,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from whosbehind.errors import SnapshotError
-from whosbehind.model.facts import ParsedSnapshot
+from whosbehind.model.facts import Fact, ParsedSnapshot, RecordGroup
 from whosbehind.model.redaction import RedactionCounts, redacted_tree
 from whosbehind.model.timeutil import parse_eastern_wall_clock, parse_record_timestamp
 from whosbehind.sources import jsonwrite
 from whosbehind.sources.fedramp import legacy, marketplace, orgexport
+from whosbehind.sources.fedramp.audit import ShapeError
 from whosbehind.sources.snapshot import RawSnapshot
 
 
@@ -59,7 +61,26 @@ def parse_snapshot(raw: RawSnapshot) -> ParsedSnapshot:
         "org-products": orgexport.parse_products,
         "org-status": orgexport.parse_status_changelog,
     }
-    return parsers[kind](document)
+    try:
+        parsed = parsers[kind](document)
+    except ShapeError as error:
+        raise SnapshotError(raw.locator, f"malformed {kind} snapshot: {error}") from None
+    parsed.groups = [_named_failures(group, raw.locator) for group in parsed.groups]
+    return parsed
+
+
+def _named_failures(group: RecordGroup, locator: str) -> RecordGroup:
+    """The group, whose ``build`` names the record when one of its values cannot be read
+    (a date out of range, a value of the wrong type): the snapshot fails, naming it."""
+
+    def build() -> Sequence[Fact]:
+        try:
+            return group.build()
+        except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as error:
+            reason = f"record {group.group}: {type(error).__name__}: {error}"
+            raise SnapshotError(locator, reason) from error
+
+    return RecordGroup(group.group, group.raw, build)
 
 
 _BODY_START = re.compile(rb'"(?:data|products)"\s*:')
@@ -90,8 +111,11 @@ def quick_identity(content: bytes) -> tuple[str | None, dt.datetime | None]:
 
 def header_order(path: Path) -> tuple[str, str]:
     """Sort key of a snapshot file: the timestamp in its header (files without one first)."""
-    with path.open("rb") as handle:
-        _, when = quick_identity(handle.read(1024))
+    try:
+        with path.open("rb") as handle:
+            _, when = quick_identity(handle.read(1024))
+    except (OSError, ArithmeticError, ValueError):  # read, and failed, in its turn
+        when = None
     return (when.isoformat() if when else "", path.name)
 
 

@@ -94,6 +94,9 @@ class SyncState:
 
     streams: dict[str, StreamState] = field(default_factory=dict)
     overlap: dt.timedelta = dt.timedelta(days=DEFAULT_OVERLAP_DAYS)
+    # the sha256 of the last response the store recorded: ties the state to the store it
+    # describes (a state beside a new or restored store that lacks it is stale)
+    store_mark: str | None = None
 
     def stream(self, key: str) -> StreamState:
         return self.streams.setdefault(key, StreamState())
@@ -132,6 +135,7 @@ class SyncState:
             "version": STATE_VERSION,
             "overlap_days": self.overlap.total_seconds() / 86400,
             "streams": {key: _stream_json(s) for key, s in sorted(self.streams.items())},
+            "store_mark": self.store_mark,
         }
 
     @classmethod
@@ -140,7 +144,8 @@ class SyncState:
             raise ValueError(f"unsupported version {data.get('version')!r}")
         streams = {str(key): _stream_from(value) for key, value in data["streams"].items()}
         overlap = dt.timedelta(days=float(data.get("overlap_days", DEFAULT_OVERLAP_DAYS)))
-        return cls(streams=streams, overlap=overlap)
+        mark = data.get("store_mark")
+        return cls(streams=streams, overlap=overlap, store_mark=None if mark is None else str(mark))
 
 
 def _stream_json(stream: StreamState) -> dict[str, Any]:

@@ -57,7 +57,7 @@ _MONEY_PATTERN = r"[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?"
 _ISO = r"[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?"
 _SLASHED = r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4}|[0-9]{2})(\s+[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?)?"
 _PIVOT = 69  # two-digit years: 69..99 -> 19xx, 00..68 -> 20xx (POSIX, as the reference)
-_MAX_LINE = 4 * 1024 * 1024  # a row of a USAspending file is under 100 KB
+_MAX_LINE = 4 * 1024 * 1024  # a row of a USAspending file is under 100 KB (csv_layout.MAX_CELL)
 
 
 @dataclass(frozen=True, slots=True)

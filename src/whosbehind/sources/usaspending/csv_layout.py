@@ -16,6 +16,7 @@ the layout does not list as ``unknown``.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -29,6 +30,11 @@ _HEADER_SHARE = 0.5
 _LAYOUT_SHARE = 0.5
 _MIN_HEADER_CELLS = 5
 _SHOWN_NAMES = 12
+# Python's csv module refuses a cell over 128 KiB (its default limit); a long description in
+# an otherwise valid row must not fail the row or its file. Raised, for every CSV reader of
+# this package, to the longest line DuckDB's reader accepts (``csv_duckdb``).
+MAX_CELL = 4 * 1024 * 1024
+csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL))
 
 
 @dataclass(frozen=True, slots=True)
