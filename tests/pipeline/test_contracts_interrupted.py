@@ -4,6 +4,7 @@ the commit. The next run goes on from there."""
 
 from __future__ import annotations
 
+import errno
 import subprocess
 import sys
 from pathlib import Path
@@ -46,11 +47,11 @@ def test_an_exception_mid_transaction_leaves_the_store_unchanged(
 
     def fail(engine: Engine, feed: str, seq: int) -> None:
         assert engine.scalar("SELECT count(*) FROM contract_transaction WHERE seq = ?", [seq])
-        raise RuntimeError("disk full")
+        raise OSError(errno.ENOSPC, "disk full")  # aborts the run (a bad file would not)
 
     monkeypatch.setattr(contracts_csv_load, "refresh_award_flags", fail)
     engine = Engine(db)
-    with pytest.raises(RuntimeError, match="disk full"):
+    with pytest.raises(OSError, match="disk full"):
         ingest_usaspending(engine, ICE_2018 / "fy14.csv")
     engine.close()
     assert table_counts(db) == before

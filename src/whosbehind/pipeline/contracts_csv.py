@@ -185,7 +185,7 @@ def resolve_problems(
     lines = _lines_at(file.path, ordered)
     # a rejected record ends, at the latest, where the next one starts: read each once, and
     # never the rest of the file (a stray quote would make every record swallow it)
-    ends = dict(zip(ordered, [*ordered[1:], None], strict=True))
+    ends = dict(zip(ordered, [*ordered[1:], None], strict=False))
     for record, reject in sorted(by_record.items()):
         start = starts[record]
         line = lines[start]
