@@ -37,8 +37,7 @@ def ingest_fedramp(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """Ingest FedRAMP Marketplace snapshots (legacy, marketplace, organization export).
-    Exit code 0: all read; 3: some failed or held; 4: nothing found."""
+    """Ingest FedRAMP Marketplace snapshots (legacy, marketplace, organization export)."""
     with open_store(context, read_only=False) as engine:
         job = FedrampIngest(engine, accept_removals)
         with Progress(
