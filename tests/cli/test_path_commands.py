@@ -42,7 +42,7 @@ def test_path_json_round_trips_and_every_citation_id_is_citable(db: Path) -> Non
     assert data["scope"]["agency"]["subtier_codes"] == ["7012"]
     edge = result.chains[0].hops[1].edges[0]
     assert (edge.kind, edge.forward) == ("provides", False)
-    code, cited = run("cite", edge.citations[0], "--json", db=db)  # registered by `path`
+    code, cited = run("cite", edge.citations[0], "--json", db=db)  # found in the stored records
     assert code == 0, cited
     record = json.loads(cited)
     assert record["citation"] == data["citations"][edge.citations[0]]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from whosbehind.export.cite import cited_record
 from whosbehind.export.graph import Graph
 from whosbehind.export.jsonpath import select
 from whosbehind.model.timeutil import parse_user_instant
-from whosbehind.store.citations import find_citation, register_citations
+from whosbehind.store.citations import find_citation
 from whosbehind.store.engine import Engine
 
 DATA = SHARED_DATA / "contracts" / "ice-fy13-fy18"
@@ -33,28 +32,11 @@ def read_git(repo: Path, commit: str, path: str) -> bytes:
     ).stdout  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def registered(
-    chain_store: Path, ice_graph: Graph, tmp_path_factory: pytest.TempPathFactory
-) -> Path:
-    copy = tmp_path_factory.mktemp("cite") / "cite.duckdb"
-    shutil.copy(chain_store, copy)
-    engine = Engine(copy)
-    try:
-        assert register_citations(engine, ice_graph.citations.values(), "test") == len(
-            ice_graph.citations
-        )
-        assert register_citations(engine, ice_graph.citations.values(), "again") == 0
-    finally:
-        engine.close()
-    return copy
-
-
 def test_an_award_citation_gives_the_csv_lines_of_its_piid(
-    registered: Path, ice_graph: Graph
+    chain_store: Path, ice_graph: Graph
 ) -> None:
     award = ice_graph.nodes["award:CONT_IDV_HSCETC14C00002_7012"]
-    engine = Engine(registered, read_only=True)
+    engine = Engine(chain_store, read_only=True)
     try:
         for citation_id in sorted(award.citations):
             found = cited_record(engine, citation_id, read_git)
@@ -89,15 +71,15 @@ def _lines_of(locator: str, piid: str) -> list[dict[str, object]]:
 
 
 def test_an_offering_citation_gives_the_json_record_from_the_git_archive(
-    registered: Path, ice_graph: Graph
+    chain_store: Path, ice_graph: Graph
 ) -> None:
     offering = next(n for n in ice_graph.nodes.values() if n.kind == "offering" and n.citations)
     pid = offering.attributes["package_id"]
     citation_id = next(
         c for c in sorted(offering.citations)
-        if ice_graph.citations[c].locator.endswith(f"(@.id=='{pid}')]")
+        if ice_graph.citations[c].selector.endswith(f"(@.id=='{pid}')]")
     )  # fmt: skip
-    engine = Engine(registered, read_only=True)
+    engine = Engine(chain_store, read_only=True)
     try:
         found = cited_record(engine, citation_id, read_git)
     finally:
@@ -108,8 +90,8 @@ def test_an_offering_citation_gives_the_json_record_from_the_git_archive(
     assert json.dumps(found.to_json())  # plain JSON
 
 
-def test_an_agency_citation_gives_the_agency_list_row(registered: Path, ice_graph: Graph) -> None:
-    engine = Engine(registered, read_only=True)
+def test_an_agency_citation_gives_the_agency_list_row(chain_store: Path, ice_graph: Graph) -> None:
+    engine = Engine(chain_store, read_only=True)
     try:
         found = cited_record(engine, sorted(ice_graph.nodes["agency:7012"].citations)[0], read_git)
     finally:
@@ -118,7 +100,7 @@ def test_an_agency_citation_gives_the_agency_list_row(registered: Path, ice_grap
     assert any("U.S. Immigration and Customs Enforcement" in str(r) for r in found.records)
 
 
-def test_a_snapshot_citation_needs_no_registration(chain: Engine) -> None:
+def test_a_snapshot_citation_is_found_in_the_snapshot_rows(chain: Engine) -> None:
     share = fedramp_share(chain, parse_user_instant("2024-01-01"))
     issued = share.snapshot.cite()
     assert find_citation(chain, issued.id) == issued
@@ -126,9 +108,9 @@ def test_a_snapshot_citation_needs_no_registration(chain: Engine) -> None:
     assert found.records == [] and found.note.startswith("the whole file (")
 
 
-def test_an_unknown_id_says_where_ids_come_from(chain: Engine) -> None:
-    with pytest.raises(NotFoundError, match="whosbehind export"):
-        cited_record(chain, "c0123456789abcde", read_git)
+def test_an_unknown_id_says_what_an_id_names(chain: Engine) -> None:
+    with pytest.raises(NotFoundError, match="names a snapshot and a record stored here"):
+        cited_record(chain, "c0123456789abcdef", read_git)
 
 
 def test_jsonpath_selects_as_the_fedramp_locators_say() -> None:

@@ -21,6 +21,8 @@ from whosbehind.analysis.agencies import AgencySelection
 from whosbehind.errors import MissingDataError, UsageError
 from whosbehind.model.citation import Citation
 from whosbehind.store import like
+from whosbehind.store.citations import record_selector
+from whosbehind.store.citations import snapshot_citations as stored_snapshot_citations
 from whosbehind.store.contracts_lines import ATTRIBUTES, latest_awards_sql, lines_sql
 from whosbehind.store.engine import Engine
 from whosbehind.store.missing import what_is_missing
@@ -149,17 +151,9 @@ def snapshot_citations(
     wanted = sorted(set(snapshots))
     if not wanted:
         return {}
-    found = engine.rows(
-        "SELECT feed, seq, locator, record_time, sha256 FROM snapshot WHERE status = 'ok' AND "
-        "(feed || ':' || seq) IN (SELECT unnest(?))",
-        [[f"{feed}:{seq}" for feed, seq in wanted]],
+    return stored_snapshot_citations(
+        engine, "(feed || ':' || seq) IN (SELECT unnest(?))", [[f"{f}:{s}" for f, s in wanted]]
     )
-    return {
-        (row["feed"], row["seq"]): Citation(
-            row["feed"], row["locator"], row["record_time"], row["sha256"]
-        )
-        for row in found
-    }
 
 
 def cite_record(citation: Citation, piid: str | None) -> Citation:
@@ -167,10 +161,5 @@ def cite_record(citation: Citation, piid: str | None) -> Citation:
     ``#piid=X`` in a response or feed page."""
     if not piid:
         return citation
-    selector = "award_id_piid" if citation.source in CSV_FEEDS else "piid"
-    return Citation(
-        citation.source,
-        f"{citation.locator}#{selector}={piid}",
-        citation.record_time,
-        citation.content_hash,
-    )
+    column = "award_id_piid" if citation.source in CSV_FEEDS else "piid"
+    return citation.narrow(record_selector(column, piid))

@@ -12,6 +12,7 @@ from whosbehind.errors import NotFoundError
 from whosbehind.store import like
 from whosbehind.store.asof import LIVE, SnapshotRef
 from whosbehind.store.engine import Engine
+from whosbehind.store.snapshots import public_locator_sql
 
 HISTORY_FIELDS = ("provider", "name", "status_raw", "impact_raw", "path", "authorization_date")
 
@@ -73,7 +74,8 @@ def offering_report(
     versions = engine.rows(
         "SELECT v.feed, s.record_time AS first_seen, "
         "coalesce(e.record_time, l.record_time) AS last_seen, "
-        f"{', '.join('v.' + name for name in HISTORY_FIELDS)}, v.locator, s.locator AS snapshot "
+        f"{', '.join('v.' + name for name in HISTORY_FIELDS)}, v.locator, "
+        f"{public_locator_sql(engine, 's')} AS snapshot "
         "FROM fedramp_offering v "
         "JOIN snapshot s ON s.feed = v.feed AND s.seq = v.from_seq "
         "LEFT JOIN snapshot e ON e.feed = v.feed AND e.seq = v.to_seq - 1 "

@@ -21,7 +21,6 @@ from whosbehind.export.graphml import write_graphml
 from whosbehind.export.sqlite import write_sqlite
 from whosbehind.export.tabular import write_csv, write_parquet
 from whosbehind.model.timeutil import parse_user_instant
-from whosbehind.store.citations import register_citations
 from whosbehind.store.engine import Engine, resolve_db_path
 
 FORMATS = ("ftm", "gexf", "graphml", "csv", "parquet", "sqlite")
@@ -75,11 +74,10 @@ def export(
     path = resolve_db_path((context.find_root().obj or {}).get("db"))
     if not path.exists():
         raise StoreError(f"{path}: no store here yet (run `whosbehind ingest` first)")
-    engine = Engine(path)  # writable: the citation ids the export issues are registered
+    engine = Engine(path, read_only=True)
     try:
         graph = build_graph(engine, parse_user_instant(as_of) if as_of else None, agency)
         written = _write(graph, format, out)
-        register_citations(engine, graph.citations.values(), f"export --format {format}")
     finally:
         engine.close()
     if as_json:
@@ -98,7 +96,9 @@ def export(
 
 def cite(
     context: typer.Context,
-    citation_id: Annotated[str, typer.Argument(metavar="ID", help="A citation id (c + 15 hex).")],
+    citation_id: Annotated[
+        str, typer.Argument(metavar="ID", help="A citation id (c + 16 hex) any output printed.")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """A citation (source, locator, record time, content hash) and the raw record it names."""

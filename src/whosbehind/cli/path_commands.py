@@ -12,7 +12,6 @@ from whosbehind.errors import StoreError
 from whosbehind.export.graph_plot import plot_paths
 from whosbehind.export.paths import LIMIT, MAX_HOPS, Chain, HopEdge, PathResult, supply_chain_paths
 from whosbehind.model.timeutil import parse_user_instant
-from whosbehind.store.citations import register_citations
 from whosbehind.store.engine import Engine, resolve_db_path
 
 Entity = "An agency (code or name), a company (name, DUNS, UEI, org id), a FedRAMP offering "
@@ -54,11 +53,10 @@ def path(
     db = resolve_db_path((context.find_root().obj or {}).get("db"))
     if not db.exists():
         raise StoreError(f"{db}: no store here yet (run `whosbehind ingest` first)")
-    engine = Engine(db)  # writable: the citation ids it prints are registered for `cite`
+    engine = Engine(db, read_only=True)
     try:
         instant = parse_user_instant(as_of) if as_of else None
         result = supply_chain_paths(engine, a, b, instant, agency, max_hops, top)
-        register_citations(engine, result.citations.values(), "path")
     finally:
         engine.close()
     if plot:

@@ -90,7 +90,7 @@ def _compact(numbers: list[int]) -> str:
 
 def _source(citation: Citation) -> str:
     return (
-        f"{citation.id} {citation.source} {citation.locator} "
+        f"{citation.id} {citation.source} {citation.where} "
         f"(record time {citation.record_time.isoformat()}, sha256 {citation.content_hash})"
     )
 
@@ -123,7 +123,7 @@ def markdown(document: Document) -> str:
     for key in document.used_citations():
         citation = document.citations[key]
         lines.append(
-            f"[^{key}]: `{key}` {_md(citation.source)}, `{_md(citation.locator)}`, record time "
+            f"[^{key}]: `{key}` {_md(citation.source)}, `{_md(citation.where)}`, record time "
             f"{citation.record_time.isoformat()}, sha256 `{citation.content_hash}`"
         )
     return "\n".join(lines) + "\n"
@@ -197,7 +197,7 @@ def html_page(document: Document) -> str:
         citation = document.citations[key]
         parts.append(
             f'<li id="{key}"><code>{key}</code> {e(citation.source)}, '
-            f"<code>{e(citation.locator)}</code>, record time "
+            f"<code>{e(citation.where)}</code>, record time "
             f"{e(citation.record_time.isoformat())}, sha256 <code>{citation.content_hash}</code>"
             "</li>"
         )

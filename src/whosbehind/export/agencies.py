@@ -20,6 +20,7 @@ from whosbehind.analysis.agencies import (
 from whosbehind.analysis.contract_lines import snapshot_citations
 from whosbehind.export.graph import Edge, Graph, Node
 from whosbehind.model.citation import Citation
+from whosbehind.store.citations import record_selector
 from whosbehind.store.engine import Engine
 
 
@@ -63,13 +64,7 @@ class Agencies:
     def _cite(self, selector: str) -> set[str]:
         if self.source is None:
             return set()
-        narrowed = Citation(
-            self.source.source,
-            f"{self.source.locator}#{selector}",
-            self.source.record_time,
-            self.source.content_hash,
-        )
-        return self.graph.cite([narrowed])
+        return self.graph.cite([self.source.narrow(selector)])
 
     def subtier(self, code: str, cited_by: set[str] | None = None) -> str:
         """The node of a subtier agency (and of its toptier agency, linked by ``part_of``)."""
@@ -89,7 +84,7 @@ class Agencies:
                 )
             )
             return node_id
-        citations = self._cite(f"subtier_code={code}")
+        citations = self._cite(record_selector("subtier_code", code))
         self.graph.add_node(
             Node(
                 node_id,
@@ -124,7 +119,7 @@ class Agencies:
                         "abbreviation": member["toptier_abbreviation"],
                         "department_id": member["department_id"],
                     },
-                    self._cite(f"toptier_code={code}"),
+                    self._cite(record_selector("toptier_code", code)),
                 )
             )
         return node_id

@@ -1,9 +1,12 @@
 """``whosbehind cite ID``: a citation and the raw record it points to.
 
+The id is found in the stored records (``store/citations.py``), on a store opened read-only.
 The bytes come from the store's ``raw_object`` (file and URL snapshots, personal fields
-removed), else from the git archive (``repo@commit:path``, read by the caller's ``read_git``),
-else from the file at the locator's path; git and file bytes are checked against the cited
-sha256. The record: the JSON values at the locator's JSONPath (FedRAMP), the JSON objects with
+removed), else from the git archive, else from the file, both where this machine read them
+(the snapshot row's ``locator``, a hint: the citation names the public source); git and file
+bytes are checked against the cited sha256. Whatever the bytes' origin, they pass through the
+redaction ingest applies (``sources/redaction.py``) before a record is shown. The record:
+the JSON values at the selector's JSONPath (FedRAMP), the JSON objects with
 a field of the selector's value (API responses), or the CSV lines whose column has the
 selector's value (``#award_id_piid=X``); a contract file without a header (the 2018 layout) is
 read by its layout's column positions.
@@ -24,6 +27,7 @@ from typing import Any
 from whosbehind.errors import NotFoundError, SnapshotError
 from whosbehind.export.jsonpath import select
 from whosbehind.model.citation import Citation
+from whosbehind.sources.redaction import redacted_copy
 from whosbehind.sources.usaspending.csv_layout import LayoutMatch, detect_layout
 from whosbehind.store.citations import find_citation
 from whosbehind.store.engine import Engine
@@ -61,15 +65,20 @@ def cited_record(engine: Engine, citation_id: str, read_git: GitReader) -> Cited
     citation = find_citation(engine, citation_id)
     if citation is None:
         raise NotFoundError(
-            f"no citation {citation_id!r} in this store: ids are registered by the outputs "
-            "that issue them (run `whosbehind export ...` on this store first, or copy the id "
-            "from an export's citations table)"
+            f"no citation {citation_id!r} in this store: an id names a snapshot and a record "
+            "stored here, as an output printed it from this store (ids of 15 hex digits come "
+            "from an older whosbehind: run the output again)"
         )
     snapshot = _snapshot(engine, citation)
-    _, _, selector = citation.locator.partition("#")
+    selector = citation.selector
     found = CitedRecord(citation, snapshot, selector)
     data = _bytes(engine, citation, snapshot, read_git, found)
     if data is None:
+        return found
+    try:
+        data = redacted_copy(citation.source, data)
+    except ValueError as error:
+        found.note = f"{found.bytes_from}: the bytes cannot be read ({error})"
         return found
     if not selector:
         found.note = f"the whole file ({len(data):,} bytes); no record selector"
@@ -89,8 +98,8 @@ def cited_record(engine: Engine, citation_id: str, read_git: GitReader) -> Cited
 
 def _snapshot(engine: Engine, citation: Citation) -> dict[str, Any]:
     rows = engine.rows(
-        "SELECT feed, seq, kind, locator, commit_id, sha256, size, record_time FROM snapshot "
-        "WHERE feed = ? AND sha256 = ? ORDER BY seq NULLS LAST LIMIT 1",
+        "SELECT feed, seq, kind, locator AS read_from, commit_id, sha256, size, record_time "
+        "FROM snapshot WHERE feed = ? AND sha256 = ? ORDER BY seq NULLS LAST LIMIT 1",
         [citation.source, citation.content_hash],
     )
     if not rows:
@@ -112,7 +121,7 @@ def _bytes(
     if stored is not None:
         found.bytes_from = "store (raw_object)"
         return stored
-    locator = str(snapshot["locator"])
+    locator = str(snapshot["read_from"])
     if snapshot["kind"] == "git" and snapshot["commit_id"]:
         repo, _, path = locator.partition(f"@{snapshot['commit_id']}:")
         data = read_git(Path(repo), str(snapshot["commit_id"]), path)

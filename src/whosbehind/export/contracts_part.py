@@ -21,6 +21,7 @@ from whosbehind.export.companies import FALLBACK, Companies
 from whosbehind.export.graph import Edge, Graph, Node
 from whosbehind.model.citation import Citation
 from whosbehind.model.contracts import make_award_key, split_award_key
+from whosbehind.store.citations import record_selector
 from whosbehind.store.engine import Engine
 
 _GROUPED = (
@@ -168,20 +169,11 @@ def _identifier_citations(
     name: str | None,
     prefix: str = "recipient",
 ) -> set[str]:
-    field, value = next(
-        (f, v)
-        for f, v in (
-            (f"{prefix}_duns", duns),
-            (f"{prefix}_uei", uei),
-            (f"{prefix}_name", name),
-            ("award_id_piid", ""),
-        )
-        if v is not None
-    )
-    return graph.cite(
-        Citation(c.source, f"{c.locator}#{field}={value}", c.record_time, c.content_hash)
-        for c in snaps
-    )
+    named = [(f, v) for f, v in ((f"{prefix}_duns", duns), (f"{prefix}_uei", uei),
+                                 (f"{prefix}_name", name)) if v is not None]  # fmt: skip
+    if not named:  # a recipient the files name by nothing: the files themselves
+        return graph.cite(snaps)
+    return graph.cite(c.narrow(record_selector(*named[0])) for c in snaps)
 
 
 def _company_node(

@@ -186,15 +186,7 @@ class PathResult:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> PathResult:
-        citations = {
-            cid: Citation(
-                c["source"],
-                c["locator"],
-                dt.datetime.fromisoformat(c["record_time"]),
-                c["content_hash"],
-            )
-            for cid, c in data["citations"].items()
-        }
+        citations = {cid: Citation.from_json(c) for cid, c in data["citations"].items()}
         return cls(
             NodeRef.from_json(data["from"]),
             NodeRef.from_json(data["to"]),

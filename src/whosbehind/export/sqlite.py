@@ -64,7 +64,7 @@ def write_sqlite(graph: Graph, out: Path) -> None:
         connection.executemany(
             "INSERT INTO citations VALUES (?, ?, ?, ?, ?)",
             [
-                (c.id, c.source, c.locator, c.record_time.isoformat(), c.content_hash)
+                (c.id, c.source, c.where, c.record_time.isoformat(), c.content_hash)
                 for c in graph.citations.values()
             ],
         )

@@ -65,7 +65,10 @@ def edge_table(graph: Graph) -> tuple[list[str], list[dict[str, Any]]]:
 
 
 def citation_table(graph: Graph) -> tuple[list[str], list[dict[str, Any]]]:
-    rows = [{**citation.to_json()} for _, citation in sorted(graph.citations.items())]
+    rows = [
+        {key: value for key, value in citation.to_json().items() if key in CITATION_HEAD}
+        for _, citation in sorted(graph.citations.items())
+    ]
     return list(CITATION_HEAD), rows
 
 

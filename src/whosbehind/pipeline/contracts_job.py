@@ -33,11 +33,11 @@ from whosbehind.pipeline.contracts_summary import ContractIngestSummary
 from whosbehind.pipeline.isolation import item_failure
 from whosbehind.pipeline.work_folder import work_folder
 from whosbehind.sources.fpds import metadata as fpds_metadata
-from whosbehind.sources.fpds.redact import redacted_page
-from whosbehind.sources.snapshot import RawSnapshot
+from whosbehind.sources.redaction import redacted_copy
+from whosbehind.sources.snapshot import RawSnapshot, public_locator, public_of
 from whosbehind.sources.usaspending import agency_list, metadata
 from whosbehind.sources.usaspending.csv_layout import LayoutMatch, detect_layout
-from whosbehind.sources.usaspending.redact import redacted_csv, redacted_json
+from whosbehind.sources.usaspending.redact import redacted_csv
 from whosbehind.store import snapshots
 from whosbehind.store.contracts_rollup import append as append_to_rollup
 from whosbehind.store.contracts_rollup import create_rollup, is_fresh, mark_stale, rebuild
@@ -272,6 +272,7 @@ class ContractIngest:
                     raw.sha256,
                     len(raw.content),
                     counts,
+                    public_locator(raw),
                 ),
             )
             insert_quarantine(self.engine, feed, seq, batch.quarantined)
@@ -321,6 +322,7 @@ class ContractIngest:
         sha256: str,
         size: int,
         counts: BatchCounts,
+        public: str | None = None,
     ) -> snapshots.SnapshotRow:
         return snapshots.SnapshotRow(
             feed,
@@ -336,6 +338,7 @@ class ContractIngest:
             size,
             counts.inserted,
             counts.closed,
+            public or public_of(kind, locator),
         )
 
     def _failed(
@@ -351,7 +354,18 @@ class ContractIngest:
         if status == "skipped":
             self.summary.skipped += 1
         row = snapshots.SnapshotRow(
-            feed, None, None, status, reason, kind, locator, None, sha256, None, size
+            feed,
+            None,
+            None,
+            status,
+            reason,
+            kind,
+            locator,
+            None,
+            sha256,
+            None,
+            size,
+            public_locator=public_of(kind, locator),
         )
         snapshots.insert(self.engine, row)
         if sha256:
@@ -379,11 +393,8 @@ def _layout_audit(match: LayoutMatch, rows: int) -> dict[str, int]:
 
 
 def _redacted(content: bytes, feed: str, counts: RedactionCounts) -> tuple[bytes, str]:
-    if feed == fpds_metadata.FEED:
-        return redacted_page(content, counts), "xml+gzip, redacted"
-    if feed == agency_list.FEED:
-        return content, "csv+gzip"
+    kind = {fpds_metadata.FEED: "xml+gzip, redacted", agency_list.FEED: "csv+gzip"}
     try:
-        return redacted_json(content, counts), "json+gzip, redacted"
+        return redacted_copy(feed, content, counts), kind.get(feed, "json+gzip, redacted")
     except ValueError:
         return b"", "unreadable"

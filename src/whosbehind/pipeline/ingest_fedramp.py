@@ -31,7 +31,7 @@ from whosbehind.sources.fedramp.reader import (
     redacted_json,
 )
 from whosbehind.sources.fetch import holds_no_snapshot, iter_source
-from whosbehind.sources.snapshot import RawSnapshot
+from whosbehind.sources.snapshot import RawSnapshot, public_locator
 from whosbehind.store import snapshots
 from whosbehind.store.engine import Engine
 from whosbehind.store.schema import create_all
@@ -202,6 +202,7 @@ class FedrampIngest:
             len(raw.content),
             changes.inserted,
             changes.closed,
+            _public(raw, feed),
         )
         if parsed is None:  # one statement is atomic on its own
             snapshots.insert(self.engine, row)
@@ -253,11 +254,17 @@ class FedrampIngest:
             raw.sha256,
             None,
             len(raw.content),
+            public_locator=_public(raw, feed),
         )
         snapshots.insert(self.engine, row)
         self.seen.add(raw.sha256)
         if raw.commit:
             self.commits.add(raw.commit)
+
+
+def _public(raw: RawSnapshot, feed: str) -> str:
+    known = metadata.FEEDS.get(feed)
+    return public_locator(raw, known.repository if known else "")
 
 
 def _feed_from_locator(locator: str) -> str | None:

@@ -27,9 +27,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from whosbehind.model.citation import Citation
 from whosbehind.model.orgs import OrgRecord
 from whosbehind.resolve.names import name_key, names_itself
 from whosbehind.resolve.org_index import canonical_ref
+from whosbehind.store.citations import record_selector, snapshot_citations
 from whosbehind.store.engine import Engine
 
 Day = dt.date | None
@@ -102,11 +104,10 @@ SELECT s.name, s.duns, s.uei, s.parent_name, s.parent_duns, s.parent_uei,
        min(s.first_day) AS first_seen, max(s.last_day) AS last_seen,
        list([p.city, p.state, p.country]) FILTER (WHERE p.award_key IS NOT NULL) AS places,
        arg_min(s.piid, s.feed || lpad(CAST(s.seq AS VARCHAR), 12, '0') || s.piid) AS piid,
-       arg_min(n.locator, s.feed || lpad(CAST(s.seq AS VARCHAR), 12, '0') || s.piid) AS locator,
+       arg_min(s.seq, s.feed || lpad(CAST(s.seq AS VARCHAR), 12, '0') || s.piid) AS seq,
        arg_min(s.feed, s.feed || lpad(CAST(s.seq AS VARCHAR), 12, '0') || s.piid) AS feed
 FROM said s
 LEFT JOIN places p USING (award_key)
-LEFT JOIN snapshot n ON n.feed = s.feed AND n.seq = s.seq AND n.status = 'ok'
 GROUP BY s.name, s.duns, s.uei, s.parent_name, s.parent_duns, s.parent_uei
 -- a reported parent cites the earliest statement that reported it
 ORDER BY first_seen NULLS LAST, s.name, s.duns NULLS FIRST, s.uei NULLS FIRST,
@@ -118,6 +119,7 @@ def contract_records(engine: Engine) -> list[OrgRecord]:
     """Recipient statements and reported parents from contract transactions and awards."""
     records: list[OrgRecord] = []
     parents: dict[tuple[str | None, str | None, str | None], tuple[Day, Day, str]] = {}
+    files = snapshot_citations(engine)
     for row in engine.rows(_STATEMENTS_SQL):
         name = _text(row["name"])
         if not name:
@@ -125,7 +127,7 @@ def contract_records(engine: Engine) -> list[OrgRecord]:
         duns, uei = clean_id(row["duns"]), clean_id(row["uei"])
         parent_name = _text(row["parent_name"])
         parent_duns, parent_uei = clean_id(row["parent_duns"]), clean_id(row["parent_uei"])
-        citation = _cite(row)
+        citation = _cite(row, files)
         city, state, country = _most_common_place(row["places"])
         record = OrgRecord(
             record_key=stable_key(
@@ -219,14 +221,11 @@ def _other(parent: str | None, own: str | None, scheme: str) -> str | None:
 def recipient_profile_records(engine: Engine) -> list[OrgRecord]:
     """USAspending recipient profiles, one record per name they list (their alternate names
     share the profile's identifiers, so they join it)."""
-    rows = engine.rows(
-        "SELECT r.*, n.locator AS snapshot_locator FROM contract_recipient r "
-        "LEFT JOIN snapshot n ON n.feed = r.feed AND n.seq = r.seq AND n.status = 'ok' "
-        "WHERE r.record_to IS NULL"
-    )
+    rows = engine.rows("SELECT r.* FROM contract_recipient r WHERE r.record_to IS NULL")
+    files = snapshot_citations(engine)
     records: list[OrgRecord] = []
     for row in rows:
-        citation = f"{row['snapshot_locator'] or row['feed']}#recipient_id={row['recipient_id']}"
+        citation = _cited(files, row, record_selector("recipient_id", row["recipient_id"]))
         names = [_text(row["name"])] + [
             _text(alt) for alt in str(row["alternate_names"] or "").split(" | ")
         ]
@@ -259,9 +258,8 @@ SELECT o.provider_key, o.provider_raw, o.authorization_date, o.locator, o.packag
        -- the feed sometimes files an offering under another provider's UEI (Pega Cloud under
        -- Adobe's); only today's versions, as corrected, give a provider its UEI
        CASE WHEN o.to_seq IS NULL OR o.to_seq > n.seq THEN o.uei END AS uei,
-       s.locator AS snapshot_locator
+       o.feed, o.from_seq AS seq
 FROM fedramp_offering o JOIN newest n ON o.feed = n.feed
-JOIN snapshot s ON s.feed = o.feed AND s.seq = o.from_seq AND s.status = 'ok'
 ORDER BY o.provider_key, o.feed, o.package_id, o.from_seq
 """
 
@@ -271,6 +269,7 @@ def fedramp_records(engine: Engine) -> list[OrgRecord]:
     feed: a provider gone from today's marketplace (delisted, renamed, acquired) still owns the
     offerings it had, and a share of an earlier date must roll it up."""
     groups: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
+    files = snapshot_citations(engine)
     for row in engine.rows(_FEDRAMP_SQL):
         key = str(row["provider_key"] or "").strip()
         if key:
@@ -286,7 +285,7 @@ def fedramp_records(engine: Engine) -> list[OrgRecord]:
             continue
         name = min(names, key=lambda n: (-names[n], n))
         dates = [row["authorization_date"] for row in rows if row["authorization_date"]]
-        path = rows[0]["locator"] or rows[0]["package_id"]
+        path = rows[0]["locator"] or ""  # the offering's JSONPath, live in that snapshot
         records.append(
             OrgRecord(
                 record_key=f"fedramp:{key}" + (f"|uei:{uei}" if uei else ""),
@@ -295,7 +294,7 @@ def fedramp_records(engine: Engine) -> list[OrgRecord]:
                 uei=uei,
                 first_seen=min(dates) if dates else None,
                 last_seen=max(dates) if dates else None,
-                citation=f"{rows[0]['snapshot_locator']}#{path}",
+                citation=_cited(files, rows[0], path),
             )
         )
     return records
@@ -326,13 +325,19 @@ def _text(value: object) -> str | None:
     return text or None
 
 
-def _cite(row: dict[str, Any]) -> str:
-    locator = row["locator"] or row["feed"] or "contract store"
+def _cite(row: dict[str, Any], files: dict[tuple[str, int], Citation]) -> str:
     piid = row["piid"]
-    if not piid:
-        return str(locator)
-    selector = "award_id_piid" if row["feed"] in _CSV_FEEDS else "piid"
-    return f"{locator}#{selector}={piid}"
+    column = "award_id_piid" if row["feed"] in _CSV_FEEDS else "piid"
+    return _cited(files, row, record_selector(column, piid) if piid else "")
+
+
+def _cited(files: dict[tuple[str, int], Citation], row: dict[str, Any], selector: str) -> str:
+    """A record's citation as the id ``whosbehind cite`` resolves, then where it points."""
+    whole = files.get((row["feed"], row["seq"]))
+    if whole is None:
+        return str(row["feed"] or "contract store")
+    cited = whole.narrow(selector)
+    return f"{cited.id} {cited.where}"
 
 
 def _min_date(a: Day, b: Day) -> Day:

@@ -8,6 +8,7 @@ never waits for Python: reading every blob of a 5 GB history this way costs seco
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -17,6 +18,8 @@ from whosbehind.errors import SourceError
 from whosbehind.sources.snapshot import RawSnapshot
 
 _GIT = ("git", "-c", "safe.directory=*")
+# an archive of a published repository names the upstream commit in its message
+_UPSTREAM = re.compile(r"\(upstream ([0-9a-f]{40})\)")
 
 
 def is_git_repository(path: Path) -> bool:
@@ -57,6 +60,17 @@ def list_snapshot_commits(
     return found
 
 
+def upstream_commits(repo: Path, paths: tuple[str, ...]) -> dict[str, str]:
+    """The upstream commit each archive commit's message names (``(upstream <sha>)``)."""
+    found: dict[str, str] = {}
+    for line in _git(repo, "log", "--format=%H %s", "--", *paths):
+        commit, _, subject = line.partition(" ")
+        match = _UPSTREAM.search(subject)
+        if match:
+            found[commit] = match.group(1)
+    return found
+
+
 def walk_git_history(
     repo: Path,
     paths: tuple[str, ...],
@@ -72,6 +86,7 @@ def walk_git_history(
     ]
     if not wanted:
         return
+    upstream = upstream_commits(repo, paths)
     command = [*_GIT, f"--git-dir={_git_dir(repo)}", "cat-file", "--batch"]
     process = subprocess.Popen(
         command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=1 << 20
@@ -103,6 +118,7 @@ def walk_git_history(
                 fallback_time=when,
                 commit=commit,
                 kind="git",
+                upstream=upstream.get(commit),
             )
     finally:
         process.kill()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from whosbehind.model.citation import Citation
 from whosbehind.store.engine import Engine
+from whosbehind.store.snapshots import public_locator_sql
 
 # A version is live in snapshot ``seq`` of its feed. Two parameters: the seq, twice.
 LIVE = "(from_seq <= ? AND (to_seq IS NULL OR to_seq > ?))"
@@ -25,8 +26,9 @@ class SnapshotRef:
         return [self.feed, self.seq, self.seq]
 
     def cite(self, path: str = "") -> Citation:
-        locator = f"{self.locator}#{path}" if path else self.locator
-        return Citation(self.feed, locator, self.record_time, self.sha256)
+        """The snapshot's citation, narrowed to the record at ``path`` (a stored fact's
+        ``locator``, live in this snapshot) when one is given."""
+        return Citation(self.feed, self.locator, self.record_time, self.sha256, path)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -41,8 +43,9 @@ class SnapshotRef:
 def snapshot_at(engine: Engine, feed: str, instant: dt.datetime) -> SnapshotRef | None:
     """The newest good snapshot of ``feed`` published at or before ``instant``."""
     found = engine.rows(
-        "SELECT feed, seq, record_time, locator, sha256 FROM snapshot "
-        "WHERE feed = ? AND status = 'ok' AND record_time <= ? ORDER BY seq DESC LIMIT 1",
+        f"SELECT feed, seq, record_time, {public_locator_sql(engine)} AS locator, sha256 "
+        "FROM snapshot WHERE feed = ? AND status = 'ok' AND record_time <= ? "
+        "ORDER BY seq DESC LIMIT 1",
         [feed, instant],
     )
     return _ref(found[0]) if found else None
@@ -50,8 +53,8 @@ def snapshot_at(engine: Engine, feed: str, instant: dt.datetime) -> SnapshotRef 
 
 def snapshot_by_seq(engine: Engine, feed: str, seq: int) -> SnapshotRef | None:
     found = engine.rows(
-        "SELECT feed, seq, record_time, locator, sha256 FROM snapshot "
-        "WHERE feed = ? AND seq = ? AND status = 'ok'",
+        f"SELECT feed, seq, record_time, {public_locator_sql(engine)} AS locator, sha256 "
+        "FROM snapshot WHERE feed = ? AND seq = ? AND status = 'ok'",
         [feed, seq],
     )
     return _ref(found[0]) if found else None

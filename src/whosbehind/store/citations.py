@@ -1,93 +1,147 @@
-"""The citation index: the citation ids that outputs have issued, so that ``whosbehind cite ID``
-finds them again.
+"""Finding a citation by its id in the stored records, on a store opened read-only.
 
-A citation id is a hash (``model.citation.Citation.id``) and cannot be reversed. Outputs that
-issue ids (``whosbehind export``; the reports that build on its graph) register them here:
-``citation(id, source, locator, record_time, content_hash, issued_by, issued_at)``, one row per
-id. A snapshot's own citation (the whole file, no record selector, as ``fedramp share --json``
-cites) is found without registration, by hashing the snapshot rows.
+Citations are not registered anywhere: they are a property of the stored records, fixed when
+the records are ingested. A citation id (``model.citation``) is the hash of a stored snapshot
+(feed, public locator, record time, sha256) followed by the hash of a record selector. The
+selectors an output may use are the stored records themselves:
+
+- in a FedRAMP snapshot, the JSONPath (``locator`` column) of a fact version live in it;
+- in a contract file, response or page, ``column=value`` for a column of ``SELECTORS`` and a
+  value of a version that snapshot stated (``award_id_piid=X``, ``recipient_duns=Y``,
+  ``subtier_code=7012``).
+
+So ``find_citation`` hashes the snapshot rows, keeps those whose part of the id matches (one,
+but a collision of 7 hex digits is handled), and asks the store, in SQL, for the stored
+selector of that snapshot whose hash matches the rest. (Ids of 15 hex digits came from
+versions that registered them in a ``citation`` table; re-run the output for today's ids.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-import pyarrow as pa
-
-from whosbehind.model.citation import Citation
-from whosbehind.model.timeutil import now_utc
+from whosbehind.model.citation import (
+    SELECTOR_DIGITS,
+    SNAPSHOT_DIGITS,
+    Citation,
+    selector_part,
+    snapshot_part,
+)
+from whosbehind.store.asof import LIVE
 from whosbehind.store.engine import Engine
+from whosbehind.store.snapshots import public_locator_sql
 
-TABLE = "citation"
+# selector name in a citation -> the column of the contract tables that holds its value
+SELECTORS: dict[str, str] = {
+    "award_id_piid": "piid",  # the CSV files' column name
+    "piid": "piid",  # API responses, FPDS pages
+    "recipient_duns": "recipient_duns",
+    "recipient_uei": "recipient_uei",
+    "recipient_name": "recipient_name",
+    "recipient_parent_duns": "recipient_parent_duns",
+    "recipient_parent_uei": "recipient_parent_uei",
+    "recipient_parent_name": "recipient_parent_name",
+    "recipient_id": "recipient_id",
+    "subtier_code": "subtier_code",
+    "toptier_code": "toptier_code",
+}
+_ID_LENGTH = 1 + SNAPSHOT_DIGITS + SELECTOR_DIGITS
 
 
-def create_citation_table(engine: Engine) -> None:
-    d = engine.dialect
-    engine.execute(
-        d.create_table(
-            TABLE,
-            [
-                ("id", d.text),
-                ("source", d.text),
-                ("locator", d.text),
-                ("record_time", d.timestamp),
-                ("content_hash", d.text),
-                ("issued_by", d.text),
-                ("issued_at", d.timestamp),
-            ],
+def record_selector(column: str, value: object) -> str:
+    """The selector of the contract records whose ``column`` (a key of ``SELECTORS``) holds
+    ``value``: ``award_id_piid=X``."""
+    if column not in SELECTORS:
+        raise ValueError(f"{column!r} is not a citation selector (see store.citations)")
+    return f"{column}={value}"
+
+
+def snapshot_citations(
+    engine: Engine, where: str = "true", params: list[Any] | None = None
+) -> dict[tuple[str, int], Citation]:
+    """The whole-file citation of every good snapshot (``where`` narrows them), by (feed, seq)."""
+    public = public_locator_sql(engine)
+    found = engine.rows(
+        f"SELECT feed, seq, {public} AS locator, record_time, sha256 FROM snapshot "
+        f"WHERE status = 'ok' AND record_time IS NOT NULL AND ({where})",
+        params or [],
+    )
+    return {
+        (row["feed"], row["seq"]): Citation(
+            row["feed"], row["locator"], row["record_time"], row["sha256"]
         )
-    )
-
-
-def register_citations(engine: Engine, citations: Iterable[Citation], issued_by: str) -> int:
-    """Add the ids not yet registered; returns how many were new."""
-    unique = {c.id: c for c in citations}
-    if not unique:
-        return 0
-    create_citation_table(engine)
-    rows = list(unique.values())
-    staged = pa.table(
-        {
-            "id": [c.id for c in rows],
-            "source": [c.source for c in rows],
-            "locator": [c.locator for c in rows],
-            "record_time": pa.array([c.record_time for c in rows], pa.timestamp("us", tz="UTC")),
-            "content_hash": [c.content_hash for c in rows],
-        }
-    )
-    before = int(engine.scalar(f"SELECT count(*) FROM {TABLE}"))
-    engine.connection.register("_citations", staged)
-    try:
-        with engine.transaction():
-            engine.execute(
-                f"INSERT INTO {TABLE} SELECT s.id, s.source, s.locator, s.record_time, "
-                "s.content_hash, ?, ? FROM _citations s "
-                f"WHERE NOT EXISTS (SELECT 1 FROM {TABLE} c WHERE c.id = s.id)",
-                [issued_by, now_utc()],
-            )
-    finally:
-        engine.connection.unregister("_citations")
-    return int(engine.scalar(f"SELECT count(*) FROM {TABLE}")) - before
+        for row in found
+    }
 
 
 def find_citation(engine: Engine, citation_id: str) -> Citation | None:
-    """The registered citation with this id, else the snapshot whose own citation has it."""
-    wanted = citation_id.strip()
-    if engine.scalar(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [TABLE]
-    ):
-        found = engine.rows(
-            f"SELECT source, locator, record_time, content_hash FROM {TABLE} WHERE id = ? LIMIT 1",
-            [wanted],
+    """The citation with this id, found in the stored snapshots and records; else None."""
+    wanted = citation_id.strip().lower()
+    return find_citations(engine, [wanted]).get(wanted)
+
+
+def find_citations(engine: Engine, citation_ids: Iterable[str]) -> dict[str, Citation]:
+    """The citations of these ids that the store holds, by id (a batch: one query per
+    snapshot and table, whatever the number of ids)."""
+    tails: dict[str, set[str]] = {}
+    for wanted in citation_ids:
+        if len(wanted) == _ID_LENGTH and wanted.startswith("c"):
+            tails.setdefault(wanted[1 : 1 + SNAPSHOT_DIGITS], set()).add(wanted[8:])
+    found: dict[str, Citation] = {}
+    if not tails:
+        return found
+    whole_file = selector_part("")
+    for (feed, seq), whole in snapshot_citations(engine).items():
+        parts = (whole.source, whole.locator, whole.record_time, whole.content_hash)
+        head = snapshot_part(*parts)
+        if head not in tails:
+            continue
+        if whole_file in tails[head]:
+            found[f"c{head}{whole_file}"] = whole
+        for digits, selector in _stored_selectors(engine, feed, seq, tails[head] - {whole_file}):
+            found.setdefault(f"c{head}{digits}", whole.narrow(selector))
+    return found
+
+
+def _stored_selectors(
+    engine: Engine, feed: str, seq: int, wanted: set[str]
+) -> list[tuple[str, str]]:
+    """(hash digits, selector) of the stored selectors of a snapshot whose hash is wanted."""
+    if not wanted:
+        return []
+    hashed = engine.dialect.sha256_prefix("selector", SELECTOR_DIGITS)
+    found: list[tuple[str, str]] = []
+    for table, names in sorted(_columns(engine).items()):
+        if {"feed", "from_seq", "to_seq", "locator"} <= names:  # FedRAMP facts
+            sql = f"SELECT DISTINCT locator AS selector FROM {table} WHERE feed = ? AND {LIVE}"
+            params: list[Any] = [feed, seq, seq]
+        elif {"feed", "seq"} <= names:  # contract versions
+            parts = [
+                f"SELECT DISTINCT '{name}=' || {column} AS selector FROM {table} "
+                f"WHERE feed = ? AND seq = ? AND {column} IS NOT NULL"
+                for name, column in SELECTORS.items()
+                if column in names
+            ]
+            if not parts:
+                continue
+            sql = " UNION ".join(parts)
+            params = [feed, seq] * len(parts)
+        else:
+            continue
+        rows = engine.rows(
+            f"SELECT {hashed} AS digits, selector FROM ({sql}) "
+            f"WHERE {hashed} IN (SELECT unnest(?)) ORDER BY selector",
+            [*params, sorted(wanted)],
         )
-        if found:
-            row = found[0]
-            return Citation(row["source"], row["locator"], row["record_time"], row["content_hash"])
+        found += [(row["digits"], str(row["selector"])) for row in rows]
+    return found
+
+
+def _columns(engine: Engine) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
     for row in engine.rows(
-        "SELECT feed, locator, record_time, sha256 FROM snapshot "
-        "WHERE status = 'ok' AND record_time IS NOT NULL"
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'"
     ):
-        citation = Citation(row["feed"], row["locator"], row["record_time"], row["sha256"])
-        if citation.id == wanted:
-            return citation
-    return None
+        found.setdefault(row["table_name"], set()).add(row["column_name"])
+    return found

@@ -52,6 +52,13 @@ class Dialect:
         body = ", ".join(f"{column} {sql_type}" for column, sql_type in columns)
         return f"CREATE TABLE IF NOT EXISTS {name} ({body})"
 
+    def add_column(self, table: str, column: str, sql_type: str) -> str:
+        return f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {sql_type}"
+
+    def sha256_prefix(self, expression: str, digits: int) -> str:
+        """The first ``digits`` hex digits of the sha256 of a text expression (UTF-8)."""
+        return f"left(sha256({expression}), {digits})"
+
 
 _ANNOTATIONS: dict[str, object] = {
     "str": str,

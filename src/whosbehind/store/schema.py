@@ -49,6 +49,9 @@ def snapshot_columns(dialect: Dialect) -> list[tuple[str, str]]:
         ("inserted", dialect.bigint),
         ("closed", dialect.bigint),
         ("ingested_at", dialect.timestamp),
+        # where the public can find the same bytes (upstream repository@commit:path, the
+        # publisher's file name, the API URL); ``locator`` is where this machine read them
+        ("public_locator", dialect.text),
     ]
 
 
@@ -57,6 +60,8 @@ def create_all(engine: Engine) -> None:
     for kind in FACT_TYPES:
         engine.execute(dialect.create_table(kind.TABLE, fact_table_columns(kind, dialect)))
     engine.execute(dialect.create_table("snapshot", snapshot_columns(dialect)))
+    # a store built before snapshots named their public source: new rows will
+    engine.execute(dialect.add_column("snapshot", "public_locator", dialect.text))
     engine.execute(
         dialect.create_table(
             "audit_field",

@@ -28,6 +28,7 @@ class SnapshotRow:
     size: int
     inserted: int = 0
     closed: int = 0
+    public_locator: str | None = None  # the public place of the bytes; ``locator``: this machine's
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,20 @@ class LatestSnapshot:
     seq: int
     record_time: dt.datetime
     payload_digest: str | None
+
+
+def public_locator_sql(engine: Engine, alias: str = "") -> str:
+    """The SQL of a snapshot's public locator. A store built before snapshots named their public
+    source has no such column (read-only, it cannot be added): its rows cite the path they
+    were read from (re-ingest into a new store for public locators)."""
+    prefix = f"{alias}." if alias else ""
+    found = engine.scalar(
+        "SELECT count(*) FROM information_schema.columns "
+        "WHERE table_name = 'snapshot' AND column_name = 'public_locator'"
+    )
+    if found:
+        return f"coalesce({prefix}public_locator, {prefix}locator)"
+    return f"{prefix}locator"
 
 
 def known_commits(engine: Engine) -> frozenset[str]:
@@ -76,7 +91,7 @@ def latest(engine: Engine, feed: str) -> LatestSnapshot | None:
 
 def insert(engine: Engine, row: SnapshotRow) -> None:
     engine.execute(
-        "INSERT INTO snapshot VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO snapshot VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             row.feed,
             row.seq,
@@ -92,6 +107,7 @@ def insert(engine: Engine, row: SnapshotRow) -> None:
             row.inserted,
             row.closed,
             now_utc(),
+            row.public_locator or row.locator,
         ],
     )
 

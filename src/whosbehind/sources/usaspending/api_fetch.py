@@ -237,6 +237,8 @@ class _Api:
         response = call_api(self.client, method, url, body, sleep=self.sleep)
         snapshot = ApiSnapshot(
             locator=request_locator(url, body or b""),
+            # a mirror or a replay answers for the public API: cite the API
+            public=request_locator(API_BASE + path, body or b""),
             content=response.content,
             fallback_time=now_utc(),
             kind="url",
