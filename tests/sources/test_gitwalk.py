@@ -16,6 +16,7 @@ from whosbehind.sources.gitwalk import (
     list_snapshot_commits,
     walk_git_history,
 )
+from whosbehind.sources.snapshot import public_locator
 
 LEGACY_PATH = ("data/data.json",)
 
@@ -122,3 +123,21 @@ def test_is_git_repository(tmp_path: Path) -> None:
 def test_not_a_repository_is_a_source_error(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match=str(tmp_path)):
         list_snapshot_commits(tmp_path, LEGACY_PATH)
+
+
+def test_each_snapshot_names_the_upstream_commit_of_its_archive_commit() -> None:
+    log = git(MARKETPLACE_REPO, "log", "--format=%H%x09%B", "--", "data.json").decode()
+    named = {}
+    for entry in log.split("\n\n"):
+        commit, _, message = entry.strip().partition("\t")
+        if commit:
+            named[commit] = message.rsplit("(upstream ", 1)[1].rstrip(")\n ")
+    picked = frozenset(sorted(named)[::300])
+    walked = list(walk_git_history(MARKETPLACE_REPO, ("data.json",), only_commits=picked))
+    assert len(walked) == len(picked) > 3
+    for raw in walked:
+        assert raw.commit is not None and raw.upstream == named[raw.commit]
+        # a citation names the upstream repository's commit, not this machine's archive
+        public = public_locator(raw, "github.com/GSA/marketplace-fedramp-gov-data")
+        assert public == f"github.com/GSA/marketplace-fedramp-gov-data@{raw.upstream}:data.json"
+        assert public_locator(raw) == f"marketplace-history.git@{raw.commit}:data.json"
