@@ -9,13 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MARKETPLACE_REPO, SHARED_DATA
+from tests.conftest import LEGACY_REPO, MARKETPLACE_REPO, SHARED_DATA
 from whosbehind.analysis.fedramp_share import fedramp_share
 from whosbehind.errors import NotFoundError, UsageError
 from whosbehind.export.cite import cited_record
 from whosbehind.export.graph import Graph
 from whosbehind.export.jsonpath import select
 from whosbehind.model.timeutil import parse_user_instant
+from whosbehind.sources.fedramp.reader import PERSONAL_FIELDS
+from whosbehind.store.asof import LIVE, snapshot_at
 from whosbehind.store.citations import find_citation
 from whosbehind.store.engine import Engine
 
@@ -122,3 +124,28 @@ def test_jsonpath_selects_as_the_fedramp_locators_say() -> None:
     assert select(document, r"$.data.Providers[?(@.Package_ID=='F1')].Letters[?(@.A=='it\'s')]")
     with pytest.raises(UsageError):
         select(document, "data.Providers")
+
+
+def test_cite_shows_git_bytes_through_the_ingest_redaction(chain: Engine) -> None:
+    snapshot = snapshot_at(chain, "fedramp-legacy", parse_user_instant("2020-01-01"))
+    assert snapshot is not None
+    paths = [row["locator"] for row in chain.rows(
+        f"SELECT locator FROM fedramp_offering WHERE feed = ? AND {LIVE} ORDER BY locator",
+        snapshot.live_params(),
+    )]  # fmt: skip
+    commit = snapshot.locator.split("@")[1].split(":")[0]
+    published = json.loads(read_git(LEGACY_REPO, commit, "data/data.json"))
+    with_contacts = [p for p in paths if "CSP_POC_Email" in select(published, p)[0]]
+    assert len(with_contacts) > 10  # the published record names a person
+    for path in with_contacts[:10]:
+        found = cited_record(chain, snapshot.cite(path).id, read_git)
+        assert found.bytes_from.startswith("git ") and len(found.records) == 1
+        assert not _keys(found.records) & PERSONAL_FIELDS
+
+
+def _keys(node: object) -> set[str]:
+    if isinstance(node, dict):
+        return set(node) | {k for value in node.values() for k in _keys(value)}
+    if isinstance(node, list):
+        return {k for value in node for k in _keys(value)}
+    return set()

@@ -27,8 +27,10 @@ def selector_part(selector: str) -> str:
 
 def snapshot_part(source: str, locator: str, record_time: dt.datetime, content_hash: str) -> str:
     """The hex digits of an id that name the snapshot (record time in UTC, whatever zone the
-    database session returns it in, so the id is the same on every machine)."""
-    when = record_time.astimezone(dt.UTC).isoformat()
+    database session returns it in, so the id is the same on every machine; a naive time is
+    taken as UTC, never as this machine's zone)."""
+    aware = record_time if record_time.tzinfo else record_time.replace(tzinfo=dt.UTC)
+    when = aware.astimezone(dt.UTC).isoformat()
     text = f"{source}|{locator}|{when}|{content_hash}"
     return hashlib.sha256(text.encode()).hexdigest()[:SNAPSHOT_DIGITS]
 
