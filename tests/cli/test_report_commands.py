@@ -32,8 +32,8 @@ def test_agency_markdown_footnotes_resolve_to_citations(report_store: Path, tmp_
     assert code == 0
     text = out.read_text()
     body, _, sources = text.partition("\n## Sources\n")
-    used = set(re.findall(r"\[\^(c[0-9a-f]{15})\]", body))
-    defined = dict(re.findall(r"^\[\^(c[0-9a-f]{15})\]: (.+)$", sources, re.MULTILINE))
+    used = set(re.findall(r"\[\^(c[0-9a-f]{16})\]", body))
+    defined = dict(re.findall(r"^\[\^(c[0-9a-f]{16})\]: (.+)$", sources, re.MULTILINE))
     assert used and used == set(defined)
     code, out_json = run(report_store, "agency", "7012", "--as-of", "2020-06-30", "--json")
     citations = json.loads(out_json)["citations"]
