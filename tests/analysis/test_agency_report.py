@@ -109,7 +109,7 @@ def test_ice_lists_palantir_rolled_up_with_its_case_management_and_falcon_contra
     assert "FALCON" in (awards["HSCETC13F00030"].description or "")
     assert "FALCON" in (awards["HSCETC15C00001"].description or "")
     cited = awards["HSCETC14C00002"].citations
-    assert cited and cited[0].locator.endswith("fy18.csv#award_id_piid=HSCETC14C00002")
+    assert cited and cited[0].where.endswith("fy18.csv#award_id_piid=HSCETC14C00002")
     assert len(cited[0].content_hash) == 64
     usg = next(g for g in report.it_suppliers if g.name.startswith("PALANTIR USG"))
     assert usg.amount == Decimal("709653.84")  # FY2017: Palantir USG reported itself as parent
@@ -170,7 +170,7 @@ def test_cloud_section_lists_what_ice_had_authorized_as_of_the_date(
         assert {link.underlying_id for link in found[package_id].runs_on} == wanted["runs_on"]
     assert report.cloud.snapshot.record_time.date() <= day + dt.timedelta(days=1)
     for offering in found.values():
-        assert all(c.locator.endswith(f"'{offering.package_id}')]") for c in offering.citations)
+        assert all(c.selector.endswith(f"'{offering.package_id}')]") for c in offering.citations)
 
 
 def test_cloud_names_ice_infrastructure_and_its_provider(store: Engine) -> None:

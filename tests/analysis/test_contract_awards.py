@@ -45,7 +45,7 @@ def test_palantirs_awards_at_ice(engine: Engine) -> None:
             expected[row["award_id_piid"]] += Decimal(row["federal_action_obligation"])
     assert {piid: row.obligated for piid, row in by_piid.items()} == dict(expected)
     assert result.obligated == sum(expected.values())
-    citations = [c.locator for c in icm.citations]
+    citations = [c.where for c in icm.citations]
     assert [Path(c).name for c in citations] == [
         "fy17.csv#award_id_piid=HSCETC14C00002",
         "fy18.csv#award_id_piid=HSCETC14C00002",

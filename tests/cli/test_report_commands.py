@@ -98,7 +98,9 @@ def test_agency_json_round_trips_with_a_citation_for_every_row(report_store: Pat
         for row in section["rows"]:
             assert row["citations"] and set(row["citations"]) <= set(data["citations"])
     for citation in data["citations"].values():
-        assert set(citation) == {"id", "source", "locator", "record_time", "content_hash"}
+        assert set(citation) == {
+            "id", "source", "locator", "selector", "record_time", "content_hash"
+        }  # fmt: skip
     cloud = sections["cloud"]["rows"]
     assert {r["package id"]: r["first ATO"] for r in cloud}["FR1724526654"] == "2018-09-27"
 
