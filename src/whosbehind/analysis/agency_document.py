@@ -24,6 +24,7 @@ from whosbehind.analysis.report_sections import (
     money,
     percent,
 )
+from whosbehind.analysis.report_splits import Split, part_text
 from whosbehind.store.engine import Engine
 
 _MEMBERS = 4
@@ -270,8 +271,52 @@ def _coverage(report: AgencyReport, cited: Cited) -> list[Note]:
         notes.append(Note(f"No FedRAMP data: {report.cloud_missing}"))
     else:
         notes += _cloud_coverage(report.cloud, cited.book)
+    notes += _split_notes(report, cited)
     notes.append(Note(f"Suppliers rolled up by {report.rollup}"))
     return notes
+
+
+def _split_notes(report: AgencyReport, cited: Cited) -> list[Note]:
+    """Recipients whose actions count under two owners or more: with them, every owner's total
+    plus its recipients' parts under other owners is the sum of their actions."""
+    if not report.splits:
+        return [
+            Note(
+                "Every recipient's actions count under one owner: each supplier's total is the "
+                "sum of the actions of the recipients rolled into it"
+            )
+        ]
+    notes = [
+        Note(
+            f"{len(report.splits)} recipients have actions under more than one owner "
+            "(ownership is dated: an action counts under its recipient's owner on the action's "
+            "date), so a supplier's total leaves out its recipients' actions listed here under "
+            "other owners"
+        )
+    ]
+    for split in report.splits:
+        notes.append(Note(_split_text(split), cited.of(_snapshots(split))))
+    if report.it_splits and _parts(report.it_splits) != _parts(report.splits):
+        notes.append(
+            Note(
+                "Of the IT actions (the software and IT suppliers table): "
+                + " | ".join(_split_text(split) for split in report.it_splits),
+                cited.of(s for split in report.it_splits for s in _snapshots(split)),
+            )
+        )
+    return notes
+
+
+def _split_text(split: Split) -> str:
+    return f"{split.recipient}: " + "; ".join(part_text(part) for part in split.parts)
+
+
+def _snapshots(split: Split) -> set[tuple[str, int]]:
+    return {s for part in split.parts for s in part.snapshots}
+
+
+def _parts(found: list[Split]) -> list[tuple[str, str, object]]:
+    return [(s.recipient_key, p.owner_key, p.amount) for s in found for p in s.parts]
 
 
 def _cloud_coverage(cloud: AgencyCloud, book: CitationBook) -> list[Note]:

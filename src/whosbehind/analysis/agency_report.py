@@ -35,6 +35,7 @@ from whosbehind.analysis.report_money import (
     owner_key,
 )
 from whosbehind.analysis.report_rollup import RegistryRollup, Rollup, choose_rollup
+from whosbehind.analysis.report_splits import Split, splits
 from whosbehind.errors import NotFoundError
 from whosbehind.model.timeutil import now_utc
 from whosbehind.store.engine import Engine
@@ -69,6 +70,10 @@ class AgencyReport:
     missing: MissingYears
     unidentified: list[Group]
     resellers: list[Group]
+    # recipients whose actions count under more than one owner (``report_splits``): over all
+    # the lines, and over the IT lines (the IT suppliers table)
+    splits: list[Split] = field(default_factory=list)
+    it_splits: list[Split] = field(default_factory=list)
     snapshots: set[tuple[str, int]] = field(default_factory=set)
 
 
@@ -142,6 +147,8 @@ def agency_report(
         ),
         unidentified=unidentified(lines),
         resellers=resellers(lines),
+        splits=splits(lines, key),
+        it_splits=splits(it_lines, key),
         snapshots={line.snapshot for line in lines},
     )
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from whosbehind.analysis.company_identity import Relation
-from whosbehind.analysis.company_report import CompanyReport
+from whosbehind.analysis.company_report import COMPANY, CompanyReport
 from whosbehind.analysis.fedramp_company import CompanyCloud
 from whosbehind.analysis.report_cited import (
     AWARD_COLUMNS,
@@ -22,6 +24,7 @@ from whosbehind.analysis.report_sections import (
     date_text,
     money,
 )
+from whosbehind.analysis.report_splits import part_text
 from whosbehind.store.engine import Engine
 
 _DEPENDENTS = 40
@@ -30,7 +33,8 @@ _LETTERS = 6
 
 def company_document(report: CompanyReport, engine: Engine, top: int = 10) -> Document:
     book = CitationBook()
-    cited = Cited(engine, report.snapshots, book)
+    elsewhere = {s for split in report.splits for p in split.parts for s in p.snapshots}
+    cited = Cited(engine, report.snapshots | elsewhere, book)
     identity = report.identity
     facts = [
         Note(f"Company: {identity.name} (asked: {identity.query})"),
@@ -41,8 +45,14 @@ def company_document(report: CompanyReport, engine: Engine, top: int = 10) -> Do
         ),
         Note(
             f"Obligated to it: {money(report.total)} in {report.lines} actions on "
-            f"{report.award_count} awards",
-            cited.all(),
+            f"{report.award_count} awards"
+            + (
+                f" (and {money(report.not_counted)} of its recipients' actions under other "
+                "owners on their dates: see the coverage notes)"
+                if report.splits
+                else ""
+            ),
+            cited.of(report.snapshots),
         ),
     ]
     sections = [
@@ -195,6 +205,7 @@ def _coverage(report: CompanyReport, cited: Cited) -> list[Note]:
                 + ", ".join(f"FY{y}" for y in report.missing.not_loaded)
             )
         )
+    notes += _split_notes(report, cited)
     if report.unidentified:
         notes.append(
             Note(
@@ -222,4 +233,34 @@ def _coverage(report: CompanyReport, cited: Cited) -> list[Note]:
                     "them (no registry: not rolled up to parents)"
                 )
             )
+    return notes
+
+
+def _split_notes(report: CompanyReport, cited: Cited) -> list[Note]:
+    """Every action of a recipient rolled into the company that is not in its total."""
+    if not report.splits:
+        return []
+    name = report.identity.name
+    everything = report.total + report.not_counted
+    notes = [
+        Note(
+            f"Not in its total: {money(report.not_counted)} of the recipients rolled into it, "
+            f"on actions that roll up to another owner than {name} (ownership is dated: an "
+            "action counts under the owner of its recipient on the action's date, as the "
+            "registry or the parent the action reports says); every action of those "
+            f"recipients: {money(everything)} = {money(report.total)} + "
+            f"{money(report.not_counted)}"
+        )
+    ]
+    for split in report.splits:
+        outside = split.outside(COMPANY)
+        here = sum((p.amount for p in split.parts if p.owner_key == COMPANY), Decimal(0))
+        notes.append(
+            Note(
+                f"{split.recipient}: "
+                + "; ".join(part_text(part) for part in outside)
+                + f"; {money(here)} of its actions count here",
+                cited.of(s for part in outside for s in part.snapshots),
+            )
+        )
     return notes

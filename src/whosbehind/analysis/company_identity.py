@@ -32,6 +32,7 @@ from whosbehind.store.engine import Engine
 from whosbehind.store.orgs_schema import has_registry
 
 _DUNS = re.compile(r"\d{9}")
+_COMPACT = "regexp_replace(lower({}), '[^0-9a-z]', '', 'g')"
 _UEI = re.compile(r"[0-9A-Z]{12}")
 
 
@@ -62,10 +63,14 @@ class CompanyIdentity:
         words = sorted({w for key in self.keys for w in key.removeprefix("name:").split()}, key=len)
         word = words[-1] if words else self.query
         ids = [key.split(":", 1)[1] for key in self.keys if not key.startswith("name:")]
-        pattern = like.contains(word)
+        # letters and digits only on both sides: the key "amazoncom" is in "AMAZON.COM LLC"
+        # (no wildcard survives; text without a letter or digit is matched literally)
+        compact = _compact(word)
+        pattern = like.contains(compact or word)
+        column = _COMPACT if compact else "{}"
         return (
-            f"(l.recipient_name ILIKE ? {like.ESCAPE} "
-            f"OR l.recipient_parent_name ILIKE ? {like.ESCAPE} "
+            f"({column.format('l.recipient_name')} LIKE ? {like.ESCAPE} "
+            f"OR {column.format('l.recipient_parent_name')} LIKE ? {like.ESCAPE} "
             "OR l.recipient_duns IN (SELECT unnest(?)) OR l.recipient_uei IN (SELECT unnest(?)))",
             [pattern, pattern, ids, ids],
         )
@@ -74,8 +79,8 @@ class CompanyIdentity:
         statement = line.statement
         if self.rollup is not None:
             day = line.date or dt.date.today()
-            found = self.rollup.recipient(statement.name, statement.duns, statement.uei, day)
-            return found is not None and self.org_id in (found.org_id, found.parent_id)
+            found = self.rollup.recipient_ids(statement.name, statement.duns, statement.uei, day)
+            return found is not None and self.org_id in found
         return statement.own_key in self.keys or _parent_key(statement) in self.keys
 
     def owns_provider(self, provider: str | None, key: str, uei: str | None, on: dt.date) -> bool:
@@ -130,6 +135,10 @@ def _registry(engine: Engine, text: str, on: dt.date) -> CompanyIdentity:
     for child in rollup.ownership.subsidiaries(org, on):
         identity.subsidiaries.append(Relation(rollup.name(child), None, None, "registry"))
     return identity
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.lower())
 
 
 def _parent_key(statement: Statement) -> str | None:

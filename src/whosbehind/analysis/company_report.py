@@ -18,16 +18,27 @@ from whosbehind.analysis.fedramp_company import CompanyCloud, company_cloud
 from whosbehind.analysis.report_coverage import MissingYears, missing_years, unidentified
 from whosbehind.analysis.report_money import (
     AwardLine,
+    Condition,
     Group,
+    Line,
     award_lines,
     fetch_lines,
     group_lines,
     loaded_fiscal_years,
+    owner_key,
 )
-from whosbehind.analysis.report_rollup import display_name
+from whosbehind.analysis.report_rollup import (
+    RegistryRollup,
+    ReportedParentRollup,
+    Rollup,
+    display_name,
+)
+from whosbehind.analysis.report_splits import Split, involving, splits
 from whosbehind.errors import NotFoundError
 from whosbehind.model.timeutil import now_utc
 from whosbehind.store.engine import Engine
+
+COMPANY = "\x00company"  # the company's own part of a split (no owner key looks like it)
 
 
 @dataclass
@@ -47,7 +58,16 @@ class CompanyReport:
     cloud_missing: str | None
     missing: MissingYears
     unidentified: list[Group]
+    # its recipients whose other actions counted under other owners (``report_splits``)
+    splits: list[Split] = field(default_factory=list)
     snapshots: set[tuple[str, int]] = field(default_factory=set)
+
+    @property
+    def not_counted(self) -> Decimal:
+        """Money of the recipients rolled into it that is not in ``total`` (other owners')."""
+        return sum(
+            (part.amount for split in self.splits for part in split.outside(COMPANY)), Decimal(0)
+        )
 
 
 def company_report(
@@ -67,7 +87,13 @@ def company_report(
     identity = identify(engine, text, lines, cloud_as_of.date())
     if identity.rollup is not None:
         lines = fetch_lines(engine, identity.condition(), as_of)
-    lines = [line for line in lines if identity.owns(line)]
+    elif not any(identity.owns(line) for line in lines):
+        # the name prefilter missed every spelling (its key's words are not the record's:
+        # "&" is "and" in a key): read every line, once
+        lines = fetch_lines(engine, ("true", []), as_of)
+        identity = identify(engine, text, lines, cloud_as_of.date())
+    fetched = lines
+    lines = [line for line in fetched if identity.owns(line)]
     agencies = group_lines(lines, lambda line: (line.agency_code or "-",) * 2)
     by_award = group_lines(lines, lambda line: (line.award_key, line.award_key))
     cloud: CompanyCloud | None = None
@@ -101,5 +127,45 @@ def company_report(
             years,
         ),
         unidentified=unidentified(lines),
+        splits=_splits(engine, identity, fetched, lines, as_of),
         snapshots={line.snapshot for line in lines},
+    )
+
+
+def _splits(
+    engine: Engine,
+    identity: CompanyIdentity,
+    fetched: list[Line],
+    owned: list[Line],
+    as_of: dt.datetime | None,
+) -> list[Split]:
+    """The recipients rolled into the company whose other actions (on dates they were not its,
+    or reporting another parent) counted under another owner, with where they went."""
+    members = {line.statement.own_key for line in owned}
+    if not members:
+        return []
+    if identity.rollup is None:  # the name prefilter may have missed their other spellings
+        fetched = fetch_lines(engine, _members_condition(owned), as_of)
+    rollup: Rollup = (
+        RegistryRollup(identity.rollup) if identity.rollup is not None else ReportedParentRollup()
+    )
+    elsewhere = owner_key(rollup)
+
+    def owner(line: Line) -> tuple[str, str]:
+        return (COMPANY, identity.name) if identity.owns(line) else elsewhere(line)
+
+    return involving(
+        splits((line for line in fetched if line.statement.own_key in members), owner), COMPANY
+    )
+
+
+def _members_condition(owned: list[Line]) -> Condition:
+    """Lines naming any recipient of ``owned``: by its names as written, DUNS or UEI."""
+    names = sorted({line.statement.name for line in owned if line.statement.name})
+    duns = sorted({line.statement.duns for line in owned if line.statement.duns})
+    ueis = sorted({line.statement.uei for line in owned if line.statement.uei})
+    return (
+        "(l.recipient_name IN (SELECT unnest(?)) OR l.recipient_duns IN (SELECT unnest(?)) "
+        "OR l.recipient_uei IN (SELECT unnest(?)))",
+        [names, duns, ueis],
     )

@@ -51,9 +51,13 @@ class RollUp:
     ) -> None:
         self.orgs = OrgIndex(records, org_of, name_keys)
         self.ownership = OwnershipIndex(edges)
+        self._names: dict[str, str] = {}  # display names, normalized once per org
 
     def name(self, org_id: str) -> str:
-        return self.orgs.display_name(org_id)
+        found = self._names.get(org_id)
+        if found is None:
+            found = self._names[org_id] = self.orgs.display_name(org_id)
+        return found
 
     def up(self, org_id: str, on: dt.date) -> RolledUp:
         top = self.ownership.ultimate(org_id, on)
@@ -65,6 +69,13 @@ class RollUp:
         """A contract recipient as the transaction states it, on the action date."""
         org = self.orgs.org_for_statement(name, duns, uei)
         return None if org is None else self.up(org, on)
+
+    def recipient_ids(
+        self, name: str | None, duns: str | None, uei: str | None, on: dt.date
+    ) -> tuple[str, str] | None:
+        """``recipient`` without the display name: (its org, its ultimate parent on ``on``)."""
+        org = self.orgs.org_for_statement(name, duns, uei)
+        return None if org is None else (org, self.ownership.ultimate(org, on))
 
     def provider(
         self, provider_key: str, name: str | None, uei: str | None, on: dt.date

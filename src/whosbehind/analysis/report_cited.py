@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 
 from whosbehind.analysis.contract_lines import snapshot_citations
 from whosbehind.analysis.report_money import AwardLine, Group
@@ -37,6 +38,9 @@ class Cited:
 
     def all(self) -> list[str]:
         return self.book.add(self.files[s] for s in sorted(self.files))
+
+    def of(self, snapshots: Iterable[tuple[str, int]]) -> list[str]:
+        return self.book.add(self.files[s] for s in sorted(set(snapshots)) if s in self.files)
 
     def add(self, citations: list[Citation]) -> list[str]:
         return self.book.add(citations)

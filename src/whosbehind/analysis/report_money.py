@@ -63,6 +63,7 @@ class Group:
     award_keys: set[str] = field(default_factory=set)
     snapshots: set[tuple[str, int]] = field(default_factory=set)
     members: dict[str, Decimal] = field(default_factory=dict)  # recipient display -> amount
+    recipients: set[str] = field(default_factory=set)  # the members' ``Statement.own_key``
     by_award: dict[str, Decimal] = field(default_factory=dict)
 
     def top_awards(self, n: int) -> list[str]:
@@ -150,6 +151,7 @@ def group_lines(
         group.award_keys.add(line.award_key)
         group.snapshots.add(line.snapshot)
         member = display_name(line.statement.name)
+        group.recipients.add(line.statement.own_key)
         group.members[member] = group.members.get(member, Decimal(0)) + line.amount
         group.by_award[line.award_key] = group.by_award.get(line.award_key, Decimal(0)) + (
             line.amount

@@ -17,9 +17,11 @@ import re
 import zipfile
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
+
+import duckdb
 
 from whosbehind.errors import SnapshotError, SourceError
 from whosbehind.model.contracts import (
@@ -49,8 +51,10 @@ class CsvFile:
     path: Path  # where the bytes are on disk now (an extracted member lives in a work folder)
     sha256: str  # empty until hashed (a plain file is hashed while it is loaded)
     size: int
-    record_time: dt.datetime
+    record_time: dt.datetime  # when the publisher produced it (``stated_record_time``)
     explicit: bool  # named by the user, so it must be a contract CSV
+    retrieved_at: dt.datetime | None = None  # when it was copied to disk (its mtime)
+    named_time: dt.datetime | None = None  # the date in its (or its archive's) file name
 
 
 def hash_file(path: Path) -> tuple[str, int]:
@@ -76,6 +80,11 @@ def hash_in_thread(path: Path) -> Future[tuple[str, int]]:
 def record_time_of(names: list[str], fallback: dt.datetime) -> dt.datetime:
     """The publication date USAspending writes into a file name (end of that day, UTC), else
     ``fallback`` (the file's modification time: when it was retrieved)."""
+    return name_time(names) or fallback
+
+
+def name_time(names: list[str]) -> dt.datetime | None:
+    """The date USAspending writes into a download's file name (end of that day, UTC)."""
     for name in names:
         found = _NAME_DATE.search(Path(name).name)
         if found:
@@ -83,8 +92,42 @@ def record_time_of(names: list[str], fallback: dt.datetime) -> dt.datetime:
                 day = dt.date(*(int(part) for part in found.groups()))
             except ValueError:
                 continue
-            return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=UTC)
-    return fallback
+            return _end_of(day)
+    return None
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=UTC)
+
+
+def stated_record_time(engine: Engine, file: CsvFile, match: LayoutMatch) -> CsvFile:
+    """``file`` with the record time its publisher gave it, read from the data: the newest of
+    the date in its file name and its rows' newest ``last_modified_date``; a file that states
+    neither, its rows' newest action date (end of day). Never after the file was copied to disk
+    (``retrieved_at``), which is the record time only of a file that states no date at all."""
+    try:
+        found = engine.connection.execute(
+            csv_duckdb.stated_times_sql(str(file.path.resolve()), match)
+        ).fetchone()
+    except duckdb.Error:  # unreadable: the load says why
+        found = None
+    modified, acted = found if found else (None, None)
+    stated = [t for t in (file.named_time, _utc(modified)) if t is not None]
+    if stated:
+        when = max(stated)
+    elif acted is not None:
+        when = _end_of(acted)
+    else:
+        return file
+    if file.retrieved_at is not None:
+        when = min(when, file.retrieved_at)
+    return replace(file, record_time=when)
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _mtime(path: Path) -> dt.datetime:
@@ -108,8 +151,10 @@ def iter_csv_files(
     ``workdir`` one at a time, and deleted when the next is asked for)."""
     if path.suffix.lower() != ".zip":
         # hashed by the caller, while DuckDB reads it (``hash_in_thread``)
-        when = record_time_of([path.name], _mtime(path))
-        yield CsvFile(label, path, "", path.stat().st_size, when, explicit)
+        copied = _mtime(path)
+        named = name_time([path.name])
+        size = path.stat().st_size
+        yield CsvFile(label, path, "", size, named or copied, explicit, copied, named)
         return
     try:
         archive = zipfile.ZipFile(path)
@@ -129,9 +174,12 @@ def iter_csv_files(
                 yield MemberFailure(member_label, info.compress_size, str(error))
                 continue
             try:
-                when = record_time_of([info.filename, path.name], _mtime(path))
+                copied = _mtime(path)
+                named = name_time([info.filename, path.name])
                 size = target.stat().st_size
-                yield CsvFile(member_label, target, sha256, size, when, False)
+                yield CsvFile(
+                    member_label, target, sha256, size, named or copied, False, copied, named
+                )
             finally:
                 target.unlink(missing_ok=True)
 

@@ -20,6 +20,7 @@ from whosbehind.pipeline.contracts_csv import (
     hash_in_thread,
     iter_csv_files,
     record_time_of,
+    stated_record_time,
 )
 from whosbehind.pipeline.contracts_csv_load import load_csv_file
 from whosbehind.pipeline.contracts_pages import (
@@ -123,6 +124,7 @@ class ContractIngest:
                 self._other(feed, "skipped", "file", file.label, file.sha256, file.size, reason)
                 summary.skipped_files.append((file.label, reason))
             return
+        file = stated_record_time(self.engine, file, match)
         seq = next_seq(self.engine, feed)
         try:
             with self.engine.transaction():
@@ -141,6 +143,7 @@ class ContractIngest:
                     file.sha256,
                     file.size,
                     result.counts,
+                    retrieved_at=file.retrieved_at,
                 )
                 snapshots.insert(self.engine, row)
                 insert_quarantine(self.engine, feed, seq, result.quarantined)
@@ -214,7 +217,8 @@ class ContractIngest:
             )
             summary.skipped_files.append((raw.locator, reason))
             return None
-        record_time = raw.fallback_time
+        # an FPDS page: its entries' newest modification; an API response: when it was retrieved
+        record_time = min(filter(None, (page.stated_time, raw.fallback_time)))
         batch = batch_from_records(
             page.records, file=raw.locator, grain=page.grain, record_date=record_time.date()
         )
@@ -273,6 +277,7 @@ class ContractIngest:
                     len(raw.content),
                     counts,
                     public_locator(raw),
+                    retrieved_at=raw.fallback_time,
                 ),
             )
             insert_quarantine(self.engine, feed, seq, batch.quarantined)
@@ -323,6 +328,7 @@ class ContractIngest:
         size: int,
         counts: BatchCounts,
         public: str | None = None,
+        retrieved_at: dt.datetime | None = None,
     ) -> snapshots.SnapshotRow:
         return snapshots.SnapshotRow(
             feed,
@@ -339,6 +345,7 @@ class ContractIngest:
             counts.inserted,
             counts.closed,
             public or public_of(kind, locator),
+            retrieved_at=retrieved_at,
         )
 
     def _failed(

@@ -7,6 +7,7 @@ profiles, account trees, download tickets) holds no contract record: it is skipp
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +36,7 @@ class ParsedPage:
     skipped: int = 0  # results outside scope (assistance awards, subawards, other entries)
     unknown_fields: dict[str, int] = field(default_factory=dict)
     next_url: str | None = None
+    stated_time: dt.datetime | None = None  # when the page says its records were modified
 
 
 class NotAnAwardResponse(Exception):
@@ -91,4 +93,5 @@ def parse_fpds_snapshot(raw: RawSnapshot) -> ParsedPage:
     page = ParsedPage("fpds-feed", list(feed.records), "transaction", feed.skipped)
     page.unknown_fields.update(feed.unknown_fields)
     page.next_url = feed.next_url
+    page.stated_time = feed.modified
     return page

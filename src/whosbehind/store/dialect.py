@@ -53,6 +53,7 @@ class Dialect:
         return f"CREATE TABLE IF NOT EXISTS {name} ({body})"
 
     def add_column(self, table: str, column: str, sql_type: str) -> str:
+        """A column added to a table made before it existed (a no-op when it is there)."""
         return f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {sql_type}"
 
     def sha256_prefix(self, expression: str, digits: int) -> str:

@@ -52,6 +52,7 @@ def snapshot_columns(dialect: Dialect) -> list[tuple[str, str]]:
         # where the public can find the same bytes (upstream repository@commit:path, the
         # publisher's file name, the API URL); ``locator`` is where this machine read them
         ("public_locator", dialect.text),
+        ("retrieved_at", dialect.timestamp),  # when the bytes were copied or fetched
     ]
 
 
@@ -62,6 +63,8 @@ def create_all(engine: Engine) -> None:
     engine.execute(dialect.create_table("snapshot", snapshot_columns(dialect)))
     # a store built before snapshots named their public source: new rows will
     engine.execute(dialect.add_column("snapshot", "public_locator", dialect.text))
+    # stores made before retrieved_at existed get the column (NULL for their snapshots)
+    engine.execute(dialect.add_column("snapshot", "retrieved_at", dialect.timestamp))
     engine.execute(
         dialect.create_table(
             "audit_field",

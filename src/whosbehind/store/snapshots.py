@@ -29,6 +29,11 @@ class SnapshotRow:
     inserted: int = 0
     closed: int = 0
     public_locator: str | None = None  # the public place of the bytes; ``locator``: this machine's
+    # when the bytes were copied to disk or fetched (a contract file's modification time, an
+    # API response's retrieval time), kept apart from ``record_time``: when the publisher
+    # produced them. NULL where not recorded (FedRAMP snapshots: their record time is the
+    # feed's own timestamp).
+    retrieved_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +96,9 @@ def latest(engine: Engine, feed: str) -> LatestSnapshot | None:
 
 def insert(engine: Engine, row: SnapshotRow) -> None:
     engine.execute(
-        "INSERT INTO snapshot VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO snapshot (feed, seq, record_time, status, error, kind, locator, commit_id, "
+        "sha256, payload_digest, size, inserted, closed, ingested_at, public_locator, "
+        "retrieved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             row.feed,
             row.seq,
@@ -108,6 +115,7 @@ def insert(engine: Engine, row: SnapshotRow) -> None:
             row.closed,
             now_utc(),
             row.public_locator or row.locator,
+            row.retrieved_at,
         ],
     )
 

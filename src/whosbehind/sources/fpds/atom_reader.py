@@ -48,6 +48,7 @@ class FeedPage:
     entries: int = 0
     skipped: int = 0
     unknown_fields: dict[str, int] = field(default_factory=dict)
+    modified: dt.datetime | None = None  # the newest entry's <modified> (UTC): the page's date
 
     def count_unknown(self, where: str, element: ET.Element, known: frozenset[str]) -> None:
         for child in element:
@@ -77,6 +78,9 @@ def parse_feed(data: bytes | str, locator: str) -> FeedPage:
     for position, entry in enumerate(root.iterfind(f"{_ATOM}entry"), start=1):
         page.entries += 1
         page.count_unknown("entry", entry, ENTRY_CHILDREN)
+        modified = _modified(entry)
+        if modified is not None and (page.modified is None or modified > page.modified):
+            page.modified = modified
         _read_entry(page, entry, position, locator, latest)
     page.records.extend(award for _, award in latest.values())
     return page
@@ -118,6 +122,16 @@ def _read_entry(
     previous = latest.get(award.award_key)
     if previous is None or transaction.action_date >= previous[0]:
         latest[award.award_key] = (transaction.action_date, award)
+
+
+def _modified(entry: ET.Element) -> dt.datetime | None:
+    """An entry's ``<modified>`` (``2013-12-18 17:03:03``; no zone: read as UTC)."""
+    text = (entry.findtext(f"{_ATOM}modified") or "").strip()
+    try:
+        found = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return found.replace(tzinfo=dt.UTC) if found.tzinfo is None else found.astimezone(dt.UTC)
 
 
 def _is_document(element: ET.Element) -> bool:

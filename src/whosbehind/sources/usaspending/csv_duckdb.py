@@ -330,3 +330,74 @@ def transaction_select() -> list[str]:
         "naics_code",
         "true AS attributes_stated",
     ]
+
+
+_STAMP = (
+    r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4}|[0-9]{2})"
+    r"(\s+([0-9]{1,2}):([0-9]{2})(:([0-9]{2}))?)?"
+)
+
+
+def stated_times_sql(path: str, match: LayoutMatch) -> str:
+    """``SELECT modified, acted``: the newest ``last_modified_date`` of the file's rows (a
+    TIMESTAMP; a date without a time is the end of its day; NULL when the file has no such
+    column or no readable value) and the newest action date (a DATE). Broken rows are
+    skipped: the staging read quarantines them."""
+    layout = match.layout
+    spec = ", ".join(f"{_literal(name)}: 'VARCHAR'" for name in match.columns)
+    options = (
+        f"header = {'true' if match.has_header else 'false'}, columns = {{{spec}}}, "
+        "delim = ',', quote = '\"', escape = '\"', auto_detect = false, "
+        f"nullstr = ['', 'NAN', 'NaN', 'nan'], max_line_size = {_MAX_LINE}, ignore_errors = true"
+    )
+    present = set(match.columns)
+    modified = layout.column("last_modified_date")
+    acted = next(
+        (
+            layout.column(name)
+            for name in ("action_date", "award_latest_action_date")
+            if layout.column(name) in present
+        ),
+        None,
+    )
+    m = _clean(quote(modified)) if modified in present else "CAST(NULL AS VARCHAR)"
+    d = _clean(quote(acted)) if acted else "CAST(NULL AS VARCHAR)"
+    return (
+        f"WITH raw AS (SELECT {m} AS m, {d} AS d "
+        f"FROM read_csv({_literal(path)}, {options})),\n"
+        f"split AS (SELECT *, {_date_parts('d')} AS d__p, {_stamp_parts('m')} AS m__p "
+        "FROM raw)\n"
+        f"SELECT max({_timestamp('m', layout.day_first)}) AS modified, "
+        f"max({_date('d', layout.day_first)}) AS acted FROM split"
+    )
+
+
+def _stamp_parts(name: str) -> str:
+    return (
+        f"CASE WHEN regexp_full_match({name}, '{_STAMP}') THEN regexp_extract({name}, "
+        f"'{_STAMP}', ['a', 'b', 'y', 't', 'h', 'mi', 's2', 's']) END"
+    )
+
+
+def _timestamp(name: str, day_first: bool) -> str:
+    """A ``last_modified_date`` as a TIMESTAMP: ISO (``2023-04-20``, ``2024-01-05
+    18:17:31.869``) or slashed (``22/06/18 12:31`` in the 2018 export); a bare date is the end
+    of that day."""
+    p = f"{name}__p"
+    month, day = (f"{p}.b", f"{p}.a") if day_first else (f"{p}.a", f"{p}.b")
+    year = f"CAST({p}.y AS INTEGER)"
+    full_year = (
+        f"CASE WHEN length({p}.y) = 2 THEN {year} + "
+        f"CASE WHEN {year} >= {_PIVOT} THEN 1900 ELSE 2000 END ELSE {year} END"
+    )
+    ymd = f"{full_year}, CAST({month} AS INTEGER), CAST({day} AS INTEGER)"
+    return (
+        f"CASE WHEN {name} IS NULL THEN NULL "
+        f"WHEN regexp_full_match({name}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') "
+        f"THEN TRY_CAST({name} AS DATE) + INTERVAL '23:59:59' "
+        f"WHEN regexp_full_match({name}, '{_ISO}') THEN TRY_CAST({name} AS TIMESTAMP) "
+        f"WHEN {p} IS NULL THEN NULL "
+        f"WHEN {p}.t = '' THEN try(make_timestamp({ymd}, 23, 59, 59)) "
+        f"ELSE try(make_timestamp({ymd}, CAST({p}.h AS INTEGER), CAST({p}.mi AS INTEGER), "
+        f"CAST(coalesce(nullif({p}.s, ''), '0') AS DOUBLE))) END"
+    )
