@@ -10,6 +10,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from whosbehind.model.contracts import check_date, parse_money
 from whosbehind.sources.usaspending import csv_duckdb
@@ -109,3 +111,61 @@ def test_amounts_and_dates_as_the_reference_reads_them(
             assert bad, text
         else:
             assert not bad and day == expected and isinstance(day, dt.date), text
+
+
+_MOMENTS = st.datetimes(min_value=dt.datetime(1970, 1, 1), max_value=dt.datetime(2068, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("folder", "name", "header"),
+    [
+        ("ice-local-gov", "us-reg-state-gov-ice-contracts.csv", True),
+        ("ice-fy13-fy18", "fy13.csv", True),
+    ],
+)
+@settings(max_examples=25)
+@given(
+    moments=st.lists(st.tuples(_MOMENTS, st.sampled_from(["iso", "day", "slashed"])), max_size=6)
+)
+def test_stated_times_are_the_newest_modification_and_action(
+    shared_data: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    folder: str,
+    name: str,
+    header: bool,
+    moments: list[tuple[dt.datetime, str]],
+) -> None:
+    """``last_modified_date`` as each layout writes it (ISO with or without a time; the 2018
+    export's ``dd/mm/yy HH:MM``), a bare date being the end of its day: the newest of them."""
+    source = shared_data / "contracts" / folder / name
+    with source.open(newline="", encoding="utf-8") as stream:
+        rows = list(csv.reader(stream))
+    match = detect_layout(rows[0], str(source))
+    assert match is not None
+    day_first = match.layout.day_first
+    columns = list(match.columns)
+    modified = columns.index("last_modified_date")
+    out, expected = [], []
+    for moment, style in moments:
+        row = list(rows[1])
+        if style == "iso":
+            row[modified] = moment.isoformat(sep=" ", timespec="seconds")
+            expected.append(moment.replace(microsecond=0))
+        elif style == "day":
+            row[modified] = moment.date().isoformat()
+            expected.append(dt.datetime.combine(moment.date(), dt.time(23, 59, 59)))
+        else:
+            shown = moment.strftime("%d/%m/%y %H:%M" if day_first else "%m/%d/%y %H:%M")
+            row[modified] = shown
+            expected.append(moment.replace(second=0, microsecond=0))
+        out.append(row)
+    target = tmp_path_factory.mktemp("stated") / "stated.csv"
+    with target.open("w", newline="", encoding="utf-8") as stream:
+        csv.writer(stream).writerows([rows[0], *out])
+    found = duckdb.connect().execute(csv_duckdb.stated_times_sql(str(target), match)).fetchone()
+    assert found is not None
+    assert found[0] == (max(expected) if expected else None)
+    action = match.layout.column("action_date")
+    column = action if action in columns else "award_latest_action_date"
+    days = [parse_date(row[columns.index(column)], day_first=day_first) for row in out]
+    assert found[1] == (max(days) if days else None)
