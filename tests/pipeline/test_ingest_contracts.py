@@ -150,16 +150,17 @@ def test_new_bytes_with_the_same_records_store_no_new_version(
     assert summary.transactions_inserted == summary.awards_inserted == 0
 
 
-def test_an_older_archive_adds_history_before_what_is_stored(
-    ice_store: Path, tmp_path: Path
-) -> None:
-    """Record time comes from the publication date in the file name: an archive of 2018-07-10
-    ingested after a newer copy of the same records slots in before it."""
-    copy = tmp_path / "store.duckdb"
-    shutil.copy(ice_store, copy)
+def test_an_older_archive_adds_history_before_what_is_stored(tmp_path: Path) -> None:
+    """Record time comes from the publication date in the file name (when it is later than the
+    rows' newest modification): an archive of 2018-07-10 ingested after a copy of the same
+    records published 2018-08-01 slots in before it."""
+    rows = (ICE_2018 / "fy18.csv").read_bytes()
+    newer = tmp_path / "FY2018_7012_Contracts_Full_20180801.csv"
+    newer.write_bytes(rows)
     older = tmp_path / "FY2018_7012_Contracts_Full_20180710.csv"
-    older.write_bytes((ICE_2018 / "fy18.csv").read_bytes() + b"\n")
-    engine = Engine(copy)
+    older.write_bytes(rows + b"\n")
+    engine = Engine(tmp_path / "store.duckdb")
+    ingest_usaspending(engine, newer)
     summary = ingest_usaspending(engine, older)
     when = engine.scalar("SELECT record_time FROM snapshot WHERE locator = ?", [str(older)])
     live_then = engine.scalar(
