@@ -348,7 +348,7 @@ def stated_times_sql(path: str, match: LayoutMatch) -> str:
     options = (
         f"header = {'true' if match.has_header else 'false'}, columns = {{{spec}}}, "
         "delim = ',', quote = '\"', escape = '\"', auto_detect = false, "
-        f"nullstr = ['', 'NAN', 'NaN', 'nan'], max_line_size = {_MAX_LINE}, ignore_errors = true"
+        f"nullstr = [''], max_line_size = {_MAX_LINE}, ignore_errors = true"
     )
     present = set(match.columns)
     modified = layout.column("last_modified_date")
@@ -360,8 +360,8 @@ def stated_times_sql(path: str, match: LayoutMatch) -> str:
         ),
         None,
     )
-    m = _clean(quote(modified)) if modified in present else "CAST(NULL AS VARCHAR)"
-    d = _clean(quote(acted)) if acted else "CAST(NULL AS VARCHAR)"
+    m = _clean(quote(modified), True) if modified in present else "CAST(NULL AS VARCHAR)"
+    d = _clean(quote(acted), True) if acted else "CAST(NULL AS VARCHAR)"
     return (
         f"WITH raw AS (SELECT {m} AS m, {d} AS d "
         f"FROM read_csv({_literal(path)}, {options})),\n"
