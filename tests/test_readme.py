@@ -46,7 +46,7 @@ FRAGMENTS: dict[str, tuple[str, ...]] = {
     "ingest agencies ../shared/data/reference/authoritative_agency_list_2019-06-13.csv": (
         "Ingest summary",
     ),
-    "ingest usaspending ../shared/data/contracts/ice-fy13-fy18": ("snapshots stored", "fy18.csv"),
+    "ingest usaspending ../shared/data/contracts/ice-fy13-fy18": ("snapshots stored 6",),
     "ingest fpds ../shared/data/fpds-atom": ("snapshots stored 2",),
     "awards --agency 7012 --recipient Palantir": ("Awards", "PALANTIR"),
     "spending --by recipient --fiscal-year 2018 --agency 7012": ("Obligations by recipient",),
