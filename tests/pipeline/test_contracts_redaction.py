@@ -78,7 +78,7 @@ def test_raw_copies_are_masked_and_counted(ice_store: Path) -> None:
 def test_awards_json_prints_no_address(ice_store: Path, tmp_path: Path) -> None:
     db = tmp_path / "copy.duckdb"
     shutil.copy(ice_store, db)
-    result = runner.invoke(app, ["--db", str(db), "awards", "--agency", "7012", "--limit",
+    result = runner.invoke(app, ["--db", str(db), "awards", "--agency", "7012", "--top",
                                  "100000", "--json"])  # fmt: skip
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)["rows"]
