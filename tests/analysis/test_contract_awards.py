@@ -89,6 +89,15 @@ def test_sorting_and_json(engine: Engine) -> None:
     assert all(set(r["citations"]) <= ids for r in data["rows"])  # type: ignore[union-attr]
 
 
+def test_every_sort_orders_by_its_column(engine: Engine) -> None:
+    by_last = list_awards(engine, Filters(fiscal_year=2016), sort="last-action").rows
+    dates = [r.last_action for r in by_last]
+    assert all(d is not None for d in dates) and len(dates) > 10
+    assert dates == sorted(dates, reverse=True)  # type: ignore[type-var]
+    by_money = list_awards(engine, Filters(fiscal_year=2016), sort="obligated").rows
+    assert [r.obligated for r in by_money] == sorted((r.obligated for r in by_money), reverse=True)
+
+
 def test_as_of_an_earlier_record_time(tmp_path: Path) -> None:
     """Record time: a later file restating an award changes what the store says from then on,
     and ``as_of`` still answers what it said before."""

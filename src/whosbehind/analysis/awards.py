@@ -26,7 +26,7 @@ from whosbehind.analysis.contract_lines import (
 from whosbehind.model.citation import Citation
 from whosbehind.store.engine import Engine
 
-SORTS = {"obligated": "obligated DESC", "last-action": "last_action DESC", "piid": "piid"}
+SORTS = {"obligated": "obligated DESC", "last-action": "last DESC NULLS LAST", "piid": "piid"}
 
 
 @dataclass
