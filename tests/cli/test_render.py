@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import time
 from pathlib import Path
 
 import orjson
@@ -49,13 +48,11 @@ def test_offering_with_a_huge_name_and_markup(tmp_path: Path) -> None:
         ingest_fedramp(engine, str(path))
     finally:
         engine.close()
-    started = time.monotonic()
     result = runner.invoke(app, ["--db", str(db), "fedramp", "offering", package])
-    elapsed = time.monotonic() - started
     assert result.exit_code == 0, result.output
     assert "[/bold] lorem ipsum" in result.output and "more characters in --json" in result.output
+    # what the table lays out is bounded (laying out the whole value took minutes per megabyte)
     assert len(result.output) < 20 * MAX_CELL
-    assert elapsed < 60  # it took minutes per megabyte before values were cut
     result = runner.invoke(app, ["--db", str(db), "fedramp", "offering", package, "--json"])
     assert result.exit_code == 0
     names = [v["name"] for v in json.loads(result.output)["versions"]]

@@ -24,10 +24,23 @@ INGEST = (
 )
 
 
+def _wait_for_cpu_seconds(child: subprocess.Popen[bytes], seconds: float) -> None:
+    """Wait until the child has run ``seconds`` of CPU time (it has committed some snapshots by
+    then), however loaded the machine is; a fixed sleep killed it before its first commit when
+    the two cores were busy."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    deadline = time.monotonic() + 600
+    while child.poll() is None and time.monotonic() < deadline:
+        fields = Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        if (int(fields[11]) + int(fields[12])) / ticks >= seconds:  # utime + stime
+            return
+        time.sleep(0.1)
+
+
 @pytest.mark.slow
 def test_kill_minus_nine_then_resume(tmp_db: Path) -> None:
     child = subprocess.Popen([sys.executable, "-c", INGEST, str(tmp_db), str(LEGACY_REPO)])
-    time.sleep(6)
+    _wait_for_cpu_seconds(child, 4.0)
     assert child.poll() is None, "ingest finished before it could be interrupted"
     os.kill(child.pid, signal.SIGKILL)
     child.wait()

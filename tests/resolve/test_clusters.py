@@ -3,7 +3,6 @@ the edge builders on real recipient names."""
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 
 from hypothesis import given
@@ -176,17 +175,16 @@ def test_generic_and_short_keys_join_nothing() -> None:
     assert "services" in GENERIC_KEYS and usable_name_key("ibm") and not usable_name_key("42")
 
 
-def test_a_million_records_cluster_in_seconds() -> None:
-    """Linear work: a million keys and two million edges (stars and chains)."""
+def test_a_million_records_cluster() -> None:
+    """A million keys and about a million edges (stars and chains) give the right components.
+    How fast is measured in benchmarks/resolve_throughput.py, not here (timed tests flake on a
+    loaded machine)."""
     size = 1_000_000
     keys = [f"k{i:07d}" for i in range(size)]
     found = [Edge(keys[i - i % 7], keys[i], "duns", 1.0, "") for i in range(size) if i % 7]
     found += [Edge(keys[i], keys[i + 1], "match", 0.95, "") for i in range(0, size - 1, 3)]
-    started = time.perf_counter()
     result = cluster(keys, found)
-    elapsed = time.perf_counter() - started
     assert len(result.clusters) == len(_components_fast(size))
-    assert elapsed < 30, elapsed
 
 
 def _components_fast(size: int) -> set[int]:
