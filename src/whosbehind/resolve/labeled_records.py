@@ -101,12 +101,20 @@ def local_gov_names(directory: Path) -> tuple[list[OrgRecord], dict[str, str]]:
                             )
         except (OSError, KeyError) as error:
             raise SourceError(f"{path}: {error}") from error
-    gold = {name: next(iter(ueis)) for name, ueis in uei_of.items() if len(ueis) == 1}
+    return _named_records("localgov", uei_of, places)
+
+
+def _named_records(
+    prefix: str, ids_of: dict[str, set[str]], places: dict[str, list[tuple[str, ...]]]
+) -> tuple[list[OrgRecord], dict[str, str]]:
+    """One record per name filed under exactly one identifier (at its most common place), and
+    that name -> identifier gold; names filed under two identifiers are dropped."""
+    gold = {name: next(iter(ids)) for name, ids in ids_of.items() if len(ids) == 1}
     records = []
     for name in sorted(gold):
         city, state = _most_common(places[name])
         records.append(
-            OrgRecord(f"localgov#{name}", "labeled", name, city=city or None, state=state or None)
+            OrgRecord(f"{prefix}#{name}", "labeled", name, city=city or None, state=state or None)
         )
     return records, gold
 
@@ -154,11 +162,4 @@ def duns_names(awards: Sequence[Award]) -> tuple[list[OrgRecord], dict[str, str]
         if a.duns and name:
             duns_of[name].add(a.duns)
             places[name].append((a.city, a.state))
-    gold = {name: next(iter(d)) for name, d in duns_of.items() if len(d) == 1}
-    records = []
-    for name in sorted(gold):
-        city, state = _most_common(places[name])
-        records.append(
-            OrgRecord(f"dev#{name}", "labeled", name, city=city or None, state=state or None)
-        )
-    return records, gold
+    return _named_records("dev", duns_of, places)

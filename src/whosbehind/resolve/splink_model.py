@@ -15,6 +15,9 @@ DUNS/UEI, city, state and the reported parent's key. The model is the one its tu
 ``splink_probabilities(records)`` returns (left key, right key, match probability) for every
 predicted pair. Splink's documentation warns that a single company-name column is hard for it;
 docs/benchmarks.md shows how it does on these names.
+
+Splink is an optional dependency, imported only inside ``splink_probabilities``: install it
+with ``pip install -e '.[resolve]'`` (the test environment, ``requirements/test.txt``, has it).
 """
 
 from __future__ import annotations
