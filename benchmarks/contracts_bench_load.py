@@ -149,7 +149,7 @@ def duckdb_load_kept(db: str, files: list[str], types: list[tuple[str, str]]) ->
 
 def whosbehind_load(db: str, source: str) -> Load:
     """whosbehind's own ingest into a fresh store (run in a child)."""
-    from whosbehind.pipeline.ingest_contracts import ingest_usaspending
+    from whosbehind.pipeline.contracts.ingest import ingest_usaspending
     from whosbehind.store.engine import Engine
 
     for path in (Path(db), Path(db + ".wal")):
@@ -185,7 +185,7 @@ def postgres_load(files: list[Path], types: list[tuple[str, str]]) -> Load:
 
 def have_whosbehind_ingest() -> bool:
     try:
-        from whosbehind.pipeline.ingest_contracts import ingest_usaspending  # noqa: F401
+        from whosbehind.pipeline.contracts.ingest import ingest_usaspending  # noqa: F401
     except ImportError:
         return False
     return True

@@ -42,7 +42,7 @@ class _TimedConnection:
 
 def profile_ingest(source: Path, db: Path) -> tuple[str, str]:
     """Every SQL statement the ingest runs, timed, and a cProfile of the Python side."""
-    from whosbehind.pipeline.ingest_contracts import ingest_usaspending
+    from whosbehind.pipeline.contracts.ingest import ingest_usaspending
     from whosbehind.store.engine import Engine
 
     for path in (db, Path(str(db) + ".wal")):

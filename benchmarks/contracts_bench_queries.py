@@ -20,7 +20,7 @@ from _common import median, table, verdict
 from contracts_bench_load import AGENCY, QUERY_TARGET
 
 # ---- queries -------------------------------------------------------------------------------
-# Semantics are whosbehind's (analysis/spending.py, analysis/contract_lines.py) for award
+# Semantics are whosbehind's (analysis/contracts/spending.py, analysis/contracts/lines.py) for award
 # summaries: an award's money is its stated total obligation, counted in the fiscal year of its
 # latest action; a recipient is its DUNS, else UEI, else name; a parent its parent's DUNS, else
 # UEI, else name, else the recipient itself.
@@ -83,8 +83,8 @@ RAW_SQL = query_sql(
 
 
 def store_sql() -> dict[str, str]:
-    """The same questions over whosbehind's money lines (``contract_lines.lines_sql``)."""
-    from whosbehind.analysis.contract_lines import lines_sql
+    """The same questions over whosbehind's money lines (``analysis.contracts.lines.lines_sql``)."""
+    from whosbehind.analysis.contracts.lines import lines_sql
 
     lines, params = lines_sql(None)
     if params:
@@ -93,9 +93,9 @@ def store_sql() -> dict[str, str]:
 
 
 def rollup_sql() -> dict[str, str]:
-    """The same questions over whosbehind's money rollup (``store.contracts_rollup``), which
+    """The same questions over whosbehind's money rollup (``store.contracts.rollup``), which
     ``spending()`` reads when its selection allows. One rollup row sums ``lines`` award totals."""
-    from whosbehind.store.contracts_rollup import ROLLUP
+    from whosbehind.store.contracts.rollup import ROLLUP
 
     return query_sql(ROLLUP, "fiscal_year", "amount", "awarding_subtier_code", "?", "sum(lines)")
 
@@ -106,8 +106,8 @@ def functions_runner(
     """The questions through whosbehind's analysis function ``spending`` (what the CLI runs):
     one call per fiscal year for q1 and q2, merged in Python."""
     from whosbehind.analysis.agencies import AgencySelection
-    from whosbehind.analysis.contract_lines import Filters
-    from whosbehind.analysis.spending import spending
+    from whosbehind.analysis.contracts.lines import Filters
+    from whosbehind.analysis.contracts.spending import spending
     from whosbehind.store.engine import Engine
 
     engine = Engine(db, read_only=True)

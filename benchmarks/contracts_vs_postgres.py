@@ -22,7 +22,7 @@ Usage: python3 benchmarks/contracts_vs_postgres.py --rows 10000000 [--quick] [--
    q1 top recipients of one agency over three fiscal years; q2 each fiscal year's top parents
    and their share; q3 one recipient's money by agency. Engines: DuckDB on the raw table;
    DuckDB on whosbehind's store, the same SQL over its money lines (``lines_sql``) and over its
-   money rollup (``store.contracts_rollup``, maintained by the ingest); whosbehind's analysis
+   money rollup (``store.contracts.rollup``, maintained by the ingest); whosbehind's analysis
    function ``spending()`` (one call per fiscal year for q1 and q2, ``top=10`` for q2);
    PostgreSQL without indexes (index scans disabled in the session) and with them. Answers are
    compared.
@@ -234,7 +234,7 @@ def main() -> None:
     else:
         lines.append(
             "- **whosbehind's own ingest was not measured**: "
-            "`whosbehind.pipeline.ingest_contracts` does not exist yet; "
+            "`whosbehind.pipeline.contracts.ingest` does not exist yet; "
             "the DuckDB row is plain `read_csv` into a table"
         )
     duck_speedup = ratio(copy_seconds, median([load.seconds for load in loads["DuckDB read_csv"]]))

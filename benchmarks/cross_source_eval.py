@@ -35,9 +35,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whosbehind.analysis.fedramp_share import fedramp_share
+from whosbehind.analysis.fedramp.share import fedramp_share
 from whosbehind.analysis.org_rollup import RollUp, load_rollup
-from whosbehind.pipeline.ingest_contracts import ingest_usaspending
+from whosbehind.pipeline.contracts.ingest import ingest_usaspending
 from whosbehind.pipeline.ingest_fedramp import FedrampIngest
 from whosbehind.resolve.cross_source import brand_of
 from whosbehind.resolve.names import name_key, normalize_name

@@ -64,7 +64,7 @@ from _common import (
     verdict,
     workdir,
 )
-from whosbehind.analysis.fedramp_share import ATTRIBUTIONS, MEASURES, fedramp_share
+from whosbehind.analysis.fedramp.share import ATTRIBUTIONS, MEASURES, fedramp_share
 from whosbehind.sources.snapshot import RawSnapshot
 from whosbehind.store.engine import Engine
 

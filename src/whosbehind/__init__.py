@@ -6,11 +6,11 @@ result carries citations (source, locator, record time, content hash).
 
 from __future__ import annotations
 
-from whosbehind.analysis.fedramp_changes import ChangeReport, fedramp_changes
-from whosbehind.analysis.fedramp_offering import OfferingReport, offering_report
-from whosbehind.analysis.fedramp_runs_on import RunsOnReport, runs_on_provider
-from whosbehind.analysis.fedramp_share import ShareResult, fedramp_share
-from whosbehind.analysis.fedramp_timeline import Timeline, fedramp_timeline
+from whosbehind.analysis.fedramp.changes import ChangeReport, fedramp_changes
+from whosbehind.analysis.fedramp.offering import OfferingReport, offering_report
+from whosbehind.analysis.fedramp.runs_on import RunsOnReport, runs_on_provider
+from whosbehind.analysis.fedramp.share import ShareResult, fedramp_share
+from whosbehind.analysis.fedramp.timeline import Timeline, fedramp_timeline
 from whosbehind.errors import (
     NotFoundError,
     SnapshotError,

@@ -18,9 +18,9 @@ import pytest
 from tests.conftest import LEGACY_REPO
 from tests.support.contracts import ICE_2018, build, rows_2018, totals_2018
 from tests.support.stores import build_store
-from whosbehind.analysis.agency_report import agency_report
-from whosbehind.analysis.report_coverage import is_it_psc, is_reseller_naics
-from whosbehind.analysis.report_rollup import ReportedParentRollup, Statement
+from whosbehind.analysis.reports.agency import agency_report
+from whosbehind.analysis.reports.coverage import is_it_psc, is_reseller_naics
+from whosbehind.analysis.reports.rollup import ReportedParentRollup, Statement
 from whosbehind.resolve.registry import run_resolve
 from whosbehind.sources.gitwalk import list_snapshot_commits, walk_git_history
 from whosbehind.sources.snapshot import RawSnapshot

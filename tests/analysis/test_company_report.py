@@ -15,7 +15,7 @@ import pytest
 
 from tests.analysis.test_agency_report import at, legacy_on, report_store
 from tests.support.contracts import rows_2018
-from whosbehind.analysis.company_report import company_report
+from whosbehind.analysis.reports.company import company_report
 from whosbehind.errors import NotFoundError
 from whosbehind.store.engine import Engine
 

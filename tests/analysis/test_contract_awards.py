@@ -13,8 +13,8 @@ import pytest
 
 from tests.support.contracts import rows_2018
 from whosbehind.analysis.agencies import resolve_agency
-from whosbehind.analysis.awards import list_awards
-from whosbehind.analysis.contract_lines import Filters
+from whosbehind.analysis.contracts.awards import list_awards
+from whosbehind.analysis.contracts.lines import Filters
 from whosbehind.store.engine import Engine
 
 
@@ -105,7 +105,7 @@ def test_as_of_an_earlier_record_time(tmp_path: Path) -> None:
     import shutil
 
     from tests.support.contracts import ICE_2018
-    from whosbehind.pipeline.ingest_contracts import ingest_usaspending
+    from whosbehind.pipeline.contracts.ingest import ingest_usaspending
 
     rows = list(csv.reader((ICE_2018 / "fy18.csv").open(newline="", encoding="utf-8")))
     first = tmp_path / "FY2018_Contracts_Full_20180701.csv"

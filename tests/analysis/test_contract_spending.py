@@ -10,8 +10,8 @@ import pytest
 
 from tests.support.contracts import rows_2018, totals_2018, totals_local_gov
 from whosbehind.analysis.agencies import resolve_agency
-from whosbehind.analysis.contract_lines import Filters
-from whosbehind.analysis.spending import spending
+from whosbehind.analysis.contracts.lines import Filters
+from whosbehind.analysis.contracts.spending import spending
 from whosbehind.errors import NotFoundError, UsageError
 from whosbehind.store.engine import Engine
 

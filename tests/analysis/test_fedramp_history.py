@@ -7,11 +7,11 @@ import json
 
 import pytest
 
-from whosbehind.analysis.fedramp_changes import KINDS, fedramp_changes
-from whosbehind.analysis.fedramp_offering import find_package_id, offering_report
-from whosbehind.analysis.fedramp_runs_on import runs_on_provider
-from whosbehind.analysis.fedramp_share import fedramp_share
-from whosbehind.analysis.fedramp_timeline import fedramp_timeline
+from whosbehind.analysis.fedramp.changes import KINDS, fedramp_changes
+from whosbehind.analysis.fedramp.offering import find_package_id, offering_report
+from whosbehind.analysis.fedramp.runs_on import runs_on_provider
+from whosbehind.analysis.fedramp.share import fedramp_share
+from whosbehind.analysis.fedramp.timeline import fedramp_timeline
 from whosbehind.errors import NotFoundError, UsageError
 from whosbehind.model.timeutil import parse_user_instant
 from whosbehind.sources.snapshot import RawSnapshot

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from whosbehind.analysis.fedramp_share import fedramp_share
+from whosbehind.analysis.fedramp.share import fedramp_share
 from whosbehind.errors import NotFoundError, UsageError
 from whosbehind.model.timeutil import parse_user_instant
 from whosbehind.sources.snapshot import RawSnapshot

@@ -15,8 +15,8 @@ import pytest
 from tests.conftest import SHARED_DATA
 from tests.support.contracts import rows_2018
 from tests.support.orgs import cluster, contract_records, fedramp_records
-from whosbehind.analysis.contract_lines import lines_sql
-from whosbehind.analysis.fedramp_share import ShareRow, fedramp_share
+from whosbehind.analysis.contracts.lines import lines_sql
+from whosbehind.analysis.fedramp.share import ShareRow, fedramp_share
 from whosbehind.analysis.org_rollup import RollUp, rollup_lines_sql
 from whosbehind.errors import MissingDataError, UsageError
 from whosbehind.model.orgs import Judgement, RecordRef

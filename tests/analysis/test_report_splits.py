@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 
 from tests.support.contracts import rows_2018, rows_local_gov
-from whosbehind.analysis.agency_document import agency_document
-from whosbehind.analysis.agency_report import AgencyReport, agency_report
-from whosbehind.analysis.company_document import company_document
-from whosbehind.analysis.company_report import COMPANY, CompanyReport, company_report
-from whosbehind.analysis.report_coverage import is_it_psc
-from whosbehind.analysis.report_rollup import statement_key
-from whosbehind.analysis.report_sections import money
-from whosbehind.analysis.report_splits import remainder
+from whosbehind.analysis.reports.agency import AgencyReport, agency_report
+from whosbehind.analysis.reports.agency_document import agency_document
+from whosbehind.analysis.reports.company import COMPANY, CompanyReport, company_report
+from whosbehind.analysis.reports.company_document import company_document
+from whosbehind.analysis.reports.coverage import is_it_psc
+from whosbehind.analysis.reports.rollup import statement_key
+from whosbehind.analysis.reports.sections import money
+from whosbehind.analysis.reports.splits import remainder
 from whosbehind.resolve.registry import run_resolve
 from whosbehind.store.engine import Engine
 

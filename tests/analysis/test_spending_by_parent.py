@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.support.contracts import duns, rows_2018
-from whosbehind.analysis.contract_lines import Filters
-from whosbehind.analysis.spending import spending
+from whosbehind.analysis.contracts.lines import Filters
+from whosbehind.analysis.contracts.spending import spending
 from whosbehind.resolve.registry import run_resolve
 from whosbehind.store.engine import Engine
 

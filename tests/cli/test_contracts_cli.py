@@ -16,7 +16,7 @@ from tests.support.contracts import AGENCY_LIST, FPDS_PAGES, ICE_2018
 from whosbehind.cli import contracts_ingest
 from whosbehind.cli.app import app
 from whosbehind.errors import UsageError
-from whosbehind.pipeline.ingest_contracts import ingest_fpds
+from whosbehind.pipeline.contracts.ingest import ingest_fpds
 
 runner = CliRunner(env={"COLUMNS": "250"})
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import LEGACY_REPO, MARKETPLACE_REPO, SHARED_DATA
-from whosbehind.analysis.fedramp_share import fedramp_share
+from whosbehind.analysis.fedramp.share import fedramp_share
 from whosbehind.errors import NotFoundError, UsageError
 from whosbehind.export.cite import cited_record
 from whosbehind.export.graph import Graph

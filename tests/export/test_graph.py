@@ -11,9 +11,9 @@ import pytest
 
 from tests.support.contracts import totals_2018
 from whosbehind.analysis.agencies import resolve_agency
-from whosbehind.analysis.awards import list_awards
-from whosbehind.analysis.contract_lines import Filters
-from whosbehind.analysis.spending import spending
+from whosbehind.analysis.contracts.awards import list_awards
+from whosbehind.analysis.contracts.lines import Filters
+from whosbehind.analysis.contracts.spending import spending
 from whosbehind.errors import NotFoundError
 from whosbehind.export.build import build_graph
 from whosbehind.export.companies import FALLBACK, REGISTRY

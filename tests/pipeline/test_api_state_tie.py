@@ -7,8 +7,8 @@ import datetime as dt
 from pathlib import Path
 
 from tests.support.contracts import API_RESPONSES
-from whosbehind.pipeline.contracts_job import ContractIngest
-from whosbehind.pipeline.ingest_contracts import _stale
+from whosbehind.pipeline.contracts.ingest import _stale
+from whosbehind.pipeline.contracts.job import ContractIngest
 from whosbehind.sources.fetch import read_file
 from whosbehind.sources.usaspending import metadata
 from whosbehind.sources.usaspending.api_state import SyncState

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 
 from tests.support.contracts import ICE_2018, table_counts, totals_2018
-from whosbehind.pipeline import contracts_csv_load
-from whosbehind.pipeline.ingest_contracts import ingest_usaspending
+from whosbehind.pipeline.contracts import csv_load as contracts_csv_load
+from whosbehind.pipeline.contracts.ingest import ingest_usaspending
 from whosbehind.store.engine import Engine
 
 KILL_ON_THIRD_FILE = """
 import os, signal, sys
-from whosbehind.pipeline import contracts_csv_load
-from whosbehind.pipeline.ingest_contracts import ingest_usaspending
+from whosbehind.pipeline.contracts import csv_load as contracts_csv_load
+from whosbehind.pipeline.contracts.ingest import ingest_usaspending
 from whosbehind.store.engine import Engine
 
 real = contracts_csv_load.refresh_award_flags

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from tests.support.contracts import ICE_LOCAL_GOV
-from whosbehind.analysis import spending as spending_module
 from whosbehind.analysis.agencies import AgencySelection
-from whosbehind.analysis.contract_lines import Filters
-from whosbehind.analysis.spending import spending
+from whosbehind.analysis.contracts import spending as spending_module
+from whosbehind.analysis.contracts.lines import Filters
+from whosbehind.analysis.contracts.spending import spending
 from whosbehind.model.contracts import Quarantined
-from whosbehind.pipeline.ingest_contracts import ingest_usaspending
+from whosbehind.pipeline.contracts.ingest import ingest_usaspending
 from whosbehind.sources.usaspending.csv_reader import iter_csv_records
-from whosbehind.store.contracts_rollup import ROLLUP, is_fresh
+from whosbehind.store.contracts.rollup import ROLLUP, is_fresh
 from whosbehind.store.engine import Engine
 
 SOURCE = ICE_LOCAL_GOV / "us-reg-state-gov-ice-contracts.csv"

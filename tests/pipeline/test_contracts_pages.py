@@ -14,7 +14,7 @@ import httpx
 
 from tests.support.contracts import API_RESPONSES, FPDS_PAGES, fiscal_year
 from tests.support.replay_server import ReplayServer, UsaspendingReplay
-from whosbehind.pipeline.ingest_contracts import (
+from whosbehind.pipeline.contracts.ingest import (
     ingest_fpds,
     ingest_usaspending,
     ingest_usaspending_api,

@@ -11,7 +11,7 @@ import pytest
 
 from tests.support.contracts import ICE_2018, ICE_LOCAL_GOV
 from whosbehind.model.contracts import Quarantined, Transaction
-from whosbehind.pipeline.ingest_contracts import ContractIngestSummary, ingest_usaspending
+from whosbehind.pipeline.contracts.ingest import ContractIngestSummary, ingest_usaspending
 from whosbehind.sources.usaspending import columns
 from whosbehind.sources.usaspending.csv_reader import iter_csv_records
 from whosbehind.store.engine import Engine

@@ -20,9 +20,9 @@ from tests.support.contracts import (
     LOCAL_GOV_FILES,
     rows_local_gov,
 )
-from whosbehind.analysis.contract_lines import lines_sql
+from whosbehind.analysis.contracts.lines import lines_sql
 from whosbehind.export.paths import supply_chain_paths
-from whosbehind.pipeline.ingest_contracts import ingest_fpds, ingest_usaspending
+from whosbehind.pipeline.contracts.ingest import ingest_fpds, ingest_usaspending
 from whosbehind.store.engine import Engine
 
 UTC = dt.UTC

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from tests.support.contracts import API_RESPONSES, FY_FILES, ICE_2018
 from whosbehind.cli.app import app
-from whosbehind.pipeline.ingest_contracts import ingest_usaspending
+from whosbehind.pipeline.contracts.ingest import ingest_usaspending
 from whosbehind.sources import jsonwrite
 from whosbehind.store.engine import Engine
 

@@ -28,8 +28,8 @@ from tests.conftest import ORG_EXPORT, legacy_snapshots, marketplace_snapshots
 from tests.support.contracts import API_RESPONSES, FPDS_PAGES, ICE_2018, ICE_LOCAL_GOV
 from tests.support.fuzz import EXAMPLES, csv_cells, damaged, mutated_json, to_bytes
 from tests.support.stores import live_facts, parsed_facts
-from whosbehind.pipeline.contracts_job import ContractIngest
-from whosbehind.pipeline.contracts_summary import ContractIngestSummary
+from whosbehind.pipeline.contracts.job import ContractIngest
+from whosbehind.pipeline.contracts.summary import ContractIngestSummary
 from whosbehind.pipeline.ingest_fedramp import FedrampIngest
 from whosbehind.sources.fpds import metadata as fpds_metadata
 from whosbehind.sources.snapshot import RawSnapshot

@@ -25,7 +25,7 @@ from tests.support.contracts import (
     totals_local_gov,
 )
 from whosbehind.model.contracts import Award, Transaction
-from whosbehind.pipeline.ingest_contracts import ingest_agencies, ingest_usaspending
+from whosbehind.pipeline.contracts.ingest import ingest_agencies, ingest_usaspending
 from whosbehind.sources.usaspending.csv_reader import iter_csv_records
 from whosbehind.store.engine import Engine
 

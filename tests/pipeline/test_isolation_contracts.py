@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from tests.support.contracts import API_RESPONSES, FPDS_PAGES, ICE_2018, ICE_LOCAL_GOV
-from whosbehind.pipeline import contracts_job
-from whosbehind.pipeline.contracts_summary import ContractIngestSummary
-from whosbehind.pipeline.ingest_contracts import ingest_fpds, ingest_usaspending
+from whosbehind.pipeline.contracts import job as contracts_job
+from whosbehind.pipeline.contracts.ingest import ingest_fpds, ingest_usaspending
+from whosbehind.pipeline.contracts.summary import ContractIngestSummary
 from whosbehind.pipeline.work_folder import work_folder_of
 from whosbehind.pipeline.zip_limits import MAX_RATIO
 from whosbehind.store.engine import Engine

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from tests.support.contracts import rows_2018
 from tests.support.registry import SEC_FOLDER, build_contracts_and_fedramp
-from whosbehind.analysis.company_report import company_report
+from whosbehind.analysis.reports.company import company_report
 from whosbehind.model.orgs import OrgRecord
 from whosbehind.resolve.cross_source import (
     brand_of,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.conftest import ORG_EXPORT
 from tests.support.contracts import ICE_2018
-from whosbehind.pipeline.ingest_contracts import ingest_usaspending
+from whosbehind.pipeline.contracts.ingest import ingest_usaspending
 from whosbehind.pipeline.ingest_fedramp import ingest_fedramp
 from whosbehind.sources.fetch import iter_folder
 from whosbehind.sources.folder import list_folder

@@ -31,7 +31,7 @@ from tests.support.contracts import API_RESPONSES, FPDS_PAGES, ICE_LOCAL_GOV
 from whosbehind.cli.app import app
 from whosbehind.errors import NotFoundError
 from whosbehind.model.citation import Citation, selector_part, snapshot_part
-from whosbehind.pipeline.ingest_contracts import ingest_fpds, ingest_usaspending
+from whosbehind.pipeline.contracts.ingest import ingest_fpds, ingest_usaspending
 from whosbehind.store.citations import find_citation, find_citations, snapshot_citations
 from whosbehind.store.engine import Engine
 

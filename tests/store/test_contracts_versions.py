@@ -14,9 +14,9 @@ import pytest
 from tests.support.contracts import ICE_2018
 from whosbehind.model.contracts import Award, Transaction
 from whosbehind.model.timeutil import UTC
-from whosbehind.pipeline.contracts_records import batch_from_records, merge_batch
+from whosbehind.pipeline.contracts.records import batch_from_records, merge_batch
 from whosbehind.sources.usaspending.csv_reader import iter_csv_records
-from whosbehind.store.contracts_schema import AWARDS, TRANSACTIONS, create_contract_tables
+from whosbehind.store.contracts.schema import AWARDS, TRANSACTIONS, create_contract_tables
 from whosbehind.store.engine import Engine
 from whosbehind.store.schema import create_all
 

@@ -14,7 +14,7 @@ import pytest
 
 from tests.support.contracts import ICE_2018
 from whosbehind.errors import StoreError
-from whosbehind.pipeline.ingest_contracts import ingest_usaspending
+from whosbehind.pipeline.contracts.ingest import ingest_usaspending
 from whosbehind.store.engine import Engine
 
 BLOCK = 256 * 1024  # DuckDB's block size: every block carries a checksum

@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from whosbehind.pipeline.ingest_contracts import (
+from whosbehind.pipeline.contracts.ingest import (
     ContractIngestSummary,
     ingest_agencies,
     ingest_usaspending,

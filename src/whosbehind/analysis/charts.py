@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from whosbehind.analysis.fedramp_timeline import Timeline
+from whosbehind.analysis.fedramp.timeline import Timeline
 from whosbehind.errors import UsageError
 
 FORMATS = (".png", ".svg")

@@ -10,10 +10,10 @@ from typing import Annotated
 import typer
 
 from whosbehind.analysis.agencies import resolve_agency
-from whosbehind.analysis.awards import SORTS, list_awards
-from whosbehind.analysis.contract_lines import Filters
-from whosbehind.analysis.spending import spending, spending_table_rows
-from whosbehind.analysis.spending_chart import plot_spending
+from whosbehind.analysis.contracts.awards import SORTS, list_awards
+from whosbehind.analysis.contracts.lines import Filters
+from whosbehind.analysis.contracts.spending import spending, spending_table_rows
+from whosbehind.analysis.contracts.spending_chart import plot_spending
 from whosbehind.cli.choices import AwardSort, SpendingGroup
 from whosbehind.cli.context import open_store
 from whosbehind.cli.render import (

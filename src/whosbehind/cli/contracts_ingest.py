@@ -15,7 +15,7 @@ from whosbehind.cli.ingest_outcome import Outcome, finish, outcome
 from whosbehind.cli.render import console, print_json, table
 from whosbehind.errors import UsageError
 from whosbehind.model.timeutil import parse_user_instant
-from whosbehind.pipeline.ingest_contracts import (
+from whosbehind.pipeline.contracts.ingest import (
     ContractIngestSummary,
     ingest_agencies,
     ingest_fpds,

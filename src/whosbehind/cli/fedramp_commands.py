@@ -10,11 +10,11 @@ import typer
 from rich.markup import escape
 
 from whosbehind.analysis.charts import plot_timeline
-from whosbehind.analysis.fedramp_changes import fedramp_changes
-from whosbehind.analysis.fedramp_offering import offering_report
-from whosbehind.analysis.fedramp_runs_on import runs_on_provider
-from whosbehind.analysis.fedramp_share import ShareResult, fedramp_share
-from whosbehind.analysis.fedramp_timeline import fedramp_timeline, first_snapshot_date
+from whosbehind.analysis.fedramp.changes import fedramp_changes
+from whosbehind.analysis.fedramp.offering import offering_report
+from whosbehind.analysis.fedramp.runs_on import runs_on_provider
+from whosbehind.analysis.fedramp.share import ShareResult, fedramp_share
+from whosbehind.analysis.fedramp.timeline import fedramp_timeline, first_snapshot_date
 from whosbehind.cli.choices import (
     AttributionName,
     FeedChoice,

@@ -8,12 +8,12 @@ from typing import Annotated
 
 import typer
 
-from whosbehind.analysis.agency_document import agency_document
-from whosbehind.analysis.agency_report import agency_report
-from whosbehind.analysis.company_document import company_document
-from whosbehind.analysis.company_report import company_report
-from whosbehind.analysis.contract_lines import snapshot_citations
-from whosbehind.analysis.report_chart import plot_per_year
+from whosbehind.analysis.contracts.lines import snapshot_citations
+from whosbehind.analysis.reports.agency import agency_report
+from whosbehind.analysis.reports.agency_document import agency_document
+from whosbehind.analysis.reports.chart import plot_per_year
+from whosbehind.analysis.reports.company import company_report
+from whosbehind.analysis.reports.company_document import company_document
 from whosbehind.cli.choices import ReportFormat
 from whosbehind.cli.context import open_store
 from whosbehind.cli.render import Wide, print_json, set_wide

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from whosbehind.analysis.report_sections import Document, Note, Section
+from whosbehind.analysis.reports.sections import Document, Note, Section
 from whosbehind.cli.render import console, new_table, show
 from whosbehind.errors import UsageError
 from whosbehind.model.citation import Citation

@@ -17,7 +17,7 @@ from whosbehind.analysis.agencies import (
     normalize_name,
     reference_agencies,
 )
-from whosbehind.analysis.contract_lines import snapshot_citations
+from whosbehind.analysis.contracts.lines import snapshot_citations
 from whosbehind.export.graph import Edge, Graph, Node
 from whosbehind.model.citation import Citation
 from whosbehind.store.citations import record_selector

@@ -1,9 +1,10 @@
 """Build the supply-chain graph from the stores, as of a record time, optionally for one agency.
 
-``build_graph(engine, as_of, agency)`` reads contracts (``analysis.contract_lines`` and
-``analysis.awards``), FedRAMP (the snapshot ``analysis.fedramp_feeds`` picks for the date),
-the agency hierarchy and, when ``whosbehind resolve`` has run, the org registry. The metadata
-says which record time, which agencies, which snapshot and which company grouping were used.
+``build_graph(engine, as_of, agency)`` reads contracts (``analysis.contracts.lines`` and
+``analysis.contracts.awards``), FedRAMP (the snapshot ``analysis.fedramp.feeds`` picks for the
+date), the agency hierarchy and, when ``whosbehind resolve`` has run, the org registry. The
+metadata says which record time, which agencies, which snapshot and which company grouping were
+used.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from whosbehind.analysis.agencies import resolve_agency
-from whosbehind.analysis.contract_lines import Filters, require_contracts
+from whosbehind.analysis.contracts.lines import Filters, require_contracts
 from whosbehind.errors import NotFoundError
 from whosbehind.export.agencies import Agencies
 from whosbehind.export.companies import REGISTRY, Companies, registry_ownership

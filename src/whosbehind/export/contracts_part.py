@@ -1,9 +1,10 @@
 """Contracts in the graph: awards, the agencies that obligated money on them and the companies
 that received it, per fiscal year, with the orders' parent IDVs and the parents as reported.
 
-Money comes from ``analysis.contract_lines`` (each obligation once: an IDV's line never holds
-its orders' money) and award attributes from ``analysis.awards.list_awards``, so the graph's
-totals are those of ``whosbehind awards`` and ``whosbehind spending`` for the same selection.
+Money comes from ``analysis.contracts.lines`` (each obligation once: an IDV's line never holds
+its orders' money) and award attributes from ``analysis.contracts.awards.list_awards``, so the
+graph's totals are those of ``whosbehind awards`` and ``whosbehind spending`` for the same
+selection.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from whosbehind.analysis.awards import AwardRow, list_awards
-from whosbehind.analysis.contract_lines import Filters, cite_record, lines_sql, snapshot_citations
+from whosbehind.analysis.contracts.awards import AwardRow, list_awards
+from whosbehind.analysis.contracts.lines import Filters, cite_record, lines_sql, snapshot_citations
 from whosbehind.export.agencies import Agencies
 from whosbehind.export.companies import FALLBACK, Companies
 from whosbehind.export.graph import Edge, Graph, Node

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from whosbehind.analysis.agencies import AgencySelection
-from whosbehind.analysis.fedramp_feeds import choose_snapshot
+from whosbehind.analysis.fedramp.feeds import choose_snapshot
 from whosbehind.errors import NotFoundError
 from whosbehind.export.agencies import Agencies, selects
 from whosbehind.export.companies import Companies

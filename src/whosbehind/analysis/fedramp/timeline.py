@@ -1,0 +1,57 @@
+"""FedRAMP shares over time: one share computation per period end."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from whosbehind.analysis.fedramp.share import ShareResult, fedramp_share
+from whosbehind.analysis.periods import period_ends
+from whosbehind.errors import NotFoundError
+from whosbehind.store.engine import Engine
+
+
+@dataclass
+class Timeline:
+    every: str
+    points: list[ShareResult]
+
+    def leaders(self, top: int) -> list[str]:
+        """Providers among the ``top`` of any point, ordered by their best share."""
+        best: dict[str, float] = {}
+        for point in self.points:
+            for row in point.rows[:top]:
+                best[row.provider] = max(best.get(row.provider, 0.0), row.share)
+        return sorted(best, key=lambda name: -best[name])[: max(top, 1)]
+
+    def to_json(self, top: int | None = None) -> dict[str, object]:
+        return {"every": self.every, "points": [point.to_json(top) for point in self.points]}
+
+
+def fedramp_timeline(
+    engine: Engine,
+    start: dt.date,
+    stop: dt.date,
+    every: str = "year",
+    measure: str = "offerings",
+    attribution: str = "direct",
+    impact: str | None = None,
+    feed: str = "auto",
+    valid_at: dt.datetime | None = None,
+) -> Timeline:
+    points = []
+    for end in period_ends(start, stop, every):
+        try:
+            points.append(fedramp_share(engine, end, valid_at, measure, attribution, impact, feed))
+        except NotFoundError:
+            continue  # before the first snapshot
+    if not points:
+        raise NotFoundError(f"no FedRAMP snapshot between {start} and {stop} in the store")
+    return Timeline(every, points)
+
+
+def first_snapshot_date(engine: Engine) -> dt.date | None:
+    found = engine.scalar(  # the store also holds contract files: FedRAMP feeds only
+        "SELECT min(record_time) FROM snapshot WHERE status = 'ok' AND feed LIKE 'fedramp-%'"
+    )
+    return found.date() if found else None

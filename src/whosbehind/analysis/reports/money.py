@@ -1,0 +1,269 @@
+"""The money part of a report: obligations of a selection of contract lines, grouped every way
+a report shows them, each group with the files it was read from.
+
+The lines are ``contracts.lines.lines_sql`` (an award's transactions, or its stated total when
+only award-level records are known; an IDV's line never includes its orders'), restricted by
+a condition on the line (an agency, a company's recipient statements) and a fiscal-year range.
+Sums are exact decimals. Suppliers are rolled up with a ``reports.rollup.Rollup`` as of each
+action's date. HHI and CR4 use the rolled-up suppliers whose net total is positive; shares are
+of the net total (as ``spending`` does).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from whosbehind.analysis.concentration import concentration_ratio, hhi
+from whosbehind.analysis.contracts.lines import (
+    Filters,
+    cite_record,
+    latest_awards_sql,
+    lines_sql,
+    require_contracts,
+    snapshot_citations,
+)
+from whosbehind.analysis.reports.rollup import Owner, Rollup, Statement, display_name
+from whosbehind.model.citation import Citation
+from whosbehind.store.engine import Engine
+
+Condition = tuple[str, list[Any]]
+_LINE_COLUMNS = (
+    "award_key feed seq fiscal_year last_date amount basis recipient_name recipient_duns "
+    "recipient_uei recipient_parent_name recipient_parent_duns recipient_parent_uei psc_code "
+    "naics_code awarding_subtier_code"
+).split()
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    award_key: str
+    snapshot: tuple[str, int]
+    fiscal_year: int
+    date: dt.date | None
+    amount: Decimal
+    basis: str
+    statement: Statement
+    psc: str | None
+    naics: str | None
+    agency_code: str | None
+
+
+@dataclass
+class Group:
+    key: str
+    name: str
+    amount: Decimal = Decimal(0)
+    share: float = 0.0
+    lines: int = 0
+    award_keys: set[str] = field(default_factory=set)
+    snapshots: set[tuple[str, int]] = field(default_factory=set)
+    members: dict[str, Decimal] = field(default_factory=dict)  # recipient display -> amount
+    recipients: set[str] = field(default_factory=set)  # the members' ``Statement.own_key``
+    by_award: dict[str, Decimal] = field(default_factory=dict)
+
+    def top_awards(self, n: int) -> list[str]:
+        return [k for k, _ in sorted(self.by_award.items(), key=lambda kv: (-kv[1], kv[0]))][:n]
+
+
+@dataclass
+class AwardLine:
+    award_key: str
+    piid: str
+    award_type: str | None
+    parent_idv: str | None
+    recipient: str | None
+    recipient_parent: str | None
+    agency_code: str | None
+    description: str | None
+    psc: str | None
+    naics: str | None
+    obligated: Decimal
+    potential_value: Decimal | None
+    first_action: dt.date | None
+    last_action: dt.date | None
+    citations: list[Citation]
+
+
+def fetch_lines(
+    engine: Engine,
+    condition: Condition,
+    as_of: dt.datetime | None,
+    fiscal_years: tuple[int | None, int | None] = (None, None),
+) -> list[Line]:
+    """Every money line matching ``condition`` (SQL on alias ``l``) in the fiscal-year range."""
+    require_contracts(engine)
+    first, last = fiscal_years
+    years, year_params = Filters(first_fiscal_year=first, last_fiscal_year=last).where("l")
+    lines, params = lines_sql(as_of)
+    where, more = condition
+    found = engine.connection.execute(
+        f"SELECT {', '.join('l.' + c for c in _LINE_COLUMNS)} FROM ({lines}) l "
+        f"WHERE {where} AND {years}",
+        [*params, *more, *year_params],
+    ).fetchall()
+    return [_line(row) for row in found]
+
+
+def _line(row: tuple[Any, ...]) -> Line:
+    values = dict(zip(_LINE_COLUMNS, row, strict=True))
+    return Line(
+        award_key=values["award_key"],
+        snapshot=(values["feed"], int(values["seq"])),
+        fiscal_year=int(values["fiscal_year"]),
+        date=values["last_date"],
+        amount=values["amount"],
+        basis=values["basis"],
+        statement=Statement(
+            values["recipient_name"],
+            values["recipient_duns"],
+            values["recipient_uei"],
+            values["recipient_parent_name"],
+            values["recipient_parent_duns"],
+            values["recipient_parent_uei"],
+        ),
+        psc=values["psc_code"],
+        naics=values["naics_code"],
+        agency_code=values["awarding_subtier_code"],
+    )
+
+
+def group_lines(
+    lines: Iterable[Line],
+    key: Callable[[Line], tuple[str, str]],
+    order: str = "amount",
+) -> list[Group]:
+    """Groups by ``key(line) -> (key, display name)``; the largest first (or by key).
+
+    A group's name is the display name of its largest share of money."""
+    groups: dict[str, Group] = {}
+    names: defaultdict[str, defaultdict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    total = Decimal(0)
+    for line in lines:
+        group_key, name = key(line)
+        group = groups.setdefault(group_key, Group(group_key, name))
+        group.amount += line.amount
+        group.lines += 1
+        group.award_keys.add(line.award_key)
+        group.snapshots.add(line.snapshot)
+        member = display_name(line.statement.name)
+        group.recipients.add(line.statement.own_key)
+        group.members[member] = group.members.get(member, Decimal(0)) + line.amount
+        group.by_award[line.award_key] = group.by_award.get(line.award_key, Decimal(0)) + (
+            line.amount
+        )
+        names[group_key][name] += abs(line.amount)
+        total += line.amount
+    for group_key, group in groups.items():
+        group.name = min(names[group_key].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        group.share = float(group.amount / total) if total else 0.0
+    if order == "key":
+        return sorted(groups.values(), key=lambda g: g.key)
+    return sorted(groups.values(), key=lambda g: (-g.amount, g.name, g.key))
+
+
+def owner_key(rollup: Rollup) -> Callable[[Line], tuple[str, str]]:
+    cache: dict[tuple[Statement, dt.date | None], Owner] = {}
+
+    def key(line: Line) -> tuple[str, str]:
+        wanted = (line.statement, line.date)
+        if wanted not in cache:
+            cache[wanted] = rollup.owner(line.statement, line.date)
+        found = cache[wanted]
+        return found.key, found.name
+
+    return key
+
+
+def concentration(groups: list[Group]) -> tuple[float | None, float | None]:
+    """HHI and CR4 over the groups with a positive net total (None when there is none)."""
+    total = sum((g.amount for g in groups), Decimal(0))
+    positive = [float(g.amount / total) for g in groups if g.amount > 0] if total > 0 else []
+    if not positive:
+        return None, None
+    return hhi(positive), concentration_ratio(positive, 4)
+
+
+def code_names(engine: Engine, column: str, codes: Iterable[str]) -> dict[str, str]:
+    """PSC or NAICS code -> its description as the award records state it."""
+    if column not in ("psc", "naics"):
+        raise ValueError(column)
+    wanted = sorted(set(codes))
+    if not wanted:
+        return {}
+    found = engine.rows(
+        f"SELECT {column}_code AS code, mode({column}_description) AS name FROM contract_award "
+        f"WHERE latest AND {column}_code IN (SELECT unnest(?)) GROUP BY 1",
+        [wanted],
+    )
+    return {row["code"]: row["name"] for row in found if row["name"]}
+
+
+def cite_snapshots(engine: Engine, snapshots: Iterable[tuple[str, int]]) -> list[Citation]:
+    found = snapshot_citations(engine, snapshots)
+    return [found[key] for key in sorted(found)]
+
+
+def award_lines(
+    engine: Engine, lines: list[Line], award_keys: list[str], as_of: dt.datetime | None
+) -> list[AwardLine]:
+    """The named awards (in that order): money of the selected lines, attributes of the
+    award's latest record, and the files each was read from, narrowed to its PIID."""
+    if not award_keys:
+        return []
+    wanted = set(award_keys)
+    money: dict[str, list[Line]] = defaultdict(list)
+    for line in lines:
+        if line.award_key in wanted:
+            money[line.award_key].append(line)
+    latest, params = latest_awards_sql(as_of)
+    found = engine.rows(
+        "SELECT award_key, piid, award_type, parent_idv_piid, recipient_name, "
+        "recipient_parent_name, awarding_subtier_code, description, psc_code, naics_code, "
+        f"potential_total_value FROM ({latest}) a WHERE award_key IN (SELECT unnest(?))",
+        [*params, sorted(wanted)],
+    )
+    attributes = {row["award_key"]: row for row in found}
+    cited = snapshot_citations(
+        engine, {line.snapshot for line in lines if line.award_key in wanted}
+    )
+    result = []
+    for award_key in award_keys:
+        own = money.get(award_key, [])
+        row = attributes.get(award_key, {})
+        piid = row.get("piid") or award_key
+        dates = [line.date for line in own if line.date is not None]
+        snapshots = sorted({line.snapshot for line in own})
+        result.append(
+            AwardLine(
+                award_key=award_key,
+                piid=piid,
+                award_type=row.get("award_type"),
+                parent_idv=row.get("parent_idv_piid"),
+                recipient=row.get("recipient_name"),
+                recipient_parent=row.get("recipient_parent_name"),
+                agency_code=row.get("awarding_subtier_code"),
+                description=row.get("description"),
+                psc=row.get("psc_code"),
+                naics=row.get("naics_code"),
+                obligated=sum((line.amount for line in own), Decimal(0)),
+                potential_value=row.get("potential_total_value"),
+                first_action=min(dates) if dates else None,
+                last_action=max(dates) if dates else None,
+                citations=[cite_record(cited[s], piid) for s in snapshots if s in cited],
+            )
+        )
+    return result
+
+
+def loaded_fiscal_years(engine: Engine, as_of: dt.datetime | None) -> set[int]:
+    """Fiscal years for which the store holds any contract line at all (any agency)."""
+    lines, params = lines_sql(as_of)
+    found = engine.connection.execute(
+        f"SELECT DISTINCT fiscal_year FROM ({lines}) l", params
+    ).fetchall()
+    return {int(row[0]) for row in found if row[0] is not None}

@@ -1,0 +1,111 @@
+"""A rollup of the current money lines: sums by fiscal year, agency, recipient and parent.
+
+The money lines (``contracts.lines.lines_sql(None)``) are summed per fiscal year, awarding
+agency (toptier and subtier), and recipient and parent as reported (DUNS, UEI and name of
+each), with the number of lines, the part of them that are award totals, and the snapshots
+they were read from. Rows are written sorted by fiscal year and agency, so that DuckDB's
+min/max zone maps skip most row groups for one year or agency. A group may have several rows
+(one per file that added to it): readers sum them. ``spending()`` answers from the rollup when
+its selection allows and the rollup is fresh; otherwise from the lines.
+
+Maintenance, inside the ingest's transactions: a file loaded by the one-pass path adds only
+new awards, so its rows are summed and appended in the same transaction (``append``). Any other
+write (new versions, closed versions, transactions, API and FPDS records) marks the rollup
+stale in its transaction (``mark_stale``), and the ingest job rebuilds it once at the end of
+the run (``rebuild``, one transaction). A crash in between leaves it stale: queries then read
+the lines until the next ingest rebuilds it. The rollup is derived data with no versions: it
+answers only for the newest record (no ``as_of``).
+"""
+
+from __future__ import annotations
+
+from whosbehind.store.contracts.lines import lines_sql
+from whosbehind.store.engine import Engine
+
+ROLLUP = "contract_money_rollup"
+STATE = "contract_rollup_state"
+DIMENSIONS = (
+    "fiscal_year",
+    "awarding_toptier_code",
+    "awarding_subtier_code",
+    "recipient_duns",
+    "recipient_uei",
+    "recipient_name",
+    "recipient_parent_duns",
+    "recipient_parent_uei",
+    "recipient_parent_name",
+)
+_COLUMNS = (
+    "fiscal_year BIGINT, "
+    + ", ".join(f"{name} VARCHAR" for name in DIMENSIONS[1:])
+    + ", amount DECIMAL(38,2), lines BIGINT, award_lines BIGINT, "
+    "award_amount DECIMAL(38,2), snapshots VARCHAR[]"
+)
+_SUMS = (
+    "sum(amount) AS amount, count(*) AS lines, "
+    "count(*) FILTER (WHERE basis = 'award total') AS award_lines, "
+    "coalesce(sum(amount) FILTER (WHERE basis = 'award total'), 0) AS award_amount, "
+    "list(DISTINCT feed || ':' || seq) AS snapshots"
+)
+_ORDER = "fiscal_year, awarding_subtier_code"
+
+
+def create_rollup(engine: Engine) -> None:
+    """The rollup and its state; a new rollup is fresh when the store holds no money yet."""
+    exists = engine.scalar(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [STATE]
+    )
+    if exists:
+        return
+    engine.execute(f"CREATE TABLE {ROLLUP} ({_COLUMNS})")
+    engine.execute(f"CREATE TABLE {STATE} (fresh BOOLEAN)")
+    empty = not engine.scalar(
+        "SELECT (SELECT count(*) FROM contract_award) + (SELECT count(*) FROM contract_transaction)"
+    )
+    engine.execute(f"INSERT INTO {STATE} VALUES (?)", [empty])
+
+
+def mark_stale(engine: Engine) -> None:
+    engine.execute(f"UPDATE {STATE} SET fresh = false WHERE fresh")
+
+
+def is_fresh(engine: Engine) -> bool:
+    found = engine.scalar(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [STATE]
+    )
+    return bool(found) and bool(engine.scalar(f"SELECT bool_and(fresh) FROM {STATE}"))
+
+
+def append(engine: Engine, feed: str, seq: int) -> None:
+    """Add the lines of snapshot ``seq``, whose award rows are all new awards (the one-pass
+    load). Its awards add award-total lines and change no other line, unless the store holds
+    transactions of them (then their lines change: the rollup goes stale instead)."""
+    if engine.scalar(
+        "SELECT count(*) FROM (SELECT 1 FROM contract_transaction WHERE award_key IN "
+        "(SELECT award_key FROM contract_award WHERE feed = ? AND seq = ?) LIMIT 1)",
+        [feed, seq],
+    ):
+        mark_stale(engine)
+        return
+    dims = ", ".join(DIMENSIONS)
+    # every line is an award total of this one snapshot: no list or filter to aggregate
+    engine.execute(
+        f"INSERT INTO {ROLLUP} SELECT {dims}, sum(total_obligation) AS amount, "
+        "count(*) AS lines, count(*) AS award_lines, sum(total_obligation) AS award_amount, "
+        "[?] AS snapshots FROM contract_award WHERE feed = ? AND seq = ? AND counts AND latest "
+        f"AND total_obligation IS NOT NULL GROUP BY {dims} ORDER BY {_ORDER}",
+        [f"{feed}:{seq}", feed, seq],
+    )
+
+
+def rebuild(engine: Engine) -> None:
+    """Recompute the rollup from the current lines (call inside a transaction)."""
+    lines, params = lines_sql(None)
+    dims = ", ".join(DIMENSIONS)
+    engine.execute(f"DELETE FROM {ROLLUP}")
+    engine.execute(
+        f"INSERT INTO {ROLLUP} SELECT {dims}, {_SUMS} FROM ({lines}) "
+        f"GROUP BY ALL ORDER BY {_ORDER}",
+        params,
+    )
+    engine.execute(f"UPDATE {STATE} SET fresh = true")
