@@ -18,6 +18,7 @@ from whosbehind.errors import StoreError
 from whosbehind.model.redaction import SQL_FUNCTION, masked_text
 from whosbehind.store.dialect import DUCKDB, Dialect
 from whosbehind.store.missing import missing_data
+from whosbehind.store.published import Publisher
 
 DEFAULT_DB = "whosbehind.duckdb"
 DB_ENV = "WHOSBEHIND_DB"
@@ -59,12 +60,31 @@ class Engine:
 
     dialect: Dialect = DUCKDB
 
-    def __init__(self, path: str | os.PathLike[str], read_only: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        read_only: bool = False,
+        *,
+        publish: bool = True,
+        isolated: bool = False,
+    ) -> None:
+        """Open the store at ``path``. A writing engine publishes a read-only copy beside it
+        after commits and at close (``store/published.py``) unless ``publish`` is False.
+        ``isolated`` (read-only) opens the file in a database instance of its own: DuckDB
+        shares one instance per path within a process, so a file renamed over one still open
+        would otherwise be read as the old file."""
         self.path = Path(path)
+        self._isolated = isolated
         if read_only and not self.path.exists():
             raise StoreError(f"{self.path}: no store here yet (run `whosbehind ingest` first)")
         try:
-            self.connection = Connection(duckdb.connect(str(self.path), read_only=read_only))
+            if isolated:
+                raw = duckdb.connect(":memory:")
+                raw.execute(f"ATTACH '{_quoted(self.path)}' AS store (READ_ONLY)")
+                raw.execute("USE store")
+            else:
+                raw = duckdb.connect(str(self.path), read_only=read_only)
+            self.connection = Connection(raw)
         except duckdb.Error as error:
             reason = _first_line(error)
             hint = f"; {_WHAT_TO_DO}" if _is_damage(reason) else ""
@@ -75,9 +95,24 @@ class Engine:
         self.connection.create_function(
             SQL_FUNCTION, masked_text, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR")
         )
+        self._publisher = Publisher(self.path) if publish and not read_only else None
+
+    def cursor(self) -> Engine:
+        """Another engine on the same open database, for another thread (a DuckDB connection
+        is used by one thread at a time). Closed with this one."""
+        twin = object.__new__(Engine)
+        twin.path, twin._isolated, twin._publisher = self.path, self._isolated, None
+        twin.connection = Connection(self.connection.raw.cursor())
+        if self._isolated:
+            twin.connection.execute("USE store")
+        return twin
 
     def close(self) -> None:
-        self.connection.close()
+        try:
+            if self._publisher is not None:
+                self._publisher.closing(self.connection)
+        finally:
+            self.connection.close()
 
     def _refuse_foreign(self) -> None:
         """A DuckDB database of another program is not read, and not written into."""
@@ -133,6 +168,8 @@ class Engine:
             self.connection.execute("ROLLBACK")
             raise
         self.connection.execute("COMMIT")
+        if self._publisher is not None:
+            self._publisher.committed(self.connection)
 
 
 def damaged_store(error: BaseException) -> StoreError | None:
@@ -142,6 +179,10 @@ def damaged_store(error: BaseException) -> StoreError | None:
         return None
     where = _opened[-1] if _opened else Path(DEFAULT_DB)
     return StoreError(f"{where}: the store file is damaged ({_first_line(error)}); {_WHAT_TO_DO}")
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
 
 
 def _first_line(error: BaseException) -> str:
