@@ -11,35 +11,17 @@ import typer
 
 from whosbehind.cli.choices import ExportFormat
 from whosbehind.cli.render import cite_line, console, print_json, table
-from whosbehind.errors import SourceError, StoreError, UsageError
+from whosbehind.errors import SourceError, StoreError
 from whosbehind.export.build import build_graph
 from whosbehind.export.cite import cited_record
-from whosbehind.export.ftm import write_ftm
-from whosbehind.export.gexf import write_gexf
-from whosbehind.export.graph import Graph
-from whosbehind.export.graphml import write_graphml
-from whosbehind.export.sqlite import write_sqlite
-from whosbehind.export.tabular import write_csv, write_parquet
+from whosbehind.export.formats import graph_format
 from whosbehind.model.timeutil import parse_user_instant
 from whosbehind.store.engine import Engine, resolve_db_path
-
-FORMATS = ("ftm", "gexf", "graphml", "csv", "parquet", "sqlite")
 
 
 def register(app: typer.Typer) -> None:
     app.command("export")(export)
     app.command("cite")(cite)
-
-
-def _write(graph: Graph, kind: str, out: Path) -> str:
-    if kind == "ftm":
-        return f"{write_ftm(graph, out):,} FollowTheMoney entities in {out}"
-    if kind in ("csv", "parquet"):
-        written = (write_csv if kind == "csv" else write_parquet)(graph, out)
-        return f"{', '.join(p.name for p in written)} in {out}"
-    writer = {"gexf": write_gexf, "graphml": write_graphml, "sqlite": write_sqlite}[kind]
-    writer(graph, out)
-    return str(out)
 
 
 def export(
@@ -69,15 +51,14 @@ def export(
     Agencies, companies, awards with money per fiscal year, FedRAMP offerings, ATOs, runs-on
     links and ownership.
     """
-    if format not in FORMATS:
-        raise UsageError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
+    writer = graph_format(format)
     path = resolve_db_path((context.find_root().obj or {}).get("db"))
     if not path.exists():
         raise StoreError(f"{path}: no store here yet (run `whosbehind ingest` first)")
     engine = Engine(path, read_only=True)
     try:
         graph = build_graph(engine, parse_user_instant(as_of) if as_of else None, agency)
-        written = _write(graph, format, out)
+        written = writer.write(graph, out)
     finally:
         engine.close()
     if as_json:

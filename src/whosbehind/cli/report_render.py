@@ -1,31 +1,18 @@
-"""A report ``Document`` as a terminal table, Markdown or HTML, with numbered sources.
-
-Every row and note ends with its sources. In Markdown they are footnotes labelled by citation
-id (``[^c1a2b3...]``), in HTML links to a numbered list whose items carry the citation id as
-their ``id``; both end with the list of sources: source feed, locator, record time, sha256.
-"""
+"""A report ``Document`` on the terminal (a table per section, with numbered sources), or
+written as Markdown or HTML by the library's writers (``export.report_formats``)."""
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 from rich.console import Console
 
-from whosbehind.analysis.reports.sections import Document, Note, Section
+from whosbehind.analysis.reports.sections import Document
 from whosbehind.cli.render import console, new_table, show
-from whosbehind.errors import UsageError
+from whosbehind.export.report_formats import REPORT_FORMATS, render_report
 from whosbehind.model.citation import Citation
 
-FORMATS = ("table", "markdown", "html")
-
-
-def render(document: Document, fmt: str) -> str:
-    if fmt == "markdown":
-        return markdown(document)
-    if fmt == "html":
-        return html_page(document)
-    raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+FORMATS = ("table", *REPORT_FORMATS)
 
 
 def write_or_print(document: Document, fmt: str, out: Path | None) -> None:
@@ -37,7 +24,7 @@ def write_or_print(document: Document, fmt: str, out: Path | None) -> None:
             if out:
                 target.file.close()
         return
-    text = render(document, fmt)
+    text = render_report(document, fmt, FORMATS)
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text)
@@ -93,113 +80,3 @@ def _source(citation: Citation) -> str:
         f"{citation.id} {citation.source} {citation.where} "
         f"(record time {citation.record_time.isoformat()}, sha256 {citation.content_hash})"
     )
-
-
-# --- Markdown ---------------------------------------------------------------------------------
-
-
-def _md(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
-
-
-def _md_refs(ids: list[str]) -> str:
-    return "".join(f"[^{key}]" for key in ids)
-
-
-def _md_note(note: Note) -> str:
-    return _md(note.text) + (" " + _md_refs(note.citations) if note.citations else "")
-
-
-def markdown(document: Document) -> str:
-    lines = [f"# {_md(document.title)}", ""]
-    lines += [f"- {_md_note(note)}" for note in document.facts]
-    for section in document.sections:
-        lines += ["", f"## {_md(section.title)}", ""]
-        lines += _md_table(section)
-        lines += [f"{_md_note(note)}" for note in section.notes]
-    lines += ["", "## Coverage notes", ""]
-    lines += [f"- {_md_note(note)}" for note in document.coverage]
-    lines += ["", "## Sources", ""]
-    for key in document.used_citations():
-        citation = document.citations[key]
-        lines.append(
-            f"[^{key}]: `{key}` {_md(citation.source)}, `{_md(citation.where)}`, record time "
-            f"{citation.record_time.isoformat()}, sha256 `{citation.content_hash}`"
-        )
-    return "\n".join(lines) + "\n"
-
-
-def _md_table(section: Section) -> list[str]:
-    if not section.rows:
-        return [f"_{section.empty}_", ""]
-    header = [*section.columns, "sources"]
-    lines = ["| " + " | ".join(_md(c) for c in header) + " |", "|" + "---|" * len(header)]
-    for row in section.rows:
-        cells = [_md(cell) for cell in section.shown(row)] + [_md_refs(row.citations)]
-        lines.append("| " + " | ".join(cells) + " |")
-    return [*lines, ""]
-
-
-# --- HTML -------------------------------------------------------------------------------------
-
-_STYLE = (
-    "body{font-family:sans-serif;max-width:80rem;margin:2rem auto;padding:0 1rem}"
-    "table{border-collapse:collapse;margin:.5rem 0 1rem}"
-    "td,th{border:1px solid #ccc;padding:.2rem .4rem;text-align:left;vertical-align:top}"
-    "sup a{text-decoration:none}.sources li{font-size:.85rem;word-break:break-all}"
-)
-
-
-def html_page(document: Document) -> str:
-    numbers = {key: i for i, key in enumerate(document.used_citations(), 1)}
-
-    def refs(ids: list[str]) -> str:
-        return "".join(
-            f'<sup><a href="#{key}">[{numbers[key]}]</a></sup>' for key in ids if key in numbers
-        )
-
-    def note(item: Note) -> str:
-        return html.escape(item.text) + refs(item.citations)
-
-    e = html.escape
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f"<title>{e(document.title)}</title>",
-        f"<style>{_STYLE}</style>",
-        "</head>",
-        "<body>",
-        f"<h1>{e(document.title)}</h1>",
-        "<ul>",
-        *(f"<li>{note(item)}</li>" for item in document.facts),
-        "</ul>",
-    ]
-    for section in document.sections:
-        parts.append(f'<h2 id="{e(section.key)}">{e(section.title)}</h2>')
-        if section.rows:
-            parts.append("<table>")
-            header = "".join(f"<th>{e(c)}</th>" for c in [*section.columns, "sources"])
-            parts.append(f"<thead><tr>{header}</tr></thead>")
-            parts.append("<tbody>")
-            for row in section.rows:
-                cells = "".join(f"<td>{e(cell)}</td>" for cell in section.shown(row))
-                parts.append(f"<tr>{cells}<td>{refs(row.citations)}</td></tr>")
-            parts += ["</tbody>", "</table>"]
-        else:
-            parts.append(f"<p><em>{e(section.empty)}</em></p>")
-        parts += [f"<p>{note(item)}</p>" for item in section.notes]
-    parts += ['<h2 id="coverage">Coverage notes</h2>', "<ul>"]
-    parts += [f"<li>{note(item)}</li>" for item in document.coverage]
-    parts += ["</ul>", '<h2 id="sources">Sources</h2>', '<ol class="sources">']
-    for key in numbers:
-        citation = document.citations[key]
-        parts.append(
-            f'<li id="{key}"><code>{key}</code> {e(citation.source)}, '
-            f"<code>{e(citation.where)}</code>, record time "
-            f"{e(citation.record_time.isoformat())}, sha256 <code>{citation.content_hash}</code>"
-            "</li>"
-        )
-    parts += ["</ol>", "</body>", "</html>"]
-    return "\n".join(parts) + "\n"
