@@ -209,7 +209,7 @@ MEASURED = (
     "sources/fedramp/*.py",
     "store/*.py",
     "pipeline/ingest_fedramp.py",
-    "analysis/fedramp_*.py",
+    "analysis/fedramp/*.py",
     "analysis/concentration.py",
     "model/facts.py",
     "model/fedramp.py",
