@@ -15,8 +15,8 @@ import pytest
 from tests.conftest import legacy_snapshots, marketplace_snapshots
 from tests.support.stores import build_store, live_facts, parsed_facts
 from whosbehind.errors import StoreError
-from whosbehind.pipeline import ingest_fedramp
 from whosbehind.pipeline.ingest_fedramp import FedrampIngest
+from whosbehind.sources.fedramp.source import FEDRAMP
 from whosbehind.sources.snapshot import RawSnapshot
 from whosbehind.store.engine import Engine
 
@@ -116,14 +116,14 @@ def test_any_exception_from_one_record_is_recorded_and_the_run_goes_on(
     tmp_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bad = mutated(GOOD[1], _set("Cloud_Service_Provider_Name", "Explodes Inc"))
-    real = ingest_fedramp.parse_snapshot
+    real = FEDRAMP.parse
 
     def parse(raw: RawSnapshot) -> Any:
         if raw.sha256 == bad.sha256:
             raise KeyError("a reader bug")
         return real(raw)
 
-    monkeypatch.setattr(ingest_fedramp, "parse_snapshot", parse)
+    monkeypatch.setattr(FEDRAMP, "parse", parse)
     summary = build_store(tmp_db, [GOOD[0], bad, GOOD[2]])
     assert summary.failed == 1 and summary.snapshots_stored == 2
     assert "KeyError: 'a reader bug'" in summary.errors[0]
@@ -136,7 +136,7 @@ def test_what_must_abort_the_run_still_does(
     def parse(raw: RawSnapshot) -> Any:
         raise fatal
 
-    monkeypatch.setattr(ingest_fedramp, "parse_snapshot", parse)
+    monkeypatch.setattr(FEDRAMP, "parse", parse)
     with pytest.raises(type(fatal)):
         build_store(tmp_db, [GOOD[1]])
     engine = Engine(tmp_db, read_only=True)

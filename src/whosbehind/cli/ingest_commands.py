@@ -11,6 +11,7 @@ from whosbehind.cli.context import open_store
 from whosbehind.cli.ingest_outcome import finish, outcome
 from whosbehind.cli.render import console, print_json, table
 from whosbehind.pipeline.ingest_fedramp import FedrampIngest, IngestSummary
+from whosbehind.pipeline.ingest_sec import ingest_sec
 from whosbehind.sources.fedramp.metadata import DEFAULT_URL
 from whosbehind.sources.snapshot import RawSnapshot
 
@@ -57,6 +58,31 @@ def ingest_fedramp(
                 progress.update(task, advance=1, description=f"{mb:,.0f} MB read")
 
             summary = job.run(source, progress=step)
+    _report(summary, as_json)
+
+
+@app.command("sec")
+def ingest_sec_command(
+    context: typer.Context,
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="company_tickers.json, company_tickers_exchange.json, or a folder with either "
+            "or both (www.sec.gov/files/)."
+        ),
+    ],
+    accept_removals: Annotated[
+        bool,
+        typer.Option(
+            "--accept-removals",
+            help="Apply a file that removes most of the registrants at once, held by default.",
+        ),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Ingest the SEC's company ticker files: registrants (CIK, name, tickers, exchanges)."""
+    with open_store(context, read_only=False) as engine:
+        summary = ingest_sec(engine, source, accept_removals=accept_removals)
     _report(summary, as_json)
 
 

@@ -10,8 +10,9 @@ import typer
 from whosbehind.cli.context import open_store
 from whosbehind.cli.judgement_commands import JudgementsFile, judgements_path
 from whosbehind.cli.render import Wide, console, print_json, set_wide, table
-from whosbehind.errors import NotFoundError, UsageError
+from whosbehind.errors import NotFoundError, SourceError, UsageError
 from whosbehind.model.timeutil import now_utc, parse_user_instant
+from whosbehind.pipeline.ingest_sec import ingest_sec
 from whosbehind.resolve.explain import Explanation, explain
 from whosbehind.resolve.org_view import OrgView, org_view
 from whosbehind.resolve.registry import (
@@ -21,7 +22,7 @@ from whosbehind.resolve.registry import (
     require_registry,
     run_resolve,
 )
-from whosbehind.sources.sec.company_tickers import sec_org_records
+from whosbehind.sources.sec.metadata import FILE_NAMES
 from whosbehind.store.engine import Engine
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -42,7 +43,8 @@ def resolve_command(
     sec: Annotated[
         Path | None,
         typer.Option(
-            help="Folder with SEC company_tickers*.json: add every SEC registrant (CIK, name)."
+            help="Folder with SEC company_tickers*.json: ingest it first (as `ingest sec` "
+            "does), adding every SEC registrant (CIK, name)."
         ),
     ] = None,
     as_json: Json = False,
@@ -52,13 +54,11 @@ def resolve_command(
     The records: contract recipients and their reported parents, FedRAMP providers, SEC
     registrants, and the judgements file.
     """
-    extra = sec_org_records(sec) if sec else []
     with open_store(context, read_only=False) as engine:
+        if sec:
+            _ingest_sec(engine, sec)
         summary = run_resolve(
-            engine,
-            judgements_path=judgements_path(context, judgements),
-            full=full,
-            extra_records=extra,
+            engine, judgements_path=judgements_path(context, judgements), full=full
         )
     if as_json:
         print_json(summary.to_json())
@@ -68,6 +68,16 @@ def resolve_command(
         ["measure", "count"],
         [(name, value) for name, value in summary.to_json().items() if name not in ("run", "full")],
     )
+
+
+def _ingest_sec(engine: Engine, folder: Path) -> None:
+    """The SEC files become snapshots in the store, from which resolve reads them."""
+    ingested = ingest_sec(engine, str(folder))
+    if ingested.found_nothing:
+        expected = " or ".join(FILE_NAMES.values())
+        raise SourceError(f"{folder}: no SEC company file here (expected {expected})")
+    if ingested.errors:
+        raise SourceError(ingested.errors[0])
 
 
 def org_command(

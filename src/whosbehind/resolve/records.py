@@ -14,6 +14,11 @@
 - ``usaspending-recipient:`` recipient profiles, and each of their alternate names.
 - ``fedramp:<provider_key>`` one record per provider (per UEI when it has one) over the live
   offerings of the newest snapshot of each FedRAMP feed; first/last authorization date.
+- ``sec:cik:<CIK>`` one record per SEC registrant (CIK and name) in the newest snapshot of each
+  SEC ticker file; a CIK in both files takes its name and citation from ``company_tickers.json``.
+
+Which tables give which records is ``COLLECTORS``: each source declares the collector names it
+feeds (``sources.protocol.Source.org_records``).
 
 Keys are built from the identifying fields only (a hash of them, never a row number), so the
 same statement read again, in any run, has the same key.
@@ -24,7 +29,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from whosbehind.model.citation import Citation
@@ -41,16 +47,22 @@ _CSV_FEEDS = ("usaspending-csv",)
 _PLACEHOLDER_IDS = frozenset({"", "000000000", "999999999", "123456789", "NONE", "N/A"})
 
 
+@dataclass(frozen=True, slots=True)
+class Collector:
+    """The org records a source's stored tables give (read when all ``tables`` exist)."""
+
+    name: str  # what a source lists in ``org_records``
+    tables: frozenset[str]
+    collect: Callable[[Engine], list[OrgRecord]]
+
+
 def collect_records(engine: Engine) -> list[OrgRecord]:
-    """Every org record the store's contract and FedRAMP tables state, sorted by key."""
+    """Every org record the store's tables state (``COLLECTORS``), sorted by key."""
     tables = _tables(engine)
     found: list[OrgRecord] = []
-    if {"contract_transaction", "contract_award"} <= tables:
-        found += contract_records(engine)
-    if "contract_recipient" in tables:
-        found += recipient_profile_records(engine)
-    if {"fedramp_offering", "snapshot"} <= tables:
-        found += fedramp_records(engine)
+    for collector in COLLECTORS:
+        if collector.tables <= tables:
+            found += collector.collect(engine)
     unique = {record.record_key: record for record in found}
     return [unique[key] for key in sorted(unique)]
 
@@ -298,6 +310,50 @@ def fedramp_records(engine: Engine) -> list[OrgRecord]:
             )
         )
     return records
+
+
+_SEC_SQL = """
+WITH newest AS (
+    SELECT feed, max(seq) AS seq FROM snapshot
+    WHERE status = 'ok' AND feed IN ('sec-company-tickers', 'sec-company-tickers-exchange')
+    GROUP BY feed
+)
+SELECT r.cik, r.name, r.locator, r.feed, r.from_seq AS seq
+FROM sec_registrant r JOIN newest n ON r.feed = n.feed
+WHERE r.from_seq <= n.seq AND (r.to_seq IS NULL OR r.to_seq > n.seq)
+-- company_tickers.json first: a CIK in both files is named and cited as that file says
+ORDER BY r.cik, r.feed = 'sec-company-tickers-exchange'
+"""
+
+
+def sec_records(engine: Engine) -> list[OrgRecord]:
+    """One record per SEC registrant with a ticker: CIK and canonical name (EDGAR's tag
+    removed), cited to its record in the newest snapshot of its ticker file."""
+    files = snapshot_citations(engine)
+    records: dict[str, OrgRecord] = {}
+    for row in engine.rows(_SEC_SQL):
+        if row["cik"] in records:
+            continue
+        whole = files.get((row["feed"], row["seq"]))
+        citation = whole.narrow(row["locator"]) if whole else None
+        records[row["cik"]] = OrgRecord(
+            record_key=f"sec:cik:{row['cik']}",
+            source="sec",
+            name=row["name"],
+            cik=row["cik"],
+            citation=f"{citation.id} {citation.where}" if citation else str(row["feed"]),
+        )
+    return list(records.values())
+
+
+COLLECTORS: tuple[Collector, ...] = (
+    Collector(
+        "usaspending", frozenset({"contract_transaction", "contract_award"}), contract_records
+    ),
+    Collector("usaspending", frozenset({"contract_recipient"}), recipient_profile_records),
+    Collector("fedramp", frozenset({"fedramp_offering", "snapshot"}), fedramp_records),
+    Collector("sec", frozenset({"sec_registrant", "snapshot"}), sec_records),
+)
 
 
 def with_records(records: Iterable[OrgRecord], extra: Iterable[OrgRecord]) -> list[OrgRecord]:

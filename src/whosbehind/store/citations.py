@@ -5,7 +5,7 @@ the records are ingested. A citation id (``model.citation``) is the hash of a st
 (feed, public locator, record time, sha256) followed by the hash of a record selector. The
 selectors an output may use are the stored records themselves:
 
-- in a FedRAMP snapshot, the JSONPath (``locator`` column) of a fact version live in it;
+- in a FedRAMP or SEC snapshot, the JSONPath (``locator`` column) of a fact version live in it;
 - in a contract file, response or page, ``column=value`` for a column of ``SELECTORS`` and a
   value of a version that snapshot stated (``award_id_piid=X``, ``recipient_duns=Y``,
   ``subtier_code=7012``).
@@ -113,7 +113,7 @@ def _stored_selectors(
     hashed = engine.dialect.sha256_prefix("selector", SELECTOR_DIGITS)
     found: list[tuple[str, str]] = []
     for table, names in sorted(_columns(engine).items()):
-        if {"feed", "from_seq", "to_seq", "locator"} <= names:  # FedRAMP facts
+        if {"feed", "from_seq", "to_seq", "locator"} <= names:  # FedRAMP and SEC facts
             sql = f"SELECT DISTINCT locator AS selector FROM {table} WHERE feed = ? AND {LIVE}"
             params: list[Any] = [feed, seq, seq]
         elif {"feed", "seq"} <= names:  # contract versions

@@ -24,7 +24,7 @@ DEFAULT_DB = "whosbehind.duckdb"
 DB_ENV = "WHOSBEHIND_DB"
 # tables of a whosbehind store; a database holding tables but none of these is another program's
 _OWN_TABLES = ("snapshot", "audit_field", "raw_object", "citation")
-_OWN_PREFIXES = ("fedramp_", "contract_", "org")
+_OWN_PREFIXES = ("fedramp_", "contract_", "org", "sec_")
 # how DuckDB says that a file's bytes are damaged (checked blocks, short reads, bad headers)
 _DAMAGE = ("Corrupt database file", "checksum", "Could not read enough bytes", "not a valid DuckDB")
 _WHAT_TO_DO = "restore it from a backup, or ingest again into a new file (--db NEW.duckdb)"

@@ -12,7 +12,7 @@ import dataclasses
 import typing
 
 from whosbehind.model.facts import Fact
-from whosbehind.model.fedramp import FACT_TYPES
+from whosbehind.model.snapshot_facts import SNAPSHOT_FACT_TYPES
 from whosbehind.store.dialect import Dialect
 from whosbehind.store.engine import Engine
 
@@ -58,7 +58,7 @@ def snapshot_columns(dialect: Dialect) -> list[tuple[str, str]]:
 
 def create_all(engine: Engine) -> None:
     dialect = engine.dialect
-    for kind in FACT_TYPES:
+    for kind in SNAPSHOT_FACT_TYPES:
         engine.execute(dialect.create_table(kind.TABLE, fact_table_columns(kind, dialect)))
     engine.execute(dialect.create_table("snapshot", snapshot_columns(dialect)))
     # a store built before snapshots named their public source: new rows will

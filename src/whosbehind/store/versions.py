@@ -24,10 +24,10 @@ from whosbehind.model.facts import (
     fact_hash,
     fact_key,
 )
-from whosbehind.model.fedramp import FACT_TYPES
+from whosbehind.model.snapshot_facts import SNAPSHOT_FACT_TYPES
 from whosbehind.store.engine import Engine
 
-TABLES: dict[str, type[Fact]] = {kind.TABLE: kind for kind in FACT_TYPES}
+TABLES: dict[str, type[Fact]] = {kind.TABLE: kind for kind in SNAPSHOT_FACT_TYPES}
 Key = tuple[Any, ...]
 
 

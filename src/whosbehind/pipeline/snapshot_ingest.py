@@ -1,0 +1,260 @@
+"""Ingest the snapshots of a ``SnapshotSource`` (FedRAMP, SEC): each snapshot in one
+transaction, recording only what changed.
+
+A snapshot already seen changes nothing. A malformed one, or one that cannot be read for any
+other reason, is recorded as failed, with where and why, and skipped: one bad snapshot never
+stops the run (``isolation``). One that would remove most of a feed's records at once is held,
+not applied, until confirmed (``removal_guard``). A run killed mid-way leaves the store as it
+was before the snapshot it was writing; the next run goes on from there (git commits already
+read are not read again).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from whosbehind.errors import UsageError
+from whosbehind.model.facts import ParsedSnapshot
+from whosbehind.pipeline.isolation import item_failure
+from whosbehind.pipeline.removal_guard import HOLD_HINT, removal_to_hold
+from whosbehind.sources.protocol import SnapshotSource
+from whosbehind.sources.snapshot import RawSnapshot
+from whosbehind.store import snapshots
+from whosbehind.store.engine import Engine
+from whosbehind.store.schema import create_all
+from whosbehind.store.versions import Changes, FeedState, load_state, write_changes
+
+Progress = Callable[[RawSnapshot], None]
+
+
+@dataclass
+class IngestSummary:
+    snapshots_read: int = 0
+    bytes_read: int = 0
+    snapshots_stored: int = 0
+    unchanged: int = 0
+    already_seen: int = 0
+    failed: int = 0
+    held: int = 0
+    skipped: int = 0
+    versions_inserted: int = 0
+    versions_closed: int = 0
+    found_nothing: bool = False  # the source holds no snapshot at all (empty, wrong folder)
+    warnings: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def changes_stored(self) -> int:
+        return self.versions_inserted + self.versions_closed
+
+
+class SnapshotIngest:
+    """``accept_removals``: apply snapshots that would remove most of a feed's records at
+    once (held by an earlier run, or met in this one) instead of holding them."""
+
+    def __init__(
+        self, source: SnapshotSource, engine: Engine, accept_removals: bool = False
+    ) -> None:
+        self.source = source
+        self.engine = engine
+        create_all(engine)
+        self.states: dict[str, FeedState] = {}
+        self.latest: dict[str, snapshots.LatestSnapshot | None] = {}
+        self.seen = snapshots.all_sha256(engine)
+        self.commits = set(snapshots.known_commits(engine))
+        self.accept_removals = accept_removals
+        if accept_removals:  # read the held snapshots again
+            held = snapshots.held(engine)
+            self.seen -= {sha256 for sha256, _ in held}
+            self.commits -= {commit for _, commit in held if commit}
+        self.summary = IngestSummary()
+
+    def run(
+        self,
+        source: str | None = None,
+        progress: Progress | None = None,
+        client: httpx.Client | None = None,
+    ) -> IngestSummary:
+        skip = frozenset(self.commits)
+        where = source or getattr(self.source, "default_location", None)
+        if not where:
+            raise UsageError(f"give the {self.source.name} files to read (a file or a folder)")
+        for raw in self.source.snapshots(where, skip, client, self._skipped):
+            self.add(raw)
+            if progress:
+                progress(raw)
+        if self.summary.snapshots_read == 0:
+            self.summary.found_nothing = self.source.holds_nothing(where)
+        return self.summary
+
+    def add(self, raw: RawSnapshot) -> None:
+        """Read one snapshot. Whatever goes wrong with it is recorded as its failure, with
+        where and why, and the run goes on; only what must abort the run is raised."""
+        summary = self.summary
+        summary.snapshots_read += 1
+        summary.bytes_read += len(raw.content)
+        try:
+            self._add(raw)
+        except Exception as error:
+            reason = item_failure(error)
+            for state in self.states.values():
+                state.rollback()
+            summary.failed += 1
+            summary.errors.append(f"{raw.locator}: {reason}")
+            feed = self.source.feed_of(raw.locator) or self.source.name
+            self._record_other(raw, feed, "failed", reason)
+
+    def _add(self, raw: RawSnapshot) -> None:
+        summary = self.summary
+        feed_hint = self.source.feed_of(raw.locator)
+        if raw.sha256 in self.seen:
+            summary.already_seen += 1
+            if raw.commit and raw.commit not in self.commits:
+                # remember the commit, so that the next run does not read it again
+                self._record_other(
+                    raw,
+                    feed_hint or self.source.name,
+                    "duplicate",
+                    "same bytes as a stored snapshot",
+                )
+            return
+        digest, header_time = self.source.identity(raw.content)
+        if digest and feed_hint and self._repeats_latest(feed_hint, digest, header_time):
+            self._store(raw, feed_hint, header_time or raw.fallback_time, digest, None)
+            return
+        parsed = self.source.parse(raw)
+        self._store(raw, parsed.feed, parsed.record_time or raw.fallback_time, digest, parsed)
+
+    def _store_copy(self, raw: RawSnapshot, feed: str, seq: int) -> None:
+        """Keep the redacted copy of a file or URL snapshot, and count what was removed."""
+        copy = self.source.stored_copy(raw)
+        snapshots.store_raw(self.engine, raw.sha256, copy.content, copy.encoding)
+        snapshots.insert_audit(self.engine, feed, seq, copy.audit)
+
+    def _skipped(self, path: Path, reason: str) -> None:
+        self.summary.skipped += 1
+        self.summary.warnings[f"{path}: skipped, {reason}"] += 1
+
+    def _latest(self, feed: str) -> snapshots.LatestSnapshot | None:
+        if feed not in self.latest:
+            self.latest[feed] = snapshots.latest(self.engine, feed)
+        return self.latest[feed]
+
+    def _repeats_latest(self, feed: str, digest: str, when: dt.datetime | None) -> bool:
+        latest = self._latest(feed)
+        return bool(
+            latest and latest.payload_digest == digest and when and when > latest.record_time
+        )
+
+    def _store(
+        self,
+        raw: RawSnapshot,
+        feed: str,
+        record_time: dt.datetime,
+        digest: str | None,
+        parsed: ParsedSnapshot | None,
+    ) -> None:
+        summary = self.summary
+        latest = self._latest(feed)
+        if latest and record_time <= latest.record_time < raw.fallback_time:
+            # new content under the previous snapshot's own timestamp: the publish time decides
+            summary.warnings["snapshots whose own timestamp repeats an earlier one"] += 1
+            record_time = raw.fallback_time
+        if latest and record_time <= latest.record_time:
+            summary.skipped += 1
+            self._record_other(
+                raw,
+                feed,
+                "skipped",
+                f"record time {record_time.isoformat()} is "
+                f"not after the newest stored snapshot ({latest.record_time})",
+            )
+            return
+        seq = (latest.seq + 1) if latest else 1
+        state = self._state(feed)
+        changes = state.diff(parsed) if parsed else Changes()
+        hold = None if self.accept_removals or parsed is None else removal_to_hold(state)
+        if hold:
+            state.rollback()
+            summary.held += 1
+            summary.errors.append(f"{raw.locator}: held: {hold}; {HOLD_HINT}")
+            self._record_other(raw, feed, "held", f"{hold}; {HOLD_HINT}")
+            return
+        row = snapshots.SnapshotRow(
+            feed,
+            seq,
+            record_time,
+            "ok",
+            None,
+            raw.kind,
+            raw.locator,
+            raw.commit,
+            raw.sha256,
+            digest,
+            len(raw.content),
+            changes.inserted,
+            changes.closed,
+            self.source.public_locator(raw, feed),
+        )
+        if parsed is None:  # one statement is atomic on its own
+            snapshots.insert(self.engine, row)
+            self._stored(raw, feed, row)
+            return
+        try:
+            with self.engine.transaction():
+                write_changes(self.engine, feed, seq, changes)
+                snapshots.insert(self.engine, row)
+                snapshots.insert_audit(self.engine, feed, seq, parsed.unknown_fields)
+                if raw.kind != "git":
+                    self._store_copy(raw, feed, seq)
+        except BaseException:
+            state.rollback()
+            raise
+        state.commit(changes)
+        summary.warnings.update(parsed.unknown_fields)
+        if changes.duplicates:
+            summary.warnings["facts with a duplicate key (first kept)"] += changes.duplicates
+        self._stored(raw, feed, row)
+
+    def _stored(self, raw: RawSnapshot, feed: str, row: snapshots.SnapshotRow) -> None:
+        assert row.seq is not None and row.record_time is not None
+        self.latest[feed] = snapshots.LatestSnapshot(row.seq, row.record_time, row.payload_digest)
+        self.seen.add(raw.sha256)
+        if raw.commit:
+            self.commits.add(raw.commit)
+        summary = self.summary
+        summary.snapshots_stored += 1
+        summary.unchanged += row.inserted + row.closed == 0
+        summary.versions_inserted += row.inserted
+        summary.versions_closed += row.closed
+
+    def _state(self, feed: str) -> FeedState:
+        if feed not in self.states:
+            self.states[feed] = load_state(self.engine, feed)
+        return self.states[feed]
+
+    def _record_other(self, raw: RawSnapshot, feed: str, status: str, error: str) -> None:
+        row = snapshots.SnapshotRow(
+            feed,
+            None,
+            None,
+            status,
+            error,
+            raw.kind,
+            raw.locator,
+            raw.commit,
+            raw.sha256,
+            None,
+            len(raw.content),
+            public_locator=self.source.public_locator(raw, feed),
+        )
+        snapshots.insert(self.engine, row)
+        self.seen.add(raw.sha256)
+        if raw.commit:
+            self.commits.add(raw.commit)
