@@ -12,7 +12,6 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
-from typing import TypedDict
 
 from whosbehind.model.contracts import (
     Award,
@@ -24,35 +23,10 @@ from whosbehind.model.contracts import (
     normalize_duns,
     parse_money,
 )
+from whosbehind.sources.award_fields import Kind, read_award_fields
 from whosbehind.sources.fpds.metadata import FPDS_NAMESPACE
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?")
-
-
-class _Agencies(TypedDict):
-    awarding_toptier_code: str | None
-    awarding_toptier_name: str | None
-    awarding_subtier_code: str | None
-    awarding_subtier_name: str | None
-    awarding_office_code: str | None
-    awarding_office_name: str | None
-    funding_toptier_code: str | None
-    funding_toptier_name: str | None
-    funding_subtier_code: str | None
-    funding_subtier_name: str | None
-
-
-class _Vendor(TypedDict):
-    recipient_name: str | None
-    recipient_duns: str | None
-    recipient_uei: str | None
-    recipient_parent_name: str | None
-    recipient_parent_duns: str | None
-    recipient_parent_uei: str | None
-    recipient_city: str | None
-    recipient_state: str | None
-    recipient_zip: str | None
-    recipient_country: str | None
 
 
 class BadElement(Exception):
@@ -104,6 +78,19 @@ class Document:
         except ValueError as error:
             raise BadElement(path, str(error)) from None
 
+    def read(self, kind: Kind, place: str) -> object:
+        """The value at ``place`` (``path`` or ``path@attribute``) read as an ``Award`` field
+        of ``kind`` (``sources.award_fields``)."""
+        path, _, attribute = place.partition("@")
+        if attribute:
+            return self.attr(path, attribute)
+        if kind == "money":
+            return self.money(path)
+        if kind in ("date", "action_date"):
+            return self.date(path, action=kind == "action_date")
+        text = self.text(path)
+        return normalize_duns(text) if kind == "duns" else text
+
 
 def read_document(doc: Document, is_idv: bool, locator: str) -> tuple[Award, Transaction]:
     ids = "contractID/IDVID" if is_idv else "awardID/awardContractID"
@@ -141,24 +128,8 @@ def read_document(doc: Document, is_idv: bool, locator: str) -> tuple[Award, Tra
         parent_idv_piid=parent_piid,
         parent_idv_agency_code=parent_agency,
         award_type_code=type_code,
-        award_type_description=doc.attr("contractData/contractActionType", "description"),
-        **_agencies(doc),
-        **_vendor(doc),
-        psc_code=doc.text("productOrServiceInformation/productOrServiceCode"),
-        psc_description=doc.attr("productOrServiceInformation/productOrServiceCode", "description"),
-        naics_code=doc.text("productOrServiceInformation/principalNAICSCode"),
-        naics_description=doc.attr("productOrServiceInformation/principalNAICSCode", "description"),
-        pop_city=doc.attr("placeOfPerformance/placeOfPerformanceZIPCode", "city"),
-        pop_state=doc.text("placeOfPerformance/principalPlaceOfPerformance/stateCode"),
-        pop_country=doc.text("placeOfPerformance/principalPlaceOfPerformance/countryCode"),
-        description=doc.text("contractData/descriptionOfContractRequirement"),
-        total_obligation=doc.money("totalDollarValues/totalObligatedAmount"),
-        base_and_exercised=doc.money("totalDollarValues/totalBaseAndExercisedOptionsValue"),
-        potential_total_value=doc.money("totalDollarValues/totalBaseAndAllOptionsValue"),
         latest_action_date=signed,
-        start_date=doc.date("relevantContractDates/effectiveDate"),
-        current_end_date=doc.date("relevantContractDates/currentCompletionDate"),
-        potential_end_date=doc.date("relevantContractDates/ultimateCompletionDate"),
+        **read_award_fields("fpds", doc.read),
     )
     transaction = Transaction(
         award_key=key,
@@ -172,41 +143,3 @@ def read_document(doc: Document, is_idv: bool, locator: str) -> tuple[Award, Tra
         locator=locator,
     )
     return award, transaction
-
-
-def _agencies(doc: Document) -> _Agencies:
-    office = "purchaserInformation/contractingOfficeAgencyID"
-    funding = "purchaserInformation/fundingRequestingAgencyID"
-    return {
-        "awarding_toptier_code": doc.attr(office, "departmentID"),
-        "awarding_toptier_name": doc.attr(office, "departmentName"),
-        "awarding_subtier_code": doc.text(office),
-        "awarding_subtier_name": doc.attr(office, "name"),
-        "awarding_office_code": doc.text("purchaserInformation/contractingOfficeID"),
-        "awarding_office_name": doc.attr("purchaserInformation/contractingOfficeID", "name"),
-        "funding_toptier_code": doc.attr(funding, "departmentID"),
-        "funding_toptier_name": doc.attr(funding, "departmentName"),
-        "funding_subtier_code": doc.text(funding),
-        "funding_subtier_name": doc.attr(funding, "name"),
-    }
-
-
-def _vendor(doc: Document) -> _Vendor:
-    uei = "vendor/vendorSiteDetails/entityIdentifiers/vendorUEIInformation"
-    duns = "vendor/vendorSiteDetails/entityIdentifiers/vendorDUNSInformation"
-    location = "vendor/vendorSiteDetails/vendorLocation"
-    return {
-        "recipient_name": doc.text("vendor/vendorHeader/vendorName")
-        or doc.text("vendor/contractorName")
-        or doc.text(f"{uei}/UEILegalBusinessName"),
-        "recipient_duns": normalize_duns(doc.text(f"{duns}/DUNSNumber")),
-        "recipient_uei": doc.text(f"{uei}/UEI"),
-        "recipient_parent_name": doc.text(f"{uei}/ultimateParentUEIName")
-        or doc.text(f"{duns}/globalParentDUNSName"),
-        "recipient_parent_duns": normalize_duns(doc.text(f"{duns}/globalParentDUNSNumber")),
-        "recipient_parent_uei": doc.text(f"{uei}/ultimateParentUEI"),
-        "recipient_city": doc.text(f"{location}/city"),
-        "recipient_state": doc.text(f"{location}/state"),
-        "recipient_zip": doc.text(f"{location}/ZIPCode"),
-        "recipient_country": doc.text(f"{location}/countryCode"),
-    }

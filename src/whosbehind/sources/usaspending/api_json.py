@@ -17,7 +17,9 @@ from whosbehind.model.contracts import (
     Transaction,
     check_date,
     money_from_json,
+    normalize_duns,
 )
+from whosbehind.sources.award_fields import Kind
 from whosbehind.sources.usaspending.values import BadField, parse_date
 
 ApiRecord = Award | Transaction | Recipient | Quarantined
@@ -98,6 +100,20 @@ class Fields:
 
     def path(self, name: str) -> str:
         return f"{self._where}.{name}" if self._where else name
+
+    def read(self, kind: Kind, path: str) -> object:
+        """The value at ``path`` (``a/b/c``: nested objects) read as an ``Award`` field of
+        ``kind`` (``sources.award_fields``)."""
+        *parents, name = path.split("/")
+        fields = self
+        for parent in parents:
+            fields = fields.sub(parent)
+        if kind == "money":
+            return fields.money(name)
+        if kind in ("date", "action_date"):
+            return fields.date(name, action=kind == "action_date")
+        text = fields.text(name)
+        return normalize_duns(text) if kind == "duns" else text
 
     def sub(self, name: str) -> Fields:
         value = self._data.get(name)

@@ -21,6 +21,7 @@ from whosbehind.model.contracts import (
     normalize_duns,
     split_award_key,
 )
+from whosbehind.sources.award_fields import read_award_fields
 from whosbehind.sources.usaspending.api_award import award_from_detail
 from whosbehind.sources.usaspending.api_json import (
     ApiResult,
@@ -107,9 +108,10 @@ def _search_award(fields: Fields, locator: str) -> Award:
     key = fields.required_text("generated_internal_id")
     parts = split_award_key(key)
     assert parts is not None  # checked by the caller
-    recipient, place = fields.sub("Recipient Location"), fields.sub("Primary Place of Performance")
     naics_code, naics_description = _code_pair(fields, "NAICS")
     psc_code, psc_description = _code_pair(fields, "PSC")
+    values = read_award_fields("api_summary", fields.read)
+    values["awarding_subtier_code"] = values["awarding_subtier_code"] or parts.agency_code
     return Award(
         award_key=key,
         piid=fields.text("Award ID") or parts.piid,
@@ -119,34 +121,11 @@ def _search_award(fields: Fields, locator: str) -> Award:
         locator=locator,
         parent_idv_piid=parts.parent_idv_piid,
         parent_idv_agency_code=parts.parent_idv_agency_code,
-        award_type_description=fields.text("Contract Award Type"),
-        awarding_toptier_code=fields.text("Awarding Agency Code"),
-        awarding_toptier_name=fields.text("Awarding Agency"),
-        awarding_subtier_code=fields.text("Awarding Sub Agency Code") or parts.agency_code,
-        awarding_subtier_name=fields.text("Awarding Sub Agency"),
-        funding_toptier_code=fields.text("Funding Agency Code"),
-        funding_toptier_name=fields.text("Funding Agency"),
-        funding_subtier_code=fields.text("Funding Sub Agency Code"),
-        funding_subtier_name=fields.text("Funding Sub Agency"),
-        recipient_name=fields.text("Recipient Name"),
-        recipient_duns=normalize_duns(fields.text("Recipient DUNS Number")),
-        recipient_uei=fields.text("Recipient UEI"),
-        recipient_city=recipient.text("city_name"),
-        recipient_state=recipient.text("state_code"),
-        recipient_zip=recipient.text("zip5"),
-        recipient_country=recipient.text("location_country_code"),
         psc_code=psc_code,
         psc_description=psc_description,
         naics_code=naics_code,
         naics_description=naics_description,
-        pop_city=place.text("city_name"),
-        pop_state=place.text("state_code"),
-        pop_country=place.text("location_country_code"),
-        description=fields.text("Description"),
-        total_obligation=fields.money("Award Amount"),
-        base_action_date=fields.date("Base Obligation Date", action=True),
-        start_date=fields.date("Start Date"),
-        current_end_date=fields.date("End Date"),
+        **values,
     )
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from whosbehind.model.contracts import ACTION_DATES, OTHER_DATES
 from whosbehind.model.redaction import MAY_HOLD_CONTACTS, SQL_FUNCTION
+from whosbehind.sources.award_fields import AWARD_FIELDS, READER
 from whosbehind.sources.usaspending.csv_layout import LayoutMatch
 from whosbehind.sources.usaspending.values import ACTION_DATE_COLUMNS
 
@@ -249,7 +250,6 @@ def award_select(grain: str, record_date: str) -> list[str]:
     as_of_expr = (
         f"coalesce({latest}, award_base_action_date__v, CAST({_literal(record_date)} AS DATE))"
     )
-    money = "CAST({} AS DECIMAL(38,2))"
     return [
         "award_key",
         "award_id_piid AS piid",
@@ -257,48 +257,36 @@ def award_select(grain: str, record_date: str) -> list[str]:
         "parent_award_id_piid AS parent_idv_piid",
         "parent_award_agency_id AS parent_idv_agency_code",
         f"{type_code_sql()} AS award_type_code",
-        "CASE WHEN is_idv THEN idv_type ELSE award_type END AS award_type_description",
-        "awarding_agency_code AS awarding_toptier_code",
-        "awarding_agency_name AS awarding_toptier_name",
-        "awarding_sub_agency_code AS awarding_subtier_code",
-        "awarding_sub_agency_name AS awarding_subtier_name",
-        "awarding_office_code",
-        "awarding_office_name",
-        "funding_agency_code AS funding_toptier_code",
-        "funding_agency_name AS funding_toptier_name",
-        "funding_sub_agency_code AS funding_subtier_code",
-        "funding_sub_agency_name AS funding_subtier_name",
-        "recipient_name",
-        f"{duns_sql('recipient_duns')} AS recipient_duns",
-        "recipient_uei",
-        "recipient_parent_name",
-        f"{duns_sql('recipient_parent_duns')} AS recipient_parent_duns",
-        "recipient_parent_uei",
-        "recipient_city_name AS recipient_city",
-        "recipient_state_code AS recipient_state",
-        "recipient_zip_4_code AS recipient_zip",
-        "recipient_country_code AS recipient_country",
-        "product_or_service_code AS psc_code",
-        "product_or_service_code_description AS psc_description",
-        "naics_code",
-        "naics_description",
-        "primary_place_of_performance_city_name AS pop_city",
-        "primary_place_of_performance_state_code AS pop_state",
-        "primary_place_of_performance_country_code AS pop_country",
-        f"{masked_sql('prime_award_base_transaction_description')} AS description",
-        money.format("coalesce(total_obligated_amount__v, total_dollars_obligated__v)")
-        + " AS total_obligation",
-        money.format("current_total_value_of_award__v") + " AS base_and_exercised",
-        money.format("potential_total_value_of_award__v") + " AS potential_total_value",
-        "award_base_action_date__v AS base_action_date",
-        f"{latest} AS latest_action_date",
-        "period_of_performance_start_date__v AS start_date",
-        "period_of_performance_current_end_date__v AS current_end_date",
-        "period_of_performance_potential_end_date__v AS potential_end_date",
+        *_mapped_award_columns(),
         f"{as_of_expr} AS as_of",
         f"{fiscal_year_sql(as_of_expr)} AS fiscal_year",
         f"{_literal(grain)} AS grain",
     ]
+
+
+def _mapped_award_columns() -> list[str]:
+    """The data columns of ``contract_award`` as ``AWARD_FIELDS`` maps CSV columns to them
+    (the SQL twin of ``csv_rows.award_from_row``: staged ``__v`` columns hold parsed values)."""
+    found: list[str] = []
+    for name, spec in AWARD_FIELDS.items():
+        places = spec.of("csv")
+        if places == READER:  # award_type_description: the IDV's or the award's type
+            found.append(f"CASE WHEN is_idv THEN idv_type ELSE award_type END AS {name}")
+        elif spec.kind == "money":
+            parsed = ", ".join(f"{place}__v" for place in places)
+            value = f"coalesce({parsed})" if len(places) > 1 else parsed
+            found.append(f"CAST({value} AS DECIMAL(38,2)) AS {name}")
+        elif spec.kind in ("date", "action_date"):
+            parsed = ", ".join(f"{place}__v" for place in places)
+            value = f"coalesce({parsed})" if len(places) > 1 else parsed
+            found.append(f"{value} AS {name}")
+        elif spec.kind == "duns":
+            found.append(f"{duns_sql(places[0])} AS {name}")
+        elif name == "description":  # contact data masked, as ``Award`` masks it
+            found.append(f"{masked_sql(places[0])} AS {name}")
+        else:
+            found.append(places[0] if places[0] == name else f"{places[0]} AS {name}")
+    return found
 
 
 def transaction_select() -> list[str]:

@@ -15,6 +15,7 @@ from whosbehind.model.contracts import (
     normalize_duns,
     parse_money,
 )
+from whosbehind.sources.award_fields import Kind, read_award_fields
 from whosbehind.sources.usaspending.columns import PERSONAL_COLUMNS
 from whosbehind.sources.usaspending.csv_layout import LayoutMatch
 from whosbehind.sources.usaspending.values import ACTION_DATE_COLUMNS, BadField, cell, parse_date
@@ -74,6 +75,15 @@ class Row:
         except ValueError as error:
             raise BadField(self._match.layout.column(name), str(error)) from None
 
+    def read(self, kind: Kind, name: str) -> object:
+        """One column read as an ``Award`` field of ``kind`` (``sources.award_fields``)."""
+        if kind in ("date", "action_date"):  # a column's name says whether it is an action
+            return self.date(name)
+        if kind == "money":
+            return self.money(name)
+        text = self.text(name)
+        return normalize_duns(text) if kind == "duns" else text
+
     def required(self, read: Callable[[str], T | None], name: str) -> T:
         value = read(name)
         if value is None:
@@ -110,49 +120,8 @@ def award_from_row(row: Row, locator: str) -> Award:
         parent_idv_agency_code=parent_agency,
         award_type_code=type_code,
         award_type_description=row.text("idv_type" if is_idv else "award_type"),
-        awarding_toptier_code=row.text("awarding_agency_code"),
-        awarding_toptier_name=row.text("awarding_agency_name"),
-        awarding_subtier_code=row.text("awarding_sub_agency_code"),
-        awarding_subtier_name=row.text("awarding_sub_agency_name"),
-        awarding_office_code=row.text("awarding_office_code"),
-        awarding_office_name=row.text("awarding_office_name"),
-        funding_toptier_code=row.text("funding_agency_code"),
-        funding_toptier_name=row.text("funding_agency_name"),
-        funding_subtier_code=row.text("funding_sub_agency_code"),
-        funding_subtier_name=row.text("funding_sub_agency_name"),
-        recipient_name=row.text("recipient_name"),
-        recipient_duns=normalize_duns(row.text("recipient_duns")),
-        recipient_uei=row.text("recipient_uei"),
-        recipient_parent_name=row.text("recipient_parent_name"),
-        recipient_parent_duns=normalize_duns(row.text("recipient_parent_duns")),
-        recipient_parent_uei=row.text("recipient_parent_uei"),
-        recipient_city=row.text("recipient_city_name"),
-        recipient_state=row.text("recipient_state_code"),
-        recipient_zip=row.text("recipient_zip_4_code"),
-        recipient_country=row.text("recipient_country_code"),
-        psc_code=row.text("product_or_service_code"),
-        psc_description=row.text("product_or_service_code_description"),
-        naics_code=row.text("naics_code"),
-        naics_description=row.text("naics_description"),
-        pop_city=row.text("primary_place_of_performance_city_name"),
-        pop_state=row.text("primary_place_of_performance_state_code"),
-        pop_country=row.text("primary_place_of_performance_country_code"),
-        description=row.text("prime_award_base_transaction_description"),
-        total_obligation=_first(
-            row.money("total_obligated_amount"), row.money("total_dollars_obligated")
-        ),
-        base_and_exercised=row.money("current_total_value_of_award"),
-        potential_total_value=row.money("potential_total_value_of_award"),
-        base_action_date=row.date("award_base_action_date"),
-        latest_action_date=_first(row.date("award_latest_action_date"), row.date("action_date")),
-        start_date=row.date("period_of_performance_start_date"),
-        current_end_date=row.date("period_of_performance_current_end_date"),
-        potential_end_date=row.date("period_of_performance_potential_end_date"),
+        **read_award_fields("csv", row.read),
     )
-
-
-def _first(*values: T | None) -> T | None:
-    return next((value for value in values if value is not None), None)
 
 
 def excerpt(cells: list[str], match: LayoutMatch, bad_field: str | None = None) -> str:
