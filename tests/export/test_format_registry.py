@@ -47,8 +47,8 @@ def test_a_registered_format_writes_what_its_writer_writes(
 
 def test_tables_write_a_folder_and_name_its_files(ice_graph: Graph, tmp_path: Path) -> None:
     message = write_graph(ice_graph, "csv", tmp_path / "tables")
-    written = sorted(p.name for p in (tmp_path / "tables").iterdir())
-    assert written and all(name.endswith(".csv") for name in written)
+    written = sorted(p.name for p in (tmp_path / "tables").glob("*.csv"))
+    assert written == ["citations.csv", "edges.csv", "nodes.csv"]
     assert all(name in message for name in written)
 
 
