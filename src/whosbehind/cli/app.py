@@ -19,6 +19,7 @@ from whosbehind.cli import (
     path_commands,
     report_commands,
     review,
+    serve_command,
 )
 from whosbehind.cli.render import errors, set_wide
 from whosbehind.errors import WhosbehindError
@@ -41,6 +42,7 @@ review.register(app)
 org_commands.register(app)
 report_commands.register(app)
 path_commands.register(app)
+serve_command.register(app)
 
 
 @app.callback()

@@ -38,6 +38,15 @@ def _git_dir(repo: Path) -> Path:
     return repo / ".git" if (repo / ".git").exists() else repo
 
 
+def read_blob(repo: Path, commit: str, path: str) -> bytes:
+    """The bytes of ``path`` at ``commit`` in the git archive ``repo``."""
+    command = [*_GIT, f"--git-dir={_git_dir(repo)}", "cat-file", "blob", f"{commit}:{path}"]
+    done = subprocess.run(command, capture_output=True, check=False)
+    if done.returncode != 0:
+        raise SourceError(f"{repo}: cannot read {commit}:{path} ({done.stderr.decode().strip()})")
+    return done.stdout
+
+
 def list_snapshot_commits(
     repo: Path, paths: tuple[str, ...]
 ) -> list[tuple[str, dt.datetime, str, str]]:

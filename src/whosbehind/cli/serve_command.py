@@ -1,0 +1,44 @@
+"""``whosbehind serve``: the web pages and JSON API over the store, read-only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from whosbehind.store.engine import resolve_db_path
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+
+
+def serve(
+    context: typer.Context,
+    db: Annotated[
+        Path | None,
+        typer.Option(help="Store file (overrides the global --db). Opened read-only."),
+    ] = None,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (0.0.0.0: every interface).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the web pages and the JSON API (OpenAPI at /docs) over the store, read-only.
+
+    Search, agency, company, offering, market, changes and path pages, each number linked to
+    its source; downloads of every table and graph; an OpenRefine reconciliation service at
+    /reconcile.
+    """
+    import uvicorn
+
+    from whosbehind.web import FileStore, create_app
+
+    path = resolve_db_path(db or (context.find_root().obj or {}).get("db"))
+    store = FileStore(path)
+    typer.echo(f"serving {path} on http://{host}:{port}/ (Ctrl-C stops)")
+    try:
+        uvicorn.run(create_app(store), host=host, port=port, log_level="warning")
+    finally:
+        store.close()

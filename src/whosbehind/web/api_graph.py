@@ -1,0 +1,76 @@
+"""The graph API: an agency's supply-chain graph (JSON for the page; GEXF, FollowTheMoney,
+GraphML as downloads) and the chains between two nodes, each hop cited."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path as FilePath
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from whosbehind.export.ftm import write_ftm
+from whosbehind.export.gexf import write_gexf
+from whosbehind.export.graph import Graph
+from whosbehind.export.graph_plot import agency_graph
+from whosbehind.export.graphml import write_graphml
+from whosbehind.export.paths import MAX_HOPS, supply_chain_paths
+from whosbehind.web.api_reports import AgencyName
+from whosbehind.web.deps import AsOf, ContractsAsOf, FiscalYear, Store, instant
+from whosbehind.web.graph_view import VIEW_KINDS, graph_view
+from whosbehind.web.jsonout import json_response
+
+router = APIRouter(tags=["graph"])
+GraphFormat = Literal["json", "gexf", "ftm", "graphml"]
+EdgeKind = Literal["money", "authorized", "provides", "runs_on", "owns", "part_of"]
+_WRITERS: dict[str, tuple[Callable[[Graph, FilePath], Any], str, str]] = {
+    "gexf": (write_gexf, "application/gexf+xml", "gexf"),
+    "ftm": (write_ftm, "application/x-ndjson", "ftm.json"),
+    "graphml": (write_graphml, "application/graphml+xml", "graphml"),
+}
+Node = Annotated[str, Query(min_length=1, max_length=200)]
+
+
+@router.get("/agency/{agency}/graph", summary="An agency's supply-chain graph")
+def agency_graph_route(
+    engine: Store,
+    agency: AgencyName,
+    as_of: AsOf = None,
+    contracts_as_of: ContractsAsOf = None,
+    fiscal_year: FiscalYear = None,
+    kind: Annotated[list[EdgeKind] | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 40,
+    format: GraphFormat = "json",
+) -> Response:
+    graph = agency_graph(engine, agency, instant(contracts_as_of), instant(as_of))
+    if format == "json":
+        kinds = tuple(kind) if kind else VIEW_KINDS
+        return json_response(graph_view(graph, fiscal_year, kinds, limit))
+    return graph_file(graph, format, f"graph-{agency}")
+
+
+def graph_file(graph: Graph, fmt: str, name: str) -> Response:
+    write, media, suffix = _WRITERS[fmt]
+    with tempfile.TemporaryDirectory(prefix="whosbehind-web-") as folder:
+        out = FilePath(folder) / f"graph.{suffix}"
+        write(graph, out)
+        data = out.read_bytes()
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
+    headers = {"Content-Disposition": f'attachment; filename="{safe}.{suffix}"'}
+    return Response(data, media_type=media, headers=headers)
+
+
+@router.get("/path", summary="Chains between two nodes of the graph, every hop cited")
+def path(
+    engine: Store,
+    a: Node,
+    b: Node,
+    as_of: AsOf = None,
+    agency: Annotated[str | None, Query(max_length=200)] = None,
+    max_hops: Annotated[int, Query(ge=1, le=MAX_HOPS)] = MAX_HOPS,
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> Response:
+    result = supply_chain_paths(engine, a, b, instant(as_of), agency, max_hops, limit)
+    return json_response(result.to_json())
