@@ -16,7 +16,19 @@ ALLOWED = {
     "pipeline": {"model", "errors", "sources", "store", "resolve"},
     "analysis": {"model", "errors", "store", "resolve"},
     "export": {"model", "errors", "sources", "store", "resolve", "analysis"},
-    "cli": {"model", "errors", "sources", "store", "resolve", "pipeline", "analysis", "export"},
+    "cli": {
+        "model",
+        "errors",
+        "sources",
+        "store",
+        "resolve",
+        "pipeline",
+        "analysis",
+        "export",
+        "web",
+    },
+    # the web app reads; it never runs the pipeline (no route writes)
+    "web": {"model", "errors", "sources", "store", "resolve", "analysis", "export"},
     "errors": set(),
 }
 

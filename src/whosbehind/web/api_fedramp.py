@@ -93,9 +93,7 @@ def spending_market(
     contracts_as_of: ContractsAsOf = None,
     top: Top = 5,
 ) -> Response:
-    found = spending_concentration(
-        engine, by, agency, (from_fy, to_fy), instant(contracts_as_of)
-    )
+    found = spending_concentration(engine, by, agency, (from_fy, to_fy), instant(contracts_as_of))
     return json_response({"by": by, "years": [y.to_json(top) for y in found]})
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from whosbehind.export.ftm import write_ftm
@@ -18,6 +18,7 @@ from whosbehind.export.graph_plot import agency_graph
 from whosbehind.export.graphml import write_graphml
 from whosbehind.export.paths import MAX_HOPS, supply_chain_paths
 from whosbehind.web.api_reports import AgencyName
+from whosbehind.web.cache import cached
 from whosbehind.web.deps import AsOf, ContractsAsOf, FiscalYear, Store, instant
 from whosbehind.web.graph_view import VIEW_KINDS, graph_view
 from whosbehind.web.jsonout import json_response
@@ -35,6 +36,7 @@ Node = Annotated[str, Query(min_length=1, max_length=200)]
 
 @router.get("/agency/{agency}/graph", summary="An agency's supply-chain graph")
 def agency_graph_route(
+    request: Request,
     engine: Store,
     agency: AgencyName,
     as_of: AsOf = None,
@@ -44,7 +46,11 @@ def agency_graph_route(
     limit: Annotated[int, Query(ge=1, le=500)] = 40,
     format: GraphFormat = "json",
 ) -> Response:
-    graph = agency_graph(engine, agency, instant(contracts_as_of), instant(as_of))
+    graph = cached(
+        request,
+        ("graph", agency, as_of, contracts_as_of),
+        lambda: agency_graph(engine, agency, instant(contracts_as_of), instant(as_of)),
+    )
     if format == "json":
         kinds = tuple(kind) if kind else VIEW_KINDS
         return json_response(graph_view(graph, fiscal_year, kinds, limit))

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
+from whosbehind.errors import NotFoundError
 from whosbehind.export.cite import cited_record
+from whosbehind.model.timeutil import now_utc
 from whosbehind.sources.gitwalk import read_blob
-from whosbehind.web.deps import AsOf, ContractsAsOf, FiscalYear, Store, Top, Version, instant
+from whosbehind.web.cache import cached
+from whosbehind.web.deps import AsOf, ContractsAsOf, FiscalYear, Store, Top, Version
 from whosbehind.web.downloads import table_response
 from whosbehind.web.jsonout import json_response
-from whosbehind.web.reports import agency_answer, company_answer, section_table
+from whosbehind.web.orgs import org_answer
+from whosbehind.web.reports import agency_for, company_for, section_table
 
 router = APIRouter(tags=["reports"])
 TableFormat = Literal["csv", "json"]
@@ -36,6 +40,7 @@ def version(version: Version) -> Response:
 
 @router.get("/agency/{agency}", summary="Who is behind an agency (the `agency` report)")
 def agency(
+    request: Request,
     engine: Store,
     agency: AgencyName,
     as_of: AsOf = None,
@@ -44,14 +49,13 @@ def agency(
     to_fy: FiscalYear = None,
     top: Top = 10,
 ) -> Response:
-    answer = agency_answer(
-        engine, agency, instant(as_of), instant(contracts_as_of), (from_fy, to_fy), top
-    )
+    answer = agency_for(request, engine, agency, as_of, contracts_as_of, (from_fy, to_fy), top)
     return json_response(answer.to_json())
 
 
 @router.get("/agency/{agency}/tables/{key}", summary="One table of the agency report")
 def agency_table(
+    request: Request,
     engine: Store,
     agency: AgencyName,
     key: Key,
@@ -62,27 +66,27 @@ def agency_table(
     top: Top = 10,
     format: Annotated[TableFormat, Query()] = "json",
 ) -> Response:
-    answer = agency_answer(
-        engine, agency, instant(as_of), instant(contracts_as_of), (from_fy, to_fy), top
-    )
+    answer = agency_for(request, engine, agency, as_of, contracts_as_of, (from_fy, to_fy), top)
     columns, rows = section_table(answer.document, key)
     return table_response(f"agency-{key}", columns, rows, format)
 
 
 @router.get("/company/{company}", summary="What a company does for the government")
 def company(
+    request: Request,
     engine: Store,
     company: CompanyName,
     as_of: AsOf = None,
     contracts_as_of: ContractsAsOf = None,
     top: Top = 10,
 ) -> Response:
-    answer = company_answer(engine, company, instant(as_of), instant(contracts_as_of), top)
+    answer = company_for(request, engine, company, as_of, contracts_as_of, top)
     return json_response(answer.to_json())
 
 
 @router.get("/company/{company}/tables/{key}", summary="One table of the company report")
 def company_table(
+    request: Request,
     engine: Store,
     company: CompanyName,
     key: Key,
@@ -91,12 +95,23 @@ def company_table(
     top: Top = 10,
     format: Annotated[TableFormat, Query()] = "json",
 ) -> Response:
-    answer = company_answer(engine, company, instant(as_of), instant(contracts_as_of), top)
+    answer = company_for(request, engine, company, as_of, contracts_as_of, top)
     columns, rows = section_table(answer.document, key)
     return table_response(f"company-{key}", columns, rows, format)
 
 
 @router.get("/cite/{citation_id}", summary="A citation and the redacted raw record it names")
-def cite(engine: Store, citation_id: CitationId) -> Response:
-    return json_response(cited_record(engine, citation_id, read_blob).to_json())
+def cite(request: Request, engine: Store, citation_id: CitationId) -> Response:
+    return json_response(
+        cached(
+            request, ("cite", citation_id), lambda: cited_record(engine, citation_id, read_blob)
+        ).to_json()
+    )
 
+
+@router.get("/org/{org}", summary="What the organization registry knows (`whosbehind org`)")
+def org(engine: Store, org: CompanyName, as_of: AsOf = None) -> Response:
+    found = org_answer(engine, org, as_of or now_utc().date())
+    if found is None:
+        raise NotFoundError(f"no organization matches {org!r} (run `whosbehind resolve` first)")
+    return json_response(found.to_json())

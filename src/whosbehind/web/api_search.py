@@ -16,9 +16,7 @@ Text = Annotated[str, Query(min_length=1, max_length=200, description="What to l
 
 
 @router.get("/search", summary="Agencies, organizations, offerings and awards matching q")
-def search(
-    engine: Store, q: Text, limit: Annotated[int, Query(ge=1, le=100)] = 20
-) -> Response:
+def search(engine: Store, q: Text, limit: Annotated[int, Query(ge=1, le=100)] = 20) -> Response:
     return json_response({"query": q, "results": [h.to_json() for h in find(engine, q, limit)]})
 
 

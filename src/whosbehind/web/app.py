@@ -17,10 +17,13 @@ from whosbehind.web import (
     api_reports,
     api_search,
     pages_fedramp,
+    pages_graph,
+    pages_market,
     pages_reports,
     pages_search,
     problems,
 )
+from whosbehind.web.cache import AnswerCache
 from whosbehind.web.provider import StoreProvider
 from whosbehind.web.templating import setup_templates
 
@@ -37,11 +40,12 @@ def create_app(store: StoreProvider) -> FastAPI:
         responses=problems.PROBLEM_RESPONSES,
     )
     app.state.store = store
+    app.state.answers = AnswerCache()
     app.state.templates = setup_templates(Jinja2Templates(directory=HERE / "templates"))
     problems.install(app)
     for module in (api_search, api_reports, api_fedramp, api_graph):
         app.include_router(module.router, prefix="/api")
-    for module in (pages_search, pages_reports, pages_fedramp):
+    for module in (pages_search, pages_reports, pages_fedramp, pages_market, pages_graph):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app

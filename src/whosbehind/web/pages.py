@@ -74,4 +74,6 @@ def tables_page(
     for table in tables:
         if table.key == key:
             return table_response(key, table.columns, raw_rows(table), fmt)
-    raise NotFoundError(f"no table {key!r} on this page; its tables: {', '.join(t.key for t in tables)}")
+    raise NotFoundError(
+        f"no table {key!r} on this page; its tables: {', '.join(t.key for t in tables)}"
+    )

@@ -46,7 +46,10 @@ def offering_tables(report: OfferingReport) -> list[Table]:
         "status-history",
         "What was true, when (valid time: status changes as the organization export dates them)",
         ["since", "status", "feed"],
-        [[text(s["start_date"]), text(s["status_raw"]), text(s["feed"])] for s in report.status_history],
+        [
+            [text(s["start_date"]), text(s["status_raw"]), text(s["feed"])]
+            for s in report.status_history
+        ],
         empty="no dated status history in the loaded records",
     )
     authorizations = Table(
@@ -118,12 +121,15 @@ def changes_page(
 ) -> Response:
     control = date_control(request, ("from", "From"), ("to", "To"))
     if since is None:
-        return tables_page(request, "changes.html", "Changes", [], report=None, date_control=control)
+        return tables_page(
+            request, "changes.html", "Changes", [], report=None, date_control=control
+        )
     report = fedramp_changes(engine, at(since), at(until), feed)
     before, after = report.before.cite(), report.after.cite()
     table = Table(
         "changes",
-        f"{report.before.record_time.date()} → {report.after.record_time.date()} ({report.after.feed})",
+        f"{report.before.record_time.date()} → {report.after.record_time.date()} "
+        f"({report.after.feed})",
         ["change", "offering", "name / agency / underlying", "provider", "detail", "sources"],
         [
             [

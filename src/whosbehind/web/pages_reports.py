@@ -6,17 +6,21 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from whosbehind.analysis.report_money import Group
+from whosbehind.errors import NotFoundError
 from whosbehind.export.cite import cited_record
+from whosbehind.model.timeutil import now_utc
 from whosbehind.sources.gitwalk import read_blob
 from whosbehind.web.api_reports import AgencyName, CitationId, CompanyName
+from whosbehind.web.cache import cached
 from whosbehind.web.charts import Bar, bar_chart
-from whosbehind.web.deps import AsOf, ContractsAsOf, FiscalYear, Store, Top, instant
+from whosbehind.web.deps import AsOf, ContractsAsOf, FiscalYear, Store, Top
 from whosbehind.web.jsonout import dumps
-from whosbehind.web.pages import date_control, footnotes, render
-from whosbehind.web.reports import agency_answer, company_answer
+from whosbehind.web.orgs import org_answer, org_tables
+from whosbehind.web.pages import date_control, footnotes, render, tables_page
+from whosbehind.web.reports import CompanyAnswer, agency_for, company_for
 
 router = APIRouter(include_in_schema=False)
 _DATES = (("as_of", "Cloud and ownership as of"), ("contracts_as_of", "Contracts as recorded on"))
@@ -24,6 +28,10 @@ _DATES = (("as_of", "Cloud and ownership as of"), ("contracts_as_of", "Contracts
 
 def _company_link(name: object) -> str:
     return f"/company/{quote(str(name), safe='')}"
+
+
+def _agency_link(code: object) -> str:
+    return f"/agency/{quote(str(code), safe='')}"
 
 
 def _chart(groups: list[Group], citations: dict[str, list[str]], title: str) -> str:
@@ -53,9 +61,7 @@ def agency_page(
     to_fy: FiscalYear = None,
     top: Top = 10,
 ) -> HTMLResponse:
-    answer = agency_answer(
-        engine, agency, instant(as_of), instant(contracts_as_of), (from_fy, to_fy), top
-    )
+    answer = agency_for(request, engine, agency, as_of, contracts_as_of, (from_fy, to_fy), top)
     doc = answer.document
     money = next((s for s in doc.sections if s.key == "money"), None)
     chart = _chart(
@@ -78,7 +84,7 @@ def agency_page(
     )
 
 
-@router.get("/company/{company}", response_class=HTMLResponse)
+@router.get("/company/{company}")
 def company_page(
     request: Request,
     engine: Store,
@@ -86,32 +92,53 @@ def company_page(
     as_of: AsOf = None,
     contracts_as_of: ContractsAsOf = None,
     top: Top = 10,
-) -> HTMLResponse:
-    answer = company_answer(engine, company, instant(as_of), instant(contracts_as_of), top)
-    doc = answer.document
-    money = next((s for s in doc.sections if s.key == "money"), None)
-    chart = _chart(
-        answer.report.per_year,
-        _year_citations(money.rows if money else []),
-        f"Money obligated to {answer.report.identity.name} per fiscal year",
-    )
-    return render(
+) -> Response:
+    """The company report, and what the registry knows of the organization; an organization
+    with neither contracts nor current offerings still has the registry's part."""
+    on = as_of or now_utc().date()
+    try:
+        answer: CompanyAnswer | None = company_for(
+            request, engine, company, as_of, contracts_as_of, top
+        )
+    except NotFoundError as error:
+        answer, missing = None, error
+    org = org_answer(engine, answer.report.identity.org_id or company if answer else company, on)
+    if answer is None and org is None:
+        raise missing
+    context: dict[str, Any] = {}
+    if answer is not None:
+        doc = answer.document
+        money = next((s for s in doc.sections if s.key == "money"), None)
+        context = {
+            "doc": doc,
+            "chart": _chart(
+                answer.report.per_year,
+                _year_citations(money.rows if money else []),
+                f"Money obligated to {answer.report.identity.name} per fiscal year",
+            ),
+            "download": f"/api/company/{quote(company, safe='')}",
+            "links": {"code": _agency_link},
+            **footnotes(doc),
+        }
+    title = answer.document.title if answer else f"{org.name if org else company}"
+    return tables_page(
         request,
         "company.html",
-        doc.title,
-        doc=doc,
+        title,
+        org_tables(org) if org else [],
         answer=answer,
-        chart=chart,
-        download=f"/api/company/{quote(company, safe='')}",
-        links={"parent": _company_link, "subsidiary": _company_link, "name": _company_link},
+        org=org,
+        company=company,
         date_control=date_control(request, *_DATES),
-        **footnotes(doc),
+        **context,
     )
 
 
 @router.get("/cite/{citation_id}", response_class=HTMLResponse)
 def cite_page(request: Request, engine: Store, citation_id: CitationId) -> HTMLResponse:
-    found = cited_record(engine, citation_id, read_blob)
+    found = cached(
+        request, ("cite", citation_id), lambda: cited_record(engine, citation_id, read_blob)
+    )
     records = [dumps(r).decode() for r in found.records]
     return render(
         request,

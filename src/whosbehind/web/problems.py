@@ -92,7 +92,4 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> Response:
         _log.exception("unexpected error on %s", request.url.path)
-        return problem(
-            request, 500, "Internal error", "the server could not answer this request"
-        )
-
+        return problem(request, 500, "Internal error", "the server could not answer this request")

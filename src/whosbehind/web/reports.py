@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from fastapi import Request
+
 from whosbehind.analysis.agency_document import agency_document
 from whosbehind.analysis.agency_report import AgencyReport, agency_report
 from whosbehind.analysis.company_document import company_document
@@ -14,6 +16,8 @@ from whosbehind.analysis.company_report import CompanyReport, company_report
 from whosbehind.analysis.report_sections import Document
 from whosbehind.errors import NotFoundError
 from whosbehind.store.engine import Engine
+from whosbehind.web.cache import cached
+from whosbehind.web.deps import instant
 
 
 @dataclass
@@ -86,7 +90,45 @@ def section_table(document: Document, key: str) -> tuple[list[str], list[list[ob
     """One section's columns and raw rows (with a last column of citation ids)."""
     for section in document.sections:
         if section.key == key:
-            rows = [[*row.cells, " ".join(row.citations)] for row in section.rows]
+            rows: list[list[object]] = [
+                [*row.cells, " ".join(row.citations)] for row in section.rows
+            ]
             return [*section.columns, "citations"], rows
     known = ", ".join(s.key for s in document.sections)
     raise NotFoundError(f"no table {key!r} in this report; its tables: {known}")
+
+
+def agency_for(
+    request: Request,
+    engine: Engine,
+    agency: str,
+    as_of: dt.date | None,
+    contracts_as_of: dt.date | None,
+    fiscal_years: tuple[int | None, int | None],
+    top: int,
+) -> AgencyAnswer:
+    """``agency_answer`` for a request's parameters, reused while the data version holds."""
+    key = ("agency", agency, as_of, contracts_as_of, fiscal_years, top)
+    return cached(
+        request,
+        key,
+        lambda: agency_answer(
+            engine, agency, instant(as_of), instant(contracts_as_of), fiscal_years, top
+        ),
+    )
+
+
+def company_for(
+    request: Request,
+    engine: Engine,
+    company: str,
+    as_of: dt.date | None,
+    contracts_as_of: dt.date | None,
+    top: int,
+) -> CompanyAnswer:
+    key = ("company", company, as_of, contracts_as_of, top)
+    return cached(
+        request,
+        key,
+        lambda: company_answer(engine, company, instant(as_of), instant(contracts_as_of), top),
+    )

@@ -41,9 +41,7 @@ def date_text(value: dt.date | dt.datetime | None) -> str:
 
 def setup_templates(templates: Jinja2Templates) -> Jinja2Templates:
     env = templates.env
-    env.filters.update(
-        cell=cell, money=money, percent=percent, q=path_part, date=date_text
-    )
+    env.filters.update(cell=cell, money=money, percent=percent, q=path_part, date=date_text)
     env.globals.update(query=query)
     env.autoescape = True
     return templates
