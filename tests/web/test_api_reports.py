@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 
 from tests.support.contracts import rows_2018, totals_2018
 from tests.web.conftest import Ask
-from whosbehind.analysis.agency_report import agency_report
-from whosbehind.analysis.company_report import company_report
+from whosbehind.analysis.reports.agency import agency_report
+from whosbehind.analysis.reports.company import company_report
 
 
 def test_ice_agency_json_totals_match_the_files_and_the_library(

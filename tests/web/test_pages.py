@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from fastapi.testclient import TestClient
 
 from tests.web.conftest import Ask
-from whosbehind.analysis.fedramp_changes import fedramp_changes
+from whosbehind.analysis.fedramp.changes import fedramp_changes
 from whosbehind.model.timeutil import parse_user_instant
 from whosbehind.resolve.registry import lookup
 

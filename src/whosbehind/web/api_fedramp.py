@@ -9,10 +9,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from whosbehind.analysis.fedramp_changes import fedramp_changes
-from whosbehind.analysis.fedramp_offering import offering_report
-from whosbehind.analysis.fedramp_share import fedramp_share
-from whosbehind.analysis.fedramp_timeline import fedramp_timeline, first_snapshot_date
+from whosbehind.analysis.fedramp.changes import fedramp_changes
+from whosbehind.analysis.fedramp.offering import offering_report
+from whosbehind.analysis.fedramp.share import fedramp_share
+from whosbehind.analysis.fedramp.timeline import fedramp_timeline, first_snapshot_date
 from whosbehind.model.timeutil import now_utc
 from whosbehind.web.deps import AsOf, ContractsAsOf, FiscalYear, Store, Top, instant
 from whosbehind.web.jsonout import json_response

@@ -9,8 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from whosbehind.analysis.agencies import resolve_agency
-from whosbehind.analysis.contract_lines import Filters
-from whosbehind.analysis.spending import SpendingResult, spending
+from whosbehind.analysis.contracts.lines import Filters
+from whosbehind.analysis.contracts.spending import SpendingResult, spending
 from whosbehind.store.engine import Engine
 
 

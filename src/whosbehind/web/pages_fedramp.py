@@ -9,8 +9,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from whosbehind.analysis.fedramp_changes import fedramp_changes
-from whosbehind.analysis.fedramp_offering import OfferingReport, offering_report
+from whosbehind.analysis.fedramp.changes import fedramp_changes
+from whosbehind.analysis.fedramp.offering import OfferingReport, offering_report
 from whosbehind.web.api_fedramp import Feed, OfferingId, at
 from whosbehind.web.deps import AsOf, Store
 from whosbehind.web.pages import date_control, tables_page

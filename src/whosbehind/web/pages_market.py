@@ -11,8 +11,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from whosbehind.analysis.fedramp_share import ShareResult, fedramp_share
-from whosbehind.analysis.fedramp_timeline import Timeline, fedramp_timeline, first_snapshot_date
+from whosbehind.analysis.fedramp.share import ShareResult, fedramp_share
+from whosbehind.analysis.fedramp.timeline import Timeline, fedramp_timeline, first_snapshot_date
 from whosbehind.errors import NotFoundError
 from whosbehind.web.api_fedramp import (
     Attribution,

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from whosbehind.analysis.report_money import Group
+from whosbehind.analysis.reports.money import Group
 from whosbehind.errors import NotFoundError
 from whosbehind.export.cite import cited_record
 from whosbehind.model.timeutil import now_utc

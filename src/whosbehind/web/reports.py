@@ -9,11 +9,11 @@ from typing import Any
 
 from fastapi import Request
 
-from whosbehind.analysis.agency_document import agency_document
-from whosbehind.analysis.agency_report import AgencyReport, agency_report
-from whosbehind.analysis.company_document import company_document
-from whosbehind.analysis.company_report import CompanyReport, company_report
-from whosbehind.analysis.report_sections import Document
+from whosbehind.analysis.reports.agency import AgencyReport, agency_report
+from whosbehind.analysis.reports.agency_document import agency_document
+from whosbehind.analysis.reports.company import CompanyReport, company_report
+from whosbehind.analysis.reports.company_document import company_document
+from whosbehind.analysis.reports.sections import Document
 from whosbehind.errors import NotFoundError
 from whosbehind.store.engine import Engine
 from whosbehind.web.cache import cached

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from whosbehind.analysis.report_sections import Cell, format_cell
+from whosbehind.analysis.reports.sections import Cell, format_cell
 
 
 @dataclass(frozen=True, slots=True)
