@@ -27,6 +27,7 @@ LAZY_EXTRAS = {
 # Runtime dependencies that no module imports by name, and why they are declared.
 NOT_IMPORTED = {
     "tzdata": "time zone data for zoneinfo where the system has none",
+    "jinja2": "the web pages' templates, loaded through fastapi.templating.Jinja2Templates",
 }
 
 
