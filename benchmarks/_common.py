@@ -209,6 +209,8 @@ MEASURED = (
     "sources/fedramp/*.py",
     "store/*.py",
     "pipeline/ingest_fedramp.py",
+    "pipeline/snapshot_ingest.py",
+    "sources/protocol.py",
     "analysis/fedramp/*.py",
     "analysis/concentration.py",
     "model/facts.py",
