@@ -7,8 +7,8 @@ Usage (package installed, or PYTHONPATH=src):
 
 1. Builds a store (or reuses ``--store`` when it exists): ICE's contracts (``ice-fy13-fy18``,
    ``ice-local-gov``), FedRAMP (every 400th legacy snapshot and every 200th marketplace
-   snapshot, the newest of each, the organization export), then ``whosbehind resolve`` with the
-   SEC company files, no judgements.
+   snapshot, the newest of each, the organization export), the SEC company files
+   (``whosbehind ingest sec``), then ``whosbehind resolve``, no judgements.
 2. Ranks providers by ``fedramp share --measure authorizations --attribution direct`` (the
    newest snapshot, today) and takes the ``--top`` largest.
 3. For each, the organization ``org "fedramp:KEY"`` returns, and every *candidate*: a contract
@@ -39,13 +39,13 @@ from whosbehind.analysis.fedramp.share import fedramp_share
 from whosbehind.analysis.org_rollup import RollUp, load_rollup
 from whosbehind.pipeline.contracts.ingest import ingest_usaspending
 from whosbehind.pipeline.ingest_fedramp import FedrampIngest
+from whosbehind.pipeline.ingest_sec import ingest_sec
 from whosbehind.resolve.cross_source import brand_of
 from whosbehind.resolve.names import name_key, normalize_name
 from whosbehind.resolve.registry import run_resolve
 from whosbehind.resolve.registry_read import lookup
 from whosbehind.sources.fetch import read_file
 from whosbehind.sources.gitwalk import list_snapshot_commits, walk_git_history
-from whosbehind.sources.sec.company_tickers import sec_org_records
 from whosbehind.store.engine import Engine
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,7 +94,8 @@ def build_store(path: Path, data: Path) -> None:
                 job.add(raw)
         for name in ("fedramp-products.json", "fedramp-status-changelog.json"):
             job.add(read_file(fedramp / "org-export" / name))
-        run_resolve(engine, judgements_path=None, extra_records=sec_org_records(data / "sec"))
+        ingest_sec(engine, str(data / "sec"))  # SEC's files as snapshots, read back by resolve
+        run_resolve(engine, judgements_path=None)
     finally:
         engine.close()
 
