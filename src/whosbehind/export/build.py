@@ -26,6 +26,7 @@ from whosbehind.export.fedramp_part import (
 )
 from whosbehind.export.graph import Edge, Graph, Node
 from whosbehind.model.timeutil import now_utc
+from whosbehind.store.citations import find_citations
 from whosbehind.store.engine import Engine
 
 FORMAT_VERSION = 1
@@ -87,8 +88,12 @@ def build_graph(
 
 def _add_registry_ownership(graph: Graph, engine: Engine) -> None:
     """Ownership between registry organizations (``org_ownership``), where both are in the
-    graph or the owner is (an owner of a supplier is what the graph is for)."""
-    for row in registry_ownership(engine):
+    graph or the owner is (an owner of a supplier is what the graph is for). An edge cites the
+    record that states it: the registry's citation starts with its id."""
+    rows = registry_ownership(engine)
+    stated = {str(row.get("citation") or "").partition(" ")[0] for row in rows}
+    known = find_citations(engine, sorted(stated - {""}))
+    for row in rows:
         parent, child = f"company:org:{row['parent_id']}", f"company:org:{row['child_id']}"
         if child not in graph.nodes:
             continue
@@ -98,6 +103,7 @@ def _add_registry_ownership(graph: Graph, engine: Engine) -> None:
                 Node(parent, "company", detail or str(row["parent_id"]), {"grouping": REGISTRY})
             )
         citation = str(row.get("citation") or "")
+        cited = citation.partition(" ")[0]
         graph.add_edge(
             Edge(
                 "owns",
@@ -110,5 +116,6 @@ def _add_registry_ownership(graph: Graph, engine: Engine) -> None:
                     "detail": detail,
                     "source_citation": citation,
                 },
+                citations=graph.cite([known[cited]]) if cited in known else set(),
             )
         )

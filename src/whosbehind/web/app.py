@@ -14,6 +14,7 @@ from whosbehind import __version__
 from whosbehind.web import (
     api_fedramp,
     api_graph,
+    api_reconcile,
     api_reports,
     api_search,
     pages_fedramp,
@@ -43,6 +44,7 @@ def create_app(store: StoreProvider) -> FastAPI:
     app.state.answers = AnswerCache()
     app.state.templates = setup_templates(Jinja2Templates(directory=HERE / "templates"))
     problems.install(app)
+    app.include_router(api_reconcile.router)
     for module in (api_search, api_reports, api_fedramp, api_graph):
         app.include_router(module.router, prefix="/api")
     for module in (pages_search, pages_reports, pages_fedramp, pages_market, pages_graph):

@@ -43,7 +43,7 @@ def node_url(node: Node) -> str | None:
     if node.kind == "offering":
         return f"/offering/{quote(key, safe='')}"
     if node.kind == "company":
-        org = node.attributes.get("org_id")
+        org = node.attributes.get("org")
         return f"/company/{quote(str(org or node.label), safe='')}"
     return None
 

@@ -131,7 +131,7 @@ def path_page(
     as_of: AsOf = None,
     agency: Annotated[str, Query(max_length=200)] = "",
     max_hops: Annotated[int, Query(ge=1, le=MAX_HOPS)] = MAX_HOPS,
-    limit: Annotated[int, Query(ge=1, le=50)] = 5,
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> Response:
     result = None
     if a.strip() and b.strip():
