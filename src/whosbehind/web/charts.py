@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
-_W, _H, _PAD, _BOTTOM = 640, 220, 8, 28
+_W, _H, _PAD, _BOTTOM, _TOP = 640, 230, 8, 28, 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +28,7 @@ def bar_chart(bars: list[Bar], title: str) -> str:
         f'<title id="chart-title">{escape(title)}</title>',
     ]
     for i, bar in enumerate(bars):
-        height = max(float(bar.amount), 0.0) / scale * (_H - _BOTTOM - _PAD)
+        height = max(float(bar.amount), 0.0) / scale * (_H - _BOTTOM - _TOP)
         x = _PAD + i * width
         y = _H - _BOTTOM - height
         rect = (
@@ -42,5 +42,18 @@ def bar_chart(bars: list[Bar], title: str) -> str:
             f'<text x="{x + width / 2:.1f}" y="{_H - 10}" text-anchor="middle">'
             f"{escape(bar.label)}</text>"
         )
+        parts.append(
+            f'<text class="value" x="{x + width / 2:.1f}" y="{max(y - 4, 10):.1f}" '
+            f'text-anchor="middle">{_short(bar.amount)}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _short(amount: Decimal) -> str:
+    """$1.2B, $340.5M, $12.3K: the bar's label (its title and the table have the exact sum)."""
+    value = float(amount)
+    for size, unit in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(value) >= size:
+            return f"${value / size:,.1f}{unit}"
+    return f"${value:,.0f}"

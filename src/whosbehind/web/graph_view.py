@@ -91,11 +91,29 @@ def graph_view(
 
 
 def _largest_suppliers(edges: list[ViewEdge], limit: int) -> list[ViewEdge]:
-    """Money edges of the ``limit`` best-paid companies, and the other edges that touch what
-    is kept (an offering is kept with the companies and agencies it links)."""
+    """Money edges of the ``limit`` best-paid companies, and the other edges that reach out
+    from what is kept: the agency's authorizations, the providers of the offerings kept, what
+    those run on, and the owners of the companies kept (never an edge between strangers)."""
     paid: defaultdict[str, Decimal] = defaultdict(Decimal)
     for edge in edges:
         if edge.kind == "money":
             paid[edge.target] += edge.amount
     top = set(sorted(paid, key=lambda k: (-paid[k], k))[:limit])
-    return [e for e in edges if e.kind != "money" or e.target in top]
+    chosen = [e for e in edges if e.kind == "money" and e.target in top]
+    kept = {end for e in chosen for end in (e.source, e.target)}
+    kept |= {e.source for e in edges if e.kind in ("authorized", "part_of")}
+    rest = [e for e in edges if e.kind != "money"]
+    while True:
+        more = [e for e in rest if _reaches(e, kept)]
+        if not more:
+            return chosen
+        chosen += more
+        rest = [e for e in rest if e not in more]
+        kept |= {end for e in more for end in (e.source, e.target)}
+
+
+def _reaches(edge: ViewEdge, kept: set[str]) -> bool:
+    """Whether ``edge`` leads out from a kept node in the direction that explains it."""
+    if edge.kind in ("authorized", "runs_on", "part_of"):
+        return edge.source in kept  # agency -> offering, offering -> what it runs on
+    return edge.target in kept  # provider -> offering, owner -> company

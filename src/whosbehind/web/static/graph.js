@@ -50,6 +50,7 @@
         var f = d * d / k; a.dx -= dx / d * f; a.dy -= dy / d * f; b.dx += dx / d * f; b.dy += dy / d * f;
       });
       nodes.forEach(function (n) {
+        n.dx += (width / 2 - n.x) * 0.02 * k / 10; n.dy += (height / 2 - n.y) * 0.02 * k / 10;  // gravity
         var d = Math.sqrt(n.dx * n.dx + n.dy * n.dy) || 0.01;
         n.x += n.dx / d * Math.min(d, t); n.y += n.dy / d * Math.min(d, t);
         n.x = Math.max(20, Math.min(width - 20, n.x)); n.y = Math.max(20, Math.min(height - 20, n.y));
