@@ -4,18 +4,15 @@ GraphML as downloads) and the chains between two nodes, each hop cited."""
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
 from pathlib import Path as FilePath
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from whosbehind.export.ftm import write_ftm
-from whosbehind.export.gexf import write_gexf
+from whosbehind.export.formats import graph_format
 from whosbehind.export.graph import Graph
 from whosbehind.export.graph_plot import agency_graph
-from whosbehind.export.graphml import write_graphml
 from whosbehind.export.paths import MAX_HOPS, supply_chain_paths
 from whosbehind.web.api_reports import AgencyName
 from whosbehind.web.cache import cached
@@ -24,13 +21,8 @@ from whosbehind.web.graph_view import VIEW_KINDS, graph_view
 from whosbehind.web.jsonout import json_response
 
 router = APIRouter(tags=["graph"])
-GraphFormat = Literal["json", "gexf", "ftm", "graphml"]
+GraphFormat = Literal["json", "gexf", "ftm", "graphml", "sqlite"]  # single-file formats
 EdgeKind = Literal["money", "authorized", "provides", "runs_on", "owns", "part_of"]
-_WRITERS: dict[str, tuple[Callable[[Graph, FilePath], Any], str, str]] = {
-    "gexf": (write_gexf, "application/gexf+xml", "gexf"),
-    "ftm": (write_ftm, "application/x-ndjson", "ftm.json"),
-    "graphml": (write_graphml, "application/graphml+xml", "graphml"),
-}
 Node = Annotated[str, Query(min_length=1, max_length=200)]
 
 
@@ -58,14 +50,15 @@ def agency_graph_route(
 
 
 def graph_file(graph: Graph, fmt: str, name: str) -> Response:
-    write, media, suffix = _WRITERS[fmt]
+    """The graph written by the export registry's writer, as a download."""
+    spec = graph_format(fmt)
     with tempfile.TemporaryDirectory(prefix="whosbehind-web-") as folder:
-        out = FilePath(folder) / f"graph.{suffix}"
-        write(graph, out)
+        out = FilePath(folder) / f"graph{spec.suffix}"
+        spec.write(graph, out)
         data = out.read_bytes()
     safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
-    headers = {"Content-Disposition": f'attachment; filename="{safe}.{suffix}"'}
-    return Response(data, media_type=media, headers=headers)
+    headers = {"Content-Disposition": f'attachment; filename="{safe}{spec.suffix}"'}
+    return Response(data, media_type=spec.media_type, headers=headers)
 
 
 @router.get("/path", summary="Chains between two nodes of the graph, every hop cited")
