@@ -3,10 +3,12 @@ the README's test command is what CI runs, and the documented examples parse."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shlex
 from pathlib import Path
 
+import pytest
 import typer.main
 
 from whosbehind.cli.app import app
@@ -83,3 +85,27 @@ def test_every_command_summary_is_one_line() -> None:
         summary = (command.help or "").strip().split("\n\n")[0]
         assert summary and "\n" not in summary, f"`whosbehind {path}`: {summary!r}"
         assert len(summary) <= 100, f"`whosbehind {path}`: {len(summary)} characters"
+
+
+def test_the_api_example_runs_and_prints_what_the_api_answers(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import whosbehind as wb
+
+    text = (ROOT / "docs" / "api.md").read_text()
+    blocks = re.findall(r"^```python\n(.*?)^```", text, re.MULTILINE | re.DOTALL)
+    assert len(blocks) == 1
+    monkeypatch.setenv("WHOSBEHIND_DB", str(store_path))
+    exec(compile(blocks[0], "docs/api.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    with wb.open_store(store_path) as engine:
+        expected = wb.fedramp_share(
+            engine, as_of=dt.date(2020, 6, 30), measure="offerings", attribution="direct"
+        )
+    citation = expected.snapshot.cite()
+    assert printed == [
+        f"{expected.total} offerings, HHI {expected.hhi:,.0f}",
+        *(f"{row.provider}: {row.count} ({row.share:.1%})" for row in expected.rows[:3]),
+        f"{citation.id} {citation.source} {citation.record_time.date()}",
+    ]
+    assert len(expected.rows) >= 3

@@ -1,17 +1,109 @@
 """whosbehind: the technology supply chain behind government agencies, from public records.
 
-The public API: ingest with :func:`ingest_fedramp`, ask with the analysis functions. Every
-result carries citations (source, locator, record time, content hash).
+This module is the public API: every answer the ``whosbehind`` command gives is a function
+here, taking an open store (:func:`open_store`) and keyword options, and returning typed
+results that carry their citations (source, locator, record time, content hash) and turn into
+the CLI's JSON with ``to_json()``. The CLI and the web app call nothing else. For example::
+
+    from whosbehind import Measure, fedramp_share, open_store
+
+    with open_store("whosbehind.duckdb") as engine:
+        result = fedramp_share(engine, as_of="2024-06-30", measure=Measure.OFFERINGS)
+        for row in result.rows[:5]:
+            print(row.provider, row.count, f"{row.share:.1%}")
+
+**The two clocks.** ``as_of`` is record time: what the records said on that date.
+``valid_at`` is valid time: what was true on that date according to the records (ATOs dated
+on or before it, parents and subsidiaries). A date may be a ``datetime``, a ``date`` (the end
+of that day, UTC) or text (``"2024-06-30"``).
+
+**Options** are ``StrEnum`` members (:class:`Measure`, :class:`Attribution`, ...); a plain
+string equal to a member's value works too.
+
+**Errors** are :class:`WhosbehindError` subclasses: :class:`UsageError` (a bad option),
+:class:`NotFoundError` and :class:`MissingDataError` (nothing matches; data not ingested),
+:class:`StoreError`, :class:`SourceError`, :class:`SnapshotError`.
+
+See docs/api.md. ``tests/test_public_api.py`` lists every exported name.
 """
 
 from __future__ import annotations
 
-from whosbehind.analysis.fedramp.changes import ChangeReport, fedramp_changes
-from whosbehind.analysis.fedramp.offering import OfferingReport, offering_report
-from whosbehind.analysis.fedramp.runs_on import RunsOnReport, runs_on_provider
-from whosbehind.analysis.fedramp.share import ShareResult, fedramp_share
-from whosbehind.analysis.fedramp.timeline import Timeline, fedramp_timeline
+from whosbehind.analysis.agencies import AgencySelection
+from whosbehind.analysis.contracts.awards import AwardRow, AwardsResult
+from whosbehind.analysis.contracts.lines import Filters
+from whosbehind.analysis.contracts.spending import SpendingResult, SpendingRow
+from whosbehind.analysis.fedramp.changes import ChangeReport
+from whosbehind.analysis.fedramp.offering import OfferingReport
+from whosbehind.analysis.fedramp.runs_on import RunsOnReport
+from whosbehind.analysis.fedramp.share import ShareResult, ShareRow
+from whosbehind.analysis.fedramp.timeline import Timeline
+from whosbehind.analysis.reports.agency import AgencyReport
+from whosbehind.analysis.reports.company import CompanyReport
+from whosbehind.analysis.reports.sections import Document
+from whosbehind.api.contracts import awards, contract_filters, find_agency, plot_spending, spending
+from whosbehind.api.dates import When
+from whosbehind.api.fedramp import (
+    fedramp_changes,
+    fedramp_offering,
+    fedramp_runs_on,
+    fedramp_share,
+    fedramp_timeline,
+    plot_timeline,
+)
+from whosbehind.api.graph import (
+    PATH_MAX_HOPS,
+    PATH_TOP,
+    cite,
+    plot_path,
+    supply_chain_graph,
+    supply_chain_path,
+    write_graph,
+)
+from whosbehind.api.ingest import (
+    AGENCY_LIST_URL,
+    FEDRAMP_FEED_URL,
+    ContractQuery,
+    ingest_agencies,
+    ingest_fedramp,
+    ingest_fpds,
+    ingest_sec,
+    ingest_usaspending,
+)
+from whosbehind.api.options import (
+    Attribution,
+    AwardSort,
+    ExportFormat,
+    Feed,
+    Impact,
+    ImportFormat,
+    Measure,
+    Period,
+    Relation,
+    ReportFormat,
+    ShareBy,
+    SpendingBy,
+)
+from whosbehind.api.orgs import (
+    OrgMatch,
+    OrgMatches,
+    explain_orgs,
+    find_orgs,
+    judgements_file,
+    org,
+    resolve,
+)
+from whosbehind.api.reports import (
+    AgencyAnswer,
+    CompanyAnswer,
+    agency_report,
+    company_report,
+    plot_agency_graph,
+    plot_agency_money,
+)
+from whosbehind.api.store import open_store
 from whosbehind.errors import (
+    MissingDataError,
     NotFoundError,
     SnapshotError,
     SourceError,
@@ -19,32 +111,110 @@ from whosbehind.errors import (
     UsageError,
     WhosbehindError,
 )
+from whosbehind.export.cite import CitedRecord
+from whosbehind.export.graph import Graph
+from whosbehind.export.paths import Chain, Hop, HopEdge, NodeRef, PathResult
 from whosbehind.model.citation import Citation
-from whosbehind.pipeline.ingest_fedramp import IngestSummary, ingest_fedramp
+from whosbehind.pipeline.contracts.ingest import ContractIngestSummary
+from whosbehind.pipeline.snapshot_ingest import IngestSummary
+from whosbehind.resolve.explain import Explanation
+from whosbehind.resolve.org_view import OrgView
+from whosbehind.resolve.registry import ResolveSummary
+from whosbehind.store.asof import SnapshotRef
 from whosbehind.store.engine import Engine, resolve_db_path
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AGENCY_LIST_URL",
+    "FEDRAMP_FEED_URL",
+    "PATH_MAX_HOPS",
+    "PATH_TOP",
+    "AgencyAnswer",
+    "AgencyReport",
+    "AgencySelection",
+    "Attribution",
+    "AwardRow",
+    "AwardSort",
+    "AwardsResult",
+    "Chain",
     "ChangeReport",
     "Citation",
+    "CitedRecord",
+    "CompanyAnswer",
+    "CompanyReport",
+    "ContractIngestSummary",
+    "ContractQuery",
+    "Document",
     "Engine",
+    "Explanation",
+    "ExportFormat",
+    "Feed",
+    "Filters",
+    "Graph",
+    "Hop",
+    "HopEdge",
+    "Impact",
+    "ImportFormat",
     "IngestSummary",
+    "Measure",
+    "MissingDataError",
+    "NodeRef",
     "NotFoundError",
     "OfferingReport",
+    "OrgMatch",
+    "OrgMatches",
+    "OrgView",
+    "PathResult",
+    "Period",
+    "Relation",
+    "ReportFormat",
+    "ResolveSummary",
     "RunsOnReport",
+    "ShareBy",
     "ShareResult",
+    "ShareRow",
     "SnapshotError",
+    "SnapshotRef",
     "SourceError",
+    "SpendingBy",
+    "SpendingResult",
+    "SpendingRow",
     "StoreError",
     "Timeline",
     "UsageError",
+    "When",
     "WhosbehindError",
+    "agency_report",
+    "awards",
+    "cite",
+    "company_report",
+    "contract_filters",
+    "explain_orgs",
     "fedramp_changes",
+    "fedramp_offering",
+    "fedramp_runs_on",
     "fedramp_share",
     "fedramp_timeline",
+    "find_agency",
+    "find_orgs",
+    "ingest_agencies",
     "ingest_fedramp",
-    "offering_report",
+    "ingest_fpds",
+    "ingest_sec",
+    "ingest_usaspending",
+    "judgements_file",
+    "open_store",
+    "org",
+    "plot_agency_graph",
+    "plot_agency_money",
+    "plot_path",
+    "plot_spending",
+    "plot_timeline",
+    "resolve",
     "resolve_db_path",
-    "runs_on_provider",
+    "spending",
+    "supply_chain_graph",
+    "supply_chain_path",
+    "write_graph",
 ]

@@ -23,6 +23,9 @@ _PREFIXES = ("u s ", "us ", "the ")
 
 @dataclass(frozen=True)
 class AgencySelection:
+    """The agency a code or name means: subtier codes, and toptier codes meaning every subtier
+    under them."""
+
     query: str
     label: str
     subtier_codes: frozenset[str] = field(default_factory=frozenset)

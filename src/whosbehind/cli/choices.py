@@ -1,6 +1,6 @@
 """The fixed sets of values options take, as ``Literal`` types: Typer turns each into a choice
 that ``--help``, shell completion and docs/cli.md list, and rejects anything else. Each equals
-the library's own list (tests/cli/test_choices.py checks that)."""
+the library's own list (tests/api/test_options.py checks that)."""
 
 from __future__ import annotations
 

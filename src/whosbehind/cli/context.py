@@ -7,14 +7,11 @@ from contextlib import contextmanager
 
 import typer
 
-from whosbehind.store.engine import Engine, resolve_db_path
+import whosbehind as wb
 
 
 @contextmanager
-def open_store(context: typer.Context, read_only: bool = True) -> Iterator[Engine]:
+def open_store(context: typer.Context, read_only: bool = True) -> Iterator[wb.Engine]:
     root = context.find_root()
-    engine = Engine(resolve_db_path((root.obj or {}).get("db")), read_only=read_only)
-    try:
+    with wb.open_store((root.obj or {}).get("db"), read_only=read_only) as engine:
         yield engine
-    finally:
-        engine.close()

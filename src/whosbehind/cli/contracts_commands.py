@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from whosbehind.analysis.agencies import resolve_agency
-from whosbehind.analysis.contracts.awards import SORTS, list_awards
-from whosbehind.analysis.contracts.lines import Filters
-from whosbehind.analysis.contracts.spending import spending, spending_table_rows
-from whosbehind.analysis.contracts.spending_chart import plot_spending
+import whosbehind as wb
+from whosbehind import AwardsResult, Filters, SpendingResult, awards, plot_spending, spending
 from whosbehind.cli.choices import AwardSort, SpendingGroup
 from whosbehind.cli.context import open_store
 from whosbehind.cli.render import (
@@ -25,9 +21,6 @@ from whosbehind.cli.render import (
     set_wide,
     table,
 )
-from whosbehind.errors import UsageError
-from whosbehind.model.timeutil import parse_user_instant
-from whosbehind.store.engine import Engine
 
 Agency = Annotated[
     str | None,
@@ -63,37 +56,19 @@ _CITED = 5
 
 
 def register(app: typer.Typer) -> None:
-    app.command("awards")(awards)
+    app.command("awards")(awards_command)
     app.command("spending")(spending_command)
-
-
-def _filters(
-    engine: Engine,
-    agency: str | None,
-    recipient: str | None,
-    fiscal_years: tuple[int | None, int | None, int | None],
-    psc: str | None,
-    naics: str | None,
-) -> Filters:
-    """``fiscal_years``: one fiscal year, or the first and last of a range."""
-    selection = resolve_agency(engine, agency) if agency else None
-    year, first, last = fiscal_years
-    return Filters(selection, recipient, year, psc, naics, first, last)
 
 
 def _title(text: str, filters: Filters) -> str:
     return text + (f", {filters.fiscal_years}" if filters.fiscal_years else "")
 
 
-def _as_of(text: str | None) -> dt.datetime | None:
-    return parse_user_instant(text) if text else None
-
-
 def _money(value: Decimal | None) -> str:
     return "" if value is None else f"{value:,.2f}"
 
 
-def awards(
+def awards_command(
     context: typer.Context,
     agency: Agency = None,
     recipient: Recipient = None,
@@ -109,12 +84,21 @@ def awards(
     as_json: Json = False,
 ) -> None:
     """One row per award: PIID, recipient, parent, agency, obligated, potential value, dates."""
-    if sort not in SORTS:
-        raise UsageError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
     set_wide(wide)
     with open_store(context) as engine:
-        filters = _filters(engine, agency, recipient, (fiscal_year, from_fy, to_fy), psc, naics)
-        result = list_awards(engine, filters, _as_of(as_of), sort)
+        result: AwardsResult = awards(
+            engine,
+            agency=agency,
+            recipient=recipient,
+            fiscal_year=fiscal_year,
+            from_fy=from_fy,
+            to_fy=to_fy,
+            psc=psc,
+            naics=naics,
+            as_of=as_of,
+            sort=wb.AwardSort(sort),
+        )
+    filters = result.filters
     if as_json:
         print_json(result.to_json(top))
         return
@@ -179,10 +163,21 @@ def spending_command(
     """Obligations totalled by recipient, parent, agency, PSC, NAICS or fiscal year."""
     set_wide(wide)
     with open_store(context) as engine:
-        filters = _filters(engine, agency, recipient, (fiscal_year, from_fy, to_fy), psc, naics)
-        result = spending(engine, by, filters, _as_of(as_of))
+        result: SpendingResult = spending(
+            engine,
+            by=wb.SpendingBy(by),
+            agency=agency,
+            recipient=recipient,
+            fiscal_year=fiscal_year,
+            from_fy=from_fy,
+            to_fy=to_fy,
+            psc=psc,
+            naics=naics,
+            as_of=as_of,
+        )
+    filters = result.filters
     if plot:
-        plot_spending(result, plot, top)
+        plot_spending(result, plot, top=top)
     if as_json:
         print_json(result.to_json(None if by == "fiscal-year" else top))
         return
@@ -197,8 +192,15 @@ def spending_command(
         _title(f"Obligations by {by}, {scope}", filters),
         ["#", by, "key", "obligated", "share", "awards"],
         [
-            (i, name, key, _money(amount), share, count)
-            for i, name, key, amount, share, count in spending_table_rows(result, shown)
+            (
+                i,
+                row.name,
+                "" if row.key.startswith("name:") else row.key,
+                _money(row.amount),
+                f"{row.share * 100:.1f}%",
+                row.awards,
+            )
+            for i, row in enumerate(result.rows[:shown], 1)
         ],
         caption=f"total {_money(result.total)}{concentration} · {len(result.rows)} groups"
         + (f" · chart written to {plot}" if plot else "")

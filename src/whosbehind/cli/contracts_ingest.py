@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated
@@ -10,20 +9,11 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+import whosbehind as wb
+from whosbehind import AGENCY_LIST_URL, ContractIngestSummary, ContractQuery, UsageError
 from whosbehind.cli.context import open_store
 from whosbehind.cli.ingest_outcome import Outcome, finish, outcome
 from whosbehind.cli.render import console, print_json, table
-from whosbehind.errors import UsageError
-from whosbehind.model.timeutil import parse_user_instant
-from whosbehind.pipeline.contracts.ingest import (
-    ContractIngestSummary,
-    ingest_agencies,
-    ingest_fpds,
-    ingest_usaspending,
-    ingest_usaspending_api,
-)
-from whosbehind.sources.fpds import metadata as fpds_metadata
-from whosbehind.sources.usaspending.agency_list import URL as AGENCY_LIST_URL
 
 Json = Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")]
 _SHOWN = 20
@@ -61,16 +51,14 @@ def usaspending(
         raise UsageError("give a SOURCE or an API query (--agency, --from, --to), not both")
     if not source and not agency:
         raise UsageError("give a SOURCE (file, folder, zip) or --agency CODE --from --to")
+    if source:
+        what: str | ContractQuery = source
+    else:
+        if not (agency and from_date and to_date):
+            raise UsageError("an API query needs --agency, --from and --to")
+        what = ContractQuery.between(agency, from_date, to_date)
     with open_store(context, read_only=False) as engine, _progress(as_json) as step:
-        if source:
-            summary = ingest_usaspending(engine, source, progress=step)
-        else:
-            if not (agency and from_date and to_date):
-                raise UsageError("an API query needs --agency, --from and --to")
-            start, end = _day(from_date), _day(to_date)
-            if end < start:
-                raise UsageError(f"--to ({end}) is before --from ({start})")
-            summary = ingest_usaspending_api(engine, agency, start, end, progress=step)
+        summary = wb.ingest_usaspending(engine, what, progress=step)
     report(summary, as_json)
 
 
@@ -100,15 +88,14 @@ def fpds(
     """Ingest FPDS ATOM feed pages (contract actions): files, or the live feed by agency."""
     if source and (agency or from_date or to_date):
         raise UsageError("give either a SOURCE or --agency/--from/--to, not both")
-    if not source:
+    if source:
+        what: str | ContractQuery = source
+    else:
         if not (agency and from_date and to_date):
             raise UsageError("give a SOURCE (page, folder, URL) or --agency CODE --from --to")
-        start, end = _day(from_date), _day(to_date)
-        if end < start:
-            raise UsageError(f"--to ({end}) is before --from ({start})")
-        source = fpds_metadata.feed_url(fpds_metadata.agency_query(agency, start, end))
+        what = ContractQuery.between(agency, from_date, to_date)
     with open_store(context, read_only=False) as engine, _progress(as_json) as step:
-        summary = ingest_fpds(engine, source, progress=step, max_pages=max_pages)
+        summary = wb.ingest_fpds(engine, what, progress=step, max_pages=max_pages)
     report(summary, as_json)
 
 
@@ -122,12 +109,8 @@ def agencies(
 ) -> None:
     """Ingest the agency hierarchy (toptier and subtier codes and names) used by --agency."""
     with open_store(context, read_only=False) as engine:
-        summary = ingest_agencies(engine, source)
+        summary = wb.ingest_agencies(engine, source)
     report(summary, as_json)
-
-
-def _day(text: str) -> dt.date:
-    return parse_user_instant(text).date()
 
 
 @contextmanager

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+import whosbehind as wb
 from whosbehind.cli.choices import ExportFormat
+from whosbehind.cli.context import open_store
 from whosbehind.cli.render import cite_line, console, print_json, table
-from whosbehind.errors import SourceError, StoreError
-from whosbehind.export.build import build_graph
-from whosbehind.export.cite import cited_record
-from whosbehind.export.formats import graph_format
-from whosbehind.model.timeutil import parse_user_instant
-from whosbehind.store.engine import Engine, resolve_db_path
 
 
 def register(app: typer.Typer) -> None:
@@ -51,16 +46,9 @@ def export(
     Agencies, companies, awards with money per fiscal year, FedRAMP offerings, ATOs, runs-on
     links and ownership.
     """
-    writer = graph_format(format)
-    path = resolve_db_path((context.find_root().obj or {}).get("db"))
-    if not path.exists():
-        raise StoreError(f"{path}: no store here yet (run `whosbehind ingest` first)")
-    engine = Engine(path, read_only=True)
-    try:
-        graph = build_graph(engine, parse_user_instant(as_of) if as_of else None, agency)
-        written = writer.write(graph, out)
-    finally:
-        engine.close()
+    with open_store(context) as engine:
+        graph = wb.supply_chain_graph(engine, as_of=as_of, agency=agency)
+        written = wb.write_graph(graph, wb.ExportFormat(format), out)
     if as_json:
         print_json({**graph.metadata, "out": str(out)})
         return
@@ -83,12 +71,8 @@ def cite(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """A citation (source, locator, record time, content hash) and the raw record it names."""
-    path = resolve_db_path((context.find_root().obj or {}).get("db"))
-    engine = Engine(path, read_only=True)
-    try:
-        found = cited_record(engine, citation_id, read_git_blob)
-    finally:
-        engine.close()
+    with open_store(context) as engine:
+        found = wb.cite(engine, citation_id)
     data = found.to_json()
     if as_json:
         print_json(data)
@@ -100,24 +84,3 @@ def cite(
         out.print(found.note, highlight=False, markup=False)
     for record in found.records:
         out.file.write(json.dumps(record, indent=2, ensure_ascii=False, default=str) + "\n")
-
-
-def read_git_blob(repo: Path, commit: str, path: str) -> bytes:
-    """The bytes of ``path`` at ``commit`` in the git archive ``repo``."""
-    git_dir = repo / ".git" if (repo / ".git").exists() else repo
-    done = subprocess.run(
-        [
-            "git",
-            "-c",
-            "safe.directory=*",
-            f"--git-dir={git_dir}",
-            "cat-file",
-            "blob",
-            f"{commit}:{path}",
-        ],
-        capture_output=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise SourceError(f"{repo}: cannot read {commit}:{path} ({done.stderr.decode().strip()})")
-    return done.stdout

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 
-from whosbehind.analysis.charts import plot_timeline
-from whosbehind.analysis.fedramp.changes import fedramp_changes
-from whosbehind.analysis.fedramp.offering import offering_report
-from whosbehind.analysis.fedramp.runs_on import runs_on_provider
-from whosbehind.analysis.fedramp.share import ShareResult, fedramp_share
-from whosbehind.analysis.fedramp.timeline import fedramp_timeline, first_snapshot_date
+import whosbehind as wb
+from whosbehind import (
+    ShareResult,
+    fedramp_changes,
+    fedramp_offering,
+    fedramp_runs_on,
+    fedramp_share,
+    fedramp_timeline,
+    plot_timeline,
+)
 from whosbehind.cli.choices import (
     AttributionName,
     FeedChoice,
@@ -34,8 +37,6 @@ from whosbehind.cli.render import (
     set_wide,
     table,
 )
-from whosbehind.errors import MissingDataError
-from whosbehind.model.timeutil import now_utc, parse_user_instant
 
 app = typer.Typer(
     help="FedRAMP authorizations: shares, histories, dependencies, changes.", no_args_is_help=True
@@ -82,10 +83,6 @@ By = Annotated[
 Json = Annotated[bool, typer.Option("--json", help="Print JSON, citations included.")]
 
 
-def _instant(text: str | None) -> dt.datetime:
-    return parse_user_instant(text) if text else now_utc()
-
-
 @app.command()
 def share(
     context: typer.Context,
@@ -105,13 +102,13 @@ def share(
     with open_store(context) as engine:
         result = fedramp_share(
             engine,
-            _instant(as_of),
-            parse_user_instant(valid_at) if valid_at else None,
-            measure,
-            attribution,
-            impact,
-            feed,
-            by,
+            as_of=as_of,
+            valid_at=valid_at,
+            measure=wb.Measure(measure),
+            attribution=wb.Attribution(attribution),
+            impact=wb.Impact(impact) if impact else None,
+            feed=wb.Feed(feed),
+            by=wb.ShareBy(by),
         )
     if as_json:
         print_json(result.to_json(top))
@@ -159,23 +156,19 @@ def timeline(
     """Shares over time, one point per period end, and a chart."""
     set_wide(wide)
     with open_store(context) as engine:
-        start = parse_user_instant(from_date).date() if from_date else first_snapshot_date(engine)
-        if start is None:
-            raise MissingDataError("no FedRAMP snapshot", "`whosbehind ingest fedramp`")
-        stop = parse_user_instant(to_date).date() if to_date else now_utc().date()
         series = fedramp_timeline(
             engine,
-            start,
-            stop,
-            every,
-            measure,
-            attribution,
-            impact,
-            feed,
-            parse_user_instant(valid_at) if valid_at else None,
+            start=from_date,
+            stop=to_date,
+            every=wb.Period(every),
+            valid_at=valid_at,
+            measure=wb.Measure(measure),
+            attribution=wb.Attribution(attribution),
+            impact=wb.Impact(impact) if impact else None,
+            feed=wb.Feed(feed),
         )
     if plot:
-        plot_timeline(series, plot, top)
+        plot_timeline(series, plot, top=top)
     if as_json:
         print_json(series.to_json(top))
         return
@@ -213,7 +206,7 @@ def offering(
     """An offering's history: status changes, re-stamped dates, agencies, runs-on links."""
     set_wide(wide)
     with open_store(context) as engine:
-        report = offering_report(engine, offering_id, _instant(as_of), feed)
+        report = fedramp_offering(engine, offering_id, as_of=as_of, feed=wb.Feed(feed))
     if as_json:
         print_json(report.to_json())
         return
@@ -294,7 +287,7 @@ def runs_on(
     """Offerings that run on a provider's infrastructure, with their authorizing agencies."""
     set_wide(wide)
     with open_store(context) as engine:
-        report = runs_on_provider(engine, provider, _instant(as_of), feed)
+        report = fedramp_runs_on(engine, provider, as_of=as_of, feed=wb.Feed(feed))
     if as_json:
         print_json(report.to_json())
         return
@@ -334,7 +327,7 @@ def changes(
     """New and removed offerings, status changes, letters, runs-on links, re-stamped dates."""
     set_wide(wide)
     with open_store(context) as engine:
-        report = fedramp_changes(engine, parse_user_instant(from_date), _instant(to_date), feed)
+        report = fedramp_changes(engine, since=from_date, until=to_date, feed=wb.Feed(feed))
     if as_json:
         print_json(report.to_json())
         return

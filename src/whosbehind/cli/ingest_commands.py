@@ -7,13 +7,11 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+import whosbehind as wb
+from whosbehind import FEDRAMP_FEED_URL, IngestSummary
 from whosbehind.cli.context import open_store
 from whosbehind.cli.ingest_outcome import finish, outcome
 from whosbehind.cli.render import console, print_json, table
-from whosbehind.pipeline.ingest_fedramp import FedrampIngest, IngestSummary
-from whosbehind.pipeline.ingest_sec import ingest_sec
-from whosbehind.sources.fedramp.metadata import DEFAULT_URL
-from whosbehind.sources.snapshot import RawSnapshot
 
 app = typer.Typer(help="Read public records into the store.", no_args_is_help=True)
 
@@ -25,7 +23,7 @@ def ingest_fedramp(
         str | None,
         typer.Argument(
             help="A feed URL, a JSON file, a folder of snapshot files, or a git repository "
-            f"whose history holds dated snapshots. Default: the live feed {DEFAULT_URL}"
+            f"whose history holds dated snapshots. Default: the live feed {FEDRAMP_FEED_URL}"
         ),
     ] = None,
     accept_removals: Annotated[
@@ -39,9 +37,9 @@ def ingest_fedramp(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Ingest FedRAMP Marketplace snapshots (legacy, marketplace, organization export)."""
-    with open_store(context, read_only=False) as engine:
-        job = FedrampIngest(engine, accept_removals)
-        with Progress(
+    with (
+        open_store(context, read_only=False) as engine,
+        Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
             BarColumn(),
@@ -50,14 +48,15 @@ def ingest_fedramp(
             console=console(),
             transient=True,
             disable=as_json,
-        ) as progress:
-            task = progress.add_task("reading", total=None)
+        ) as progress,
+    ):
+        task = progress.add_task("reading", total=None)
 
-            def step(raw: RawSnapshot) -> None:
-                mb = job.summary.bytes_read / 1e6
-                progress.update(task, advance=1, description=f"{mb:,.0f} MB read")
+        def step(running: IngestSummary) -> None:
+            mb = running.bytes_read / 1e6
+            progress.update(task, advance=1, description=f"{mb:,.0f} MB read")
 
-            summary = job.run(source, progress=step)
+        summary = wb.ingest_fedramp(engine, source, accept_removals=accept_removals, progress=step)
     _report(summary, as_json)
 
 
@@ -82,7 +81,7 @@ def ingest_sec_command(
 ) -> None:
     """Ingest the SEC's company ticker files: registrants (CIK, name, tickers, exchanges)."""
     with open_store(context, read_only=False) as engine:
-        summary = ingest_sec(engine, source, accept_removals=accept_removals)
+        summary = wb.ingest_sec(engine, source, accept_removals=accept_removals)
     _report(summary, as_json)
 
 

@@ -9,9 +9,9 @@ from typing import Annotated
 
 import typer
 
+from whosbehind import UsageError
 from whosbehind.cli.choices import ImportFormatChoice, Relation
 from whosbehind.cli.render import Wide, console, print_json, set_wide, table
-from whosbehind.errors import UsageError
 from whosbehind.model.orgs import Judgement
 from whosbehind.resolve.judgement_import import MappingSpec, import_judgements
 from whosbehind.resolve.judgements import (

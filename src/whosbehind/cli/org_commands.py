@@ -7,23 +7,10 @@ from typing import Annotated
 
 import typer
 
+from whosbehind import Explanation, OrgMatches, OrgView, UsageError, explain_orgs, org, resolve
 from whosbehind.cli.context import open_store
-from whosbehind.cli.judgement_commands import JudgementsFile, judgements_path
+from whosbehind.cli.judgement_commands import JudgementsFile
 from whosbehind.cli.render import Wide, console, print_json, set_wide, table
-from whosbehind.errors import NotFoundError, SourceError, UsageError
-from whosbehind.model.timeutil import now_utc, parse_user_instant
-from whosbehind.pipeline.ingest_sec import ingest_sec
-from whosbehind.resolve.explain import Explanation, explain
-from whosbehind.resolve.org_view import OrgView, org_view
-from whosbehind.resolve.registry import (
-    lookup,
-    org_names,
-    ownership_edges,
-    require_registry,
-    run_resolve,
-)
-from whosbehind.sources.sec.metadata import FILE_NAMES
-from whosbehind.store.engine import Engine
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 _SHOWN_NAMES = 40
@@ -55,11 +42,7 @@ def resolve_command(
     registrants, and the judgements file.
     """
     with open_store(context, read_only=False) as engine:
-        if sec:
-            _ingest_sec(engine, sec)
-        summary = run_resolve(
-            engine, judgements_path=judgements_path(context, judgements), full=full
-        )
+        summary = resolve(engine, judgements=judgements, full=full, sec=sec)
     if as_json:
         print_json(summary.to_json())
         return
@@ -68,16 +51,6 @@ def resolve_command(
         ["measure", "count"],
         [(name, value) for name, value in summary.to_json().items() if name not in ("run", "full")],
     )
-
-
-def _ingest_sec(engine: Engine, folder: Path) -> None:
-    """The SEC files become snapshots in the store, from which resolve reads them."""
-    ingested = ingest_sec(engine, str(folder))
-    if ingested.found_nothing:
-        expected = " or ".join(FILE_NAMES.values())
-        raise SourceError(f"{folder}: no SEC company file here (expected {expected})")
-    if ingested.errors:
-        raise SourceError(ingested.errors[0])
 
 
 def org_command(
@@ -109,40 +82,30 @@ def org_command(
         if len(refs) != 3:
             raise UsageError("usage: whosbehind org explain A B (two references)")
         with open_store(context) as engine:
-            result = explain(engine, refs[1], refs[2])
+            result = explain_orgs(engine, refs[1], refs[2])
         _print_explanation(result, as_json)
         return
     if len(refs) != 1:
         raise UsageError("give one name or id (quote a name with spaces), or: explain A B")
-    on = parse_user_instant(as_of).date() if as_of else now_utc().date()
     with open_store(context) as engine:
-        require_registry(engine)
-        found = lookup(engine, refs[0])
-        if not found:
-            raise NotFoundError(
-                f"no organization matches {refs[0]!r} (try part of a name, duns:..., uei:..., "
-                "or an org id)"
-            )
-        if len(found) > 1:
-            _print_matches(engine, refs[0], found, as_json)
-            return
-        edges = ownership_edges(engine)
-        view = org_view(engine, found[0], on, edges)
+        view = org(engine, refs[0], valid_at=as_of)
+    if isinstance(view, OrgMatches):
+        _print_matches(view, as_json)
+        return
     if as_json:
         print_json(view.to_json())
         return
     _print_view(view)
 
 
-def _print_matches(engine: Engine, text: str, found: list[str], as_json: bool) -> None:
-    names = org_names(engine, found)
+def _print_matches(found: OrgMatches, as_json: bool) -> None:
     if as_json:
-        print_json({"query": text, "matches": [{"org_id": o, "name": names[o]} for o in found]})
+        print_json(found.to_json())
         return
     table(
-        f"{len(found)} organizations match {text!r}; ask for one by id",
+        f"{len(found.matches)} organizations match {found.query!r}; ask for one by id",
         ["org_id", "name"],
-        [(org, names[org]) for org in found],
+        [(match.org_id, match.name) for match in found.matches],
     )
 
 

@@ -7,12 +7,17 @@ from typing import Annotated
 
 import typer
 
+from whosbehind import (
+    PATH_MAX_HOPS,
+    PATH_TOP,
+    Chain,
+    HopEdge,
+    PathResult,
+    plot_path,
+    supply_chain_path,
+)
+from whosbehind.cli.context import open_store
 from whosbehind.cli.render import Wide, console, print_json, set_wide, table
-from whosbehind.errors import StoreError
-from whosbehind.export.graph_plot import plot_paths
-from whosbehind.export.paths import LIMIT, MAX_HOPS, Chain, HopEdge, PathResult, supply_chain_paths
-from whosbehind.model.timeutil import parse_user_instant
-from whosbehind.store.engine import Engine, resolve_db_path
 
 Entity = "An agency (code or name), a company (name, DUNS, UEI, org id), a FedRAMP offering "
 
@@ -36,8 +41,8 @@ def path(
             "store. Default: the agency among A and B, if one is; else the whole store."
         ),
     ] = None,
-    max_hops: Annotated[int, typer.Option(help="Longest chain, in hops.")] = MAX_HOPS,
-    top: Annotated[int, typer.Option(help="How many chains, shortest first.")] = LIMIT,
+    max_hops: Annotated[int, typer.Option(help="Longest chain, in hops.")] = PATH_MAX_HOPS,
+    top: Annotated[int, typer.Option(help="How many chains, shortest first.")] = PATH_TOP,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     wide: Wide = False,
     plot: Annotated[
@@ -50,17 +55,12 @@ def path(
     its edge kind, direction, money, dates and citation ids.
     """
     set_wide(wide)
-    db = resolve_db_path((context.find_root().obj or {}).get("db"))
-    if not db.exists():
-        raise StoreError(f"{db}: no store here yet (run `whosbehind ingest` first)")
-    engine = Engine(db, read_only=True)
-    try:
-        instant = parse_user_instant(as_of) if as_of else None
-        result = supply_chain_paths(engine, a, b, instant, agency, max_hops, top)
-    finally:
-        engine.close()
+    with open_store(context) as engine:
+        result = supply_chain_path(
+            engine, a, b, as_of=as_of, agency=agency, max_hops=max_hops, top=top
+        )
     if plot:
-        plot_paths(result, plot)
+        plot_path(result, plot)
     if as_json:
         print_json(result.to_json())
         return

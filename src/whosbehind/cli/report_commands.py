@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from whosbehind.analysis.contracts.lines import snapshot_citations
-from whosbehind.analysis.reports.agency import agency_report
-from whosbehind.analysis.reports.agency_document import agency_document
-from whosbehind.analysis.reports.chart import plot_per_year
-from whosbehind.analysis.reports.company import company_report
-from whosbehind.analysis.reports.company_document import company_document
+import whosbehind as wb
+from whosbehind import UsageError, plot_agency_graph, plot_agency_money
 from whosbehind.cli.choices import ReportFormat
 from whosbehind.cli.context import open_store
 from whosbehind.cli.render import Wide, print_json, set_wide
 from whosbehind.cli.report_render import FORMATS, write_or_print
-from whosbehind.errors import UsageError
-from whosbehind.export.graph_plot import agency_graph, plot_agency_graph
-from whosbehind.model.timeutil import parse_user_instant
 
 AsOf = Annotated[
     str | None,
@@ -45,10 +37,6 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON: citation ids and
 def register(app: typer.Typer) -> None:
     app.command("agency")(agency)
     app.command("company")(company)
-
-
-def _instant(text: str | None) -> dt.datetime | None:
-    return parse_user_instant(text) if text else None
 
 
 def _check(fmt: str) -> None:
@@ -93,37 +81,26 @@ def agency(
     """
     _check(fmt)
     set_wide(wide)
-    instant = _instant(as_of)
     with open_store(context) as engine:
-        report = agency_report(
-            engine, name, instant, (from_fy, to_fy), top, contracts_as_of=_instant(contracts_as_of)
+        answer = wb.agency_report(
+            engine,
+            name,
+            as_of=as_of,
+            contracts_as_of=contracts_as_of,
+            from_fy=from_fy,
+            to_fy=to_fy,
+            top=top,
         )
-        document = agency_document(report, engine)
         if plot:
-            plot_per_year(
-                report.per_year,
-                plot,
-                report.selection,
-                report.as_of,
-                snapshot_citations(engine, report.snapshots),
-            )
+            plot_agency_money(engine, answer, plot)
         if plot_graph:
-            graph = agency_graph(engine, name, _instant(contracts_as_of), instant)
-            plot_agency_graph(graph, plot_graph, top)
+            plot_agency_graph(
+                engine, name, plot_graph, as_of=as_of, contracts_as_of=contracts_as_of, top=top
+            )
     if as_json:
-        scope: dict[str, object] = {
-            "agency": report.selection.to_json(),
-            "as_of": report.cloud_as_of.isoformat(),
-            "contracts_as_of": report.as_of.isoformat() if report.as_of else None,
-            "fiscal_years": {"from": from_fy, "to": to_fy},
-            "total": report.total,
-            "hhi": report.hhi,
-            "cr4": report.cr4,
-            "rollup": report.rollup,
-        }
-        print_json(document.to_json("agency", scope))
+        print_json(answer.to_json())
         return
-    write_or_print(document, fmt, out)
+    write_or_print(answer.document, fmt, out)
     if plot and out is None and fmt == "table":
         typer.echo(f"chart written to {plot}")
     if plot_graph and out is None and fmt == "table":
@@ -154,24 +131,11 @@ def company(
     """
     _check(fmt)
     set_wide(wide)
-    instant = _instant(as_of)
     with open_store(context) as engine:
-        report = company_report(
-            engine, name, instant, top, contracts_as_of=_instant(contracts_as_of)
+        answer = wb.company_report(
+            engine, name, as_of=as_of, contracts_as_of=contracts_as_of, top=top
         )
-        document = company_document(report, engine, top)
     if as_json:
-        scope: dict[str, object] = {
-            "company": {
-                "query": report.identity.query,
-                "name": report.identity.name,
-                "org_id": report.identity.org_id,
-                "matched": report.identity.method,
-            },
-            "as_of": report.cloud_as_of.isoformat(),
-            "contracts_as_of": report.as_of.isoformat() if report.as_of else None,
-            "total": report.total,
-        }
-        print_json(document.to_json("company", scope))
+        print_json(answer.to_json())
         return
-    write_or_print(document, fmt, out)
+    write_or_print(answer.document, fmt, out)

@@ -8,10 +8,10 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from whosbehind import UsageError
 from whosbehind.cli.context import open_store
 from whosbehind.cli.judgement_commands import Author, JudgementsFile, author_of, judgements_path
 from whosbehind.cli.render import console
-from whosbehind.errors import UsageError
 from whosbehind.model.orgs import CandidatePair, Judgement, OrgRecord
 from whosbehind.resolve import registry
 from whosbehind.resolve.judgements import append_judgements, read_judgements

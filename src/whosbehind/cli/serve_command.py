@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from whosbehind.store.engine import resolve_db_path
+from whosbehind import resolve_db_path
 
 
 def register(app: typer.Typer) -> None:

@@ -39,6 +39,8 @@ _MAX_RECORDS = 50
 
 @dataclass
 class CitedRecord:
+    """A citation and the raw record(s) it names, re-read from the stored bytes."""
+
     citation: Citation
     snapshot: dict[str, Any]
     selector: str

@@ -71,6 +71,8 @@ class Edge:
 
 @dataclass
 class Graph:
+    """The supply-chain graph: nodes and edges with citation ids, the citations, and metadata."""
+
     nodes: dict[str, Node] = field(default_factory=dict)
     edges: dict[str, Edge] = field(default_factory=dict)
     citations: dict[str, Citation] = field(default_factory=dict)

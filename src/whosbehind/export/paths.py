@@ -44,6 +44,8 @@ Plain = str | int | bool | None
 
 @dataclass(frozen=True)
 class NodeRef:
+    """A node of a path as shown: id, kind, label."""
+
     id: str
     kind: str
     label: str
@@ -112,6 +114,8 @@ class HopEdge:
 
 @dataclass(frozen=True)
 class Hop:
+    """One hop of a chain: its two ends and every edge joining them."""
+
     start: str
     end: str
     edges: tuple[HopEdge, ...]
@@ -140,6 +144,8 @@ class Hop:
 
 @dataclass(frozen=True)
 class Chain:
+    """One chain of hops from A to B."""
+
     nodes: tuple[str, ...]
     hops: tuple[Hop, ...]
 
@@ -163,6 +169,8 @@ class Chain:
 
 @dataclass
 class PathResult:
+    """The chains linking two entities, shortest first (:func:`whosbehind.supply_chain_path`)."""
+
     source: NodeRef
     target: NodeRef
     chains: list[Chain]

@@ -35,6 +35,8 @@ Progress = Callable[[RawSnapshot], None]
 
 @dataclass
 class IngestSummary:
+    """The counts of a snapshot ingest: snapshots read, stored, unchanged, failed, held."""
+
     snapshots_read: int = 0
     bytes_read: int = 0
     snapshots_stored: int = 0

@@ -45,6 +45,8 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class Explanation:
+    """Whether two references are one organization: the chain of evidence, or the reasons not."""
+
     a: str
     b: str
     a_orgs: list[str]

@@ -46,6 +46,8 @@ class Link:
 
 @dataclass(frozen=True, slots=True)
 class OrgView:
+    """One organization on a date: names seen, identifiers, parent chain, subsidiaries."""
+
     org_id: str
     name: str
     as_of: dt.date

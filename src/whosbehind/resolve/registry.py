@@ -77,6 +77,8 @@ _EVIDENCE_COLUMNS = (
 
 @dataclass(frozen=True, slots=True)
 class ResolveSummary:
+    """The counts of a resolve run: records, organizations, merges, ownership edges."""
+
     run: int
     full: bool
     records: int

@@ -133,3 +133,12 @@ def walk_git_history(
         process.kill()
         process.wait()
         feeder.join(timeout=1)
+
+
+def read_git_blob(repo: Path, commit: str, path: str) -> bytes:
+    """The bytes of ``path`` at ``commit`` in the git archive ``repo``."""
+    command = [*_GIT, f"--git-dir={_git_dir(repo)}", "cat-file", "blob", f"{commit}:{path}"]
+    done = subprocess.run(command, capture_output=True, check=False)
+    if done.returncode != 0:
+        raise SourceError(f"{repo}: cannot read {commit}:{path} ({done.stderr.decode().strip()})")
+    return done.stdout

@@ -15,6 +15,9 @@ LIVE = "(from_seq <= ? AND (to_seq IS NULL OR to_seq > ?))"
 
 @dataclass(frozen=True, slots=True)
 class SnapshotRef:
+    """The snapshot of a feed an answer reads: feed, sequence number, record time; ``cite()``
+    cites it."""
+
     feed: str
     seq: int
     record_time: dt.datetime

@@ -114,6 +114,12 @@ class Engine:
         finally:
             self.connection.close()
 
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def _refuse_foreign(self) -> None:
         """A DuckDB database of another program is not read, and not written into."""
         names = [

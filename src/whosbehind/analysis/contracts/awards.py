@@ -31,6 +31,8 @@ SORTS = {"obligated": "obligated DESC", "last-action": "last DESC NULLS LAST", "
 
 @dataclass
 class AwardRow:
+    """One award: PIID, recipient and parent as reported, agency, money, dates, citations."""
+
     award_key: str
     award_id: str
     award_type: str | None
@@ -65,6 +67,9 @@ class AwardRow:
 
 @dataclass
 class AwardsResult:
+    """An award list (see :func:`whosbehind.awards`): every award the filters select, largest
+    first, with totals."""
+
     filters: Filters
     as_of: dt.datetime | None
     rows: list[AwardRow]

@@ -53,6 +53,8 @@ def require_contracts(engine: Engine) -> None:
 
 @dataclass(frozen=True)
 class Filters:
+    """Which contract records an award list or spending total counts."""
+
     agency: AgencySelection | None = None
     recipient: str | None = None
     fiscal_year: int | None = None

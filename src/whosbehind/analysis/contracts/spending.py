@@ -72,6 +72,8 @@ ROLLUP_DISPLAY: dict[str, tuple[str, ...]] = {
 
 @dataclass
 class SpendingRow:
+    """One group's obligations, share and award count, with the snapshots it comes from."""
+
     key: str
     name: str
     amount: Decimal
@@ -102,6 +104,8 @@ class SpendingRow:
 
 @dataclass
 class SpendingResult:
+    """Obligations totalled by a grouping (see :func:`whosbehind.spending`), with HHI and CR4."""
+
     by: str
     filters: Filters
     as_of: dt.datetime | None
@@ -339,17 +343,3 @@ def _names(engine: Engine, by: str, keys: list[str]) -> dict[str, str]:
         )
         return {row["code"]: f"{row['code']} {row['name']}" for row in found if row["name"]}
     return {}
-
-
-def spending_table_rows(result: SpendingResult, top: int) -> list[tuple[Any, ...]]:
-    return [
-        (
-            i,
-            row.name,
-            row.key if not row.key.startswith("name:") else "",
-            row.amount,
-            f"{row.share * 100:.1f}%",
-            row.awards,
-        )
-        for i, row in enumerate(result.rows[:top], 1)
-    ]

@@ -29,6 +29,9 @@ KINDS = (
 
 @dataclass
 class ChangeReport:
+    """What changed in a FedRAMP feed between two record times (see
+    :func:`whosbehind.fedramp_changes`)."""
+
     before: SnapshotRef
     after: SnapshotRef
     changes: list[dict[str, Any]]

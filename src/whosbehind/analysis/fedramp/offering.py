@@ -19,6 +19,8 @@ HISTORY_FIELDS = ("provider", "name", "status_raw", "impact_raw", "path", "autho
 
 @dataclass
 class OfferingReport:
+    """An offering over record time (see :func:`whosbehind.fedramp_offering`)."""
+
     package_id: str
     current: dict[str, Any]
     snapshot: SnapshotRef

@@ -15,6 +15,8 @@ from whosbehind.store.engine import Engine
 
 @dataclass
 class RunsOnReport:
+    """Offerings that run on a provider's infrastructure (:func:`whosbehind.fedramp_runs_on`)."""
+
     provider: str
     snapshot: SnapshotRef
     rows: list[dict[str, Any]]

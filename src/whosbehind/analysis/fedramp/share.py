@@ -30,6 +30,8 @@ GROUPINGS = ("provider", "parent")
 
 @dataclass
 class ShareRow:
+    """One provider's (or parent's) count and share, and the offerings it counts."""
+
     provider: str
     count: int
     share: float
@@ -52,6 +54,9 @@ class ShareRow:
 
 @dataclass
 class ShareResult:
+    """FedRAMP shares as of a record time (see :func:`whosbehind.fedramp_share`), with HHI and
+    CR4."""
+
     as_of: dt.datetime
     valid_at: dt.datetime
     measure: str

@@ -13,6 +13,8 @@ from whosbehind.store.engine import Engine
 
 @dataclass
 class Timeline:
+    """FedRAMP shares at each period end (see :func:`whosbehind.fedramp_timeline`)."""
+
     every: str
     points: list[ShareResult]
 

@@ -45,6 +45,9 @@ SUPPLIER_AWARDS = 10
 
 @dataclass
 class AgencyReport:
+    """The figures of an agency report (see :func:`whosbehind.agency_report`); ``as_of`` is the
+    contracts' record time, ``cloud_as_of`` the FedRAMP one."""
+
     selection: AgencySelection
     as_of: dt.datetime | None  # record time of the contract data (None: the newest)
     fiscal_years: tuple[int | None, int | None]

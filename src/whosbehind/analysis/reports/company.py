@@ -43,6 +43,9 @@ COMPANY = "\x00company"  # the company's own part of a split (no owner key looks
 
 @dataclass
 class CompanyReport:
+    """The figures of a company report (see :func:`whosbehind.company_report`); ``as_of`` is the
+    contracts' record time, ``cloud_as_of`` the FedRAMP one."""
+
     identity: CompanyIdentity
     as_of: dt.datetime | None  # record time of the contract data (None: the newest)
     total: Decimal

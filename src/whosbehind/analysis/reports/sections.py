@@ -84,6 +84,9 @@ class Section:
 
 @dataclass
 class Document:
+    """A report as cited text: facts, sections of rows, coverage notes, and the citations they
+    use."""
+
     title: str
     facts: list[Note]  # one line each: scope, dates, roll-up used, totals
     sections: list[Section]

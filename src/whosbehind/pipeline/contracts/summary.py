@@ -14,6 +14,9 @@ QUARANTINE_SHOWN = 1000  # quarantined rows kept in the summary (all are in the 
 
 @dataclass
 class ContractIngestSummary:
+    """The counts of a contract ingest: files, rows, quarantined rows, versions inserted and
+    closed."""
+
     snapshots_read: int = 0
     bytes_read: int = 0
     snapshots_stored: int = 0

@@ -1,0 +1,106 @@
+"""Contract answers: award lists and obligations totalled by a grouping.
+
+``as_of`` is record time: what the contract records said on that date (default: the newest).
+Filters are keyword arguments; ``agency`` is a subtier code (7012) or name, or a toptier agency
+(070, its department id 7000, or its name) meaning every subtier under it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from whosbehind.analysis.agencies import AgencySelection, resolve_agency
+from whosbehind.analysis.contracts import spending as spending_module
+from whosbehind.analysis.contracts import spending_chart
+from whosbehind.analysis.contracts.awards import SORTS, AwardsResult, list_awards
+from whosbehind.analysis.contracts.lines import Filters
+from whosbehind.analysis.contracts.spending import SpendingResult
+from whosbehind.api.dates import When, instant
+from whosbehind.api.options import AwardSort, SpendingBy
+from whosbehind.errors import UsageError
+from whosbehind.store.engine import Engine
+
+
+def find_agency(engine: Engine, agency: str) -> AgencySelection:
+    """The agency a code or name means: one subtier, or a toptier with every subtier under it."""
+    return resolve_agency(engine, agency)
+
+
+def contract_filters(
+    engine: Engine,
+    *,
+    agency: str | None = None,
+    recipient: str | None = None,
+    fiscal_year: int | None = None,
+    from_fy: int | None = None,
+    to_fy: int | None = None,
+    psc: str | None = None,
+    naics: str | None = None,
+) -> Filters:
+    """The filters of an award list or a spending total. ``recipient``: part of the recipient's
+    or its parent's name as reported, or a DUNS/UEI; ``psc``, ``naics``: a code or its prefix;
+    one ``fiscal_year`` or a range ``from_fy``..``to_fy``."""
+    selection = resolve_agency(engine, agency) if agency else None
+    return Filters(selection, recipient, fiscal_year, psc, naics, from_fy, to_fy)
+
+
+def awards(
+    engine: Engine,
+    *,
+    agency: str | None = None,
+    recipient: str | None = None,
+    fiscal_year: int | None = None,
+    from_fy: int | None = None,
+    to_fy: int | None = None,
+    psc: str | None = None,
+    naics: str | None = None,
+    as_of: When | None = None,
+    sort: AwardSort = AwardSort.OBLIGATED,
+) -> AwardsResult:
+    """One row per award: PIID, recipient, parent, agency, obligated, potential value, dates."""
+    filters = contract_filters(
+        engine,
+        agency=agency,
+        recipient=recipient,
+        fiscal_year=fiscal_year,
+        from_fy=from_fy,
+        to_fy=to_fy,
+        psc=psc,
+        naics=naics,
+    )
+    if sort not in SORTS:
+        raise UsageError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+    return list_awards(engine, filters, instant(as_of), sort)
+
+
+def spending(
+    engine: Engine,
+    *,
+    by: SpendingBy,
+    agency: str | None = None,
+    recipient: str | None = None,
+    fiscal_year: int | None = None,
+    from_fy: int | None = None,
+    to_fy: int | None = None,
+    psc: str | None = None,
+    naics: str | None = None,
+    as_of: When | None = None,
+) -> SpendingResult:
+    """Obligations totalled by recipient, parent, agency, PSC, NAICS or fiscal year, with HHI
+    and CR4 over every group."""
+    filters = contract_filters(
+        engine,
+        agency=agency,
+        recipient=recipient,
+        fiscal_year=fiscal_year,
+        from_fy=from_fy,
+        to_fy=to_fy,
+        psc=psc,
+        naics=naics,
+    )
+    return spending_module.spending(engine, by, filters, instant(as_of))
+
+
+def plot_spending(result: SpendingResult, path: Path, *, top: int = 10) -> Path:
+    """Draw a spending total's ``top`` groups as ``path`` (.png or .svg)."""
+    return spending_chart.plot_spending(result, path, top)

@@ -1,0 +1,13 @@
+"""Opening the store."""
+
+from __future__ import annotations
+
+import os
+
+from whosbehind.store.engine import Engine, resolve_db_path
+
+
+def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = True) -> Engine:
+    """The store at ``path`` (default: $WHOSBEHIND_DB, else ./whosbehind.duckdb), read-only
+    unless an ingest or resolve is to write it. Close it, or use it in a ``with`` block."""
+    return Engine(resolve_db_path(path), read_only=read_only)

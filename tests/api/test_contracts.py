@@ -1,0 +1,41 @@
+"""The contract functions of the public API: filters as keywords, the same answers as the
+analysis with those filters, and a clear error for a wrong option."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import whosbehind as wb
+from whosbehind.analysis.contracts.awards import list_awards
+from whosbehind.analysis.contracts.lines import Filters
+from whosbehind.analysis.contracts.spending import spending
+
+
+def test_awards_and_spending_apply_every_filter(ice_store: Path) -> None:
+    with wb.open_store(ice_store) as engine:
+        agency = wb.find_agency(engine, "7012")
+        filters = Filters(agency, "palantir", None, None, None, 2015, 2018)
+        as_of = dt.datetime(2018, 12, 31, 23, 59, 59, 999999, tzinfo=dt.UTC)
+        found = wb.awards(
+            engine, agency="7012", recipient="palantir", from_fy=2015, to_fy=2018,
+            as_of="2018-12-31", sort=wb.AwardSort.LAST_ACTION,
+        )  # fmt: skip
+        expected = list_awards(engine, filters, as_of, "last-action")
+        assert found.to_json() == expected.to_json()
+        assert found.rows and all("PALANTIR" in row.recipient.upper() for row in found.rows)
+        total = wb.spending(engine, by=wb.SpendingBy.FISCAL_YEAR, agency="7012", as_of=as_of)
+        assert total.to_json() == spending(engine, "fiscal-year", Filters(agency), as_of).to_json()
+        assert total.filters.agency == agency
+
+
+def test_a_wrong_sort_or_grouping_is_a_usage_error(ice_store: Path) -> None:
+    with wb.open_store(ice_store) as engine:
+        with pytest.raises(wb.UsageError, match="unknown sort 'newest'"):
+            wb.awards(engine, sort="newest")  # type: ignore[arg-type]
+        with pytest.raises(wb.UsageError, match="unknown grouping 'vendor'"):
+            wb.spending(engine, by="vendor")  # type: ignore[arg-type]
+        with pytest.raises(wb.UsageError, match="give one fiscal year or a range"):
+            wb.awards(engine, fiscal_year=2016, from_fy=2015)
