@@ -19,6 +19,7 @@ from tests.conftest import LEGACY_REPO
 from tests.support.contracts import ICE_2018, build, rows_2018, totals_2018
 from tests.support.stores import build_store
 from whosbehind.analysis.reports.agency import agency_report
+from whosbehind.analysis.reports.agency_document import agency_document
 from whosbehind.analysis.reports.coverage import is_it_psc, is_reseller_naics
 from whosbehind.analysis.reports.rollup import ReportedParentRollup, Statement
 from whosbehind.resolve.registry import run_resolve
@@ -238,3 +239,24 @@ def test_with_the_registry_suppliers_roll_up_to_registry_orgs(
     aws = [link for link in links if (link.name or "").startswith("AWS")]
     assert aws and {link.provider for link in aws} == {"Amazon"}
     assert len({link.owner for link in aws}) == 1
+
+
+def test_valid_time_counts_the_atos_dated_by_it_in_the_record_of_the_as_of_date(
+    store: Engine,
+) -> None:
+    full = agency_report(store, "7012", as_of=at("2020-06-30"))
+    assert full.cloud is not None and full.valid_at == full.cloud_as_of
+    dates = sorted(o.first_date for o in full.cloud.offerings if o.first_date)
+    cut = dates[len(dates) // 2]
+    report = agency_report(store, "7012", as_of=at("2020-06-30"), valid_at=at(cut.isoformat()))
+    assert report.cloud is not None and report.cloud.snapshot == full.cloud.snapshot
+    assert report.valid_at.date() == cut and report.cloud_as_of == full.cloud_as_of
+    found = {o.package_id: o for o in report.cloud.offerings}
+    expected = {o.package_id for o in full.cloud.offerings if o.first_date and o.first_date <= cut}
+    assert expected <= set(found) < {o.package_id for o in full.cloud.offerings}
+    for offering in found.values():
+        dated = [letter["letter_date"] or letter["last_sign_date"] for letter in offering.letters]
+        assert all(date <= cut for date in dated if isinstance(date, dt.date))
+    document = agency_document(report, store)
+    assert f"(ATOs and owners on {cut})" in document.facts[1].text
+    assert "ATOs and owners on" not in agency_document(full, store).facts[1].text

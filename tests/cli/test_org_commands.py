@@ -42,10 +42,10 @@ def test_resolve_again_is_incremental_and_prints_a_table(db: Path) -> None:
 
 
 def test_org_by_duns_shows_names_identifiers_and_parent_as_of_a_date(db: Path) -> None:
-    code, out, _ = run("org", "duns:825284321", "--as-of", "2018-06-01", "--json", db=db)
+    code, out, _ = run("org", "duns:825284321", "--valid-at", "2018-06-01", "--json", db=db)
     assert code == 0
     view = json.loads(out)
-    assert view["identifiers"] == {"duns": ["825284321"]} and view["as_of"] == "2018-06-01"
+    assert view["identifiers"] == {"duns": ["825284321"]} and view["valid_at"] == "2018-06-01"
     # its FY17 parent "PALANTIR USG INC." names itself: no parent, and no record of its own
     assert {n["name"] for n in view["names"]} == {"PALANTIR USG, INC."}
     assert all(n["citation"] for n in view["names"])
@@ -53,11 +53,17 @@ def test_org_by_duns_shows_names_identifiers_and_parent_as_of_a_date(db: Path) -
     assert parent["basis"] == "reported" and "PALANTIR TECHNOLOGIES INC." in parent["detail"]
     assert view["ultimate_parent"] == parent["org_id"]
     # on 2017-10-01 the latest statement named PALANTIR USG itself: no parent then
-    code, out, _ = run("org", view["org_id"], "--as-of", "2017-10-01", "--json", db=db)
+    code, out, _ = run("org", view["org_id"], "--valid-at", "2017-10-01", "--json", db=db)
     assert json.loads(out)["parents"] == []
-    code, out, _ = run("org", parent["org_id"], "--as-of", "2018-06-01", db=db)
+    code, out, _ = run("org", parent["org_id"], "--valid-at", "2018-06-01", db=db)
     assert code == 0 and "Subsidiaries on 2018-06-01" in out and "PALANTIR USG" in out
     assert "cik: 0001321655" in out  # the SEC registrant joined Palantir Technologies
+
+
+def test_org_refuses_a_record_time_and_names_the_valid_time_option(db: Path) -> None:
+    code, out, error = run("org", "duns:825284321", "--as-of", "2018-06-01", db=db)
+    assert code != 0 and out == "" and isinstance(error, UsageError)
+    assert "org has no record time" in str(error) and "use --valid-at" in str(error)
 
 
 def test_a_name_matching_several_orgs_lists_them(db: Path) -> None:

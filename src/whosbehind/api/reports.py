@@ -1,8 +1,8 @@
 """The one-question reports: who is behind an agency, what a company does for the government.
 
-A report has two clocks for its two kinds of record: ``as_of`` is the record time of the FedRAMP
-record (default now) and ``contracts_as_of`` that of the contract records (default: the
-newest); the cloud and ownership sections count what was true on ``as_of``.
+``as_of`` is the record time of the FedRAMP record (default now) and ``contracts_as_of`` that of
+the contract records (default: the newest); ``valid_at`` is valid time: the cloud and ownership
+sections count the ATOs dated on or before it and the owners on it (default ``as_of``).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ class AgencyAnswer:
         scope: dict[str, object] = {
             "agency": report.selection.to_json(),
             "as_of": report.cloud_as_of.isoformat(),
+            "valid_at": report.valid_at.isoformat(),
             "contracts_as_of": report.as_of.isoformat() if report.as_of else None,
             "fiscal_years": {"from": first, "to": last},
             "total": report.total,
@@ -66,6 +67,7 @@ class CompanyAnswer:
                 "matched": report.identity.method,
             },
             "as_of": report.cloud_as_of.isoformat(),
+            "valid_at": report.valid_at.isoformat(),
             "contracts_as_of": report.as_of.isoformat() if report.as_of else None,
             "total": report.total,
         }
@@ -77,6 +79,7 @@ def agency_report(
     agency: str,
     *,
     as_of: When | None = None,
+    valid_at: When | None = None,
     contracts_as_of: When | None = None,
     from_fy: int | None = None,
     to_fy: int | None = None,
@@ -92,6 +95,7 @@ def agency_report(
         (from_fy, to_fy),
         top,
         contracts_as_of=instant(contracts_as_of),
+        valid_at=instant(valid_at),
     )
     return AgencyAnswer(report, agency_document(report, engine))
 
@@ -101,13 +105,19 @@ def company_report(
     company: str,
     *,
     as_of: When | None = None,
+    valid_at: When | None = None,
     contracts_as_of: When | None = None,
     top: int = 10,
 ) -> CompanyAnswer:
     """What a company (any spelling of its name, a DUNS or UEI, or an org id) does for the
     government: agencies, money, largest awards, its FedRAMP offerings, ownership."""
     report = company_module.company_report(
-        engine, company, instant(as_of), top, contracts_as_of=instant(contracts_as_of)
+        engine,
+        company,
+        instant(as_of),
+        top,
+        contracts_as_of=instant(contracts_as_of),
+        valid_at=instant(valid_at),
     )
     return CompanyAnswer(report, company_document(report, engine, top))
 

@@ -64,20 +64,32 @@ def org_command(
             show_default=False,
         ),
     ],
-    as_of: Annotated[
+    valid_at: Annotated[
         str | None,
         typer.Option(help="Valid time: parents and subsidiaries on this date. Default: today."),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            help="Record time: not kept for organizations (the registry is the newest "
+            "`whosbehind resolve`), so refused; --valid-at dates parents and subsidiaries."
+        ),
     ] = None,
     wide: Wide = False,
     as_json: Json = False,
 ) -> None:
     """One organization: names, identifiers, parents and subsidiaries, citations.
 
-    Names seen (with sources and dates), identifiers, parent chain and subsidiaries as of a
-    date. `whosbehind org explain A B` says why two references are, or are not, one
+    Names seen (with sources and dates), identifiers, parent chain and subsidiaries on a date
+    (--valid-at). `whosbehind org explain A B` says why two references are, or are not, one
     organization.
     """
     set_wide(wide)
+    if as_of is not None:
+        raise UsageError(
+            "org has no record time (the registry is the newest `whosbehind resolve`); "
+            "use --valid-at for parents and subsidiaries on a date"
+        )
     if refs and refs[0] == "explain":
         if len(refs) != 3:
             raise UsageError("usage: whosbehind org explain A B (two references)")
@@ -88,7 +100,7 @@ def org_command(
     if len(refs) != 1:
         raise UsageError("give one name or id (quote a name with spaces), or: explain A B")
     with open_store(context) as engine:
-        view = org(engine, refs[0], valid_at=as_of)
+        view = org(engine, refs[0], valid_at=valid_at)
     if isinstance(view, OrgMatches):
         _print_matches(view, as_json)
         return
@@ -111,7 +123,7 @@ def _print_matches(found: OrgMatches, as_json: bool) -> None:
 
 def _print_view(view: OrgView) -> None:
     out = console()
-    out.print(f"{view.name}  [{view.org_id}]  as of {view.as_of}", markup=False, highlight=False)
+    out.print(f"{view.name}  [{view.org_id}]  on {view.valid_at}", markup=False, highlight=False)
     if view.aliases:
         out.print(f"merged ids: {', '.join(view.aliases)}", highlight=False)
     ids = "; ".join(f"{scheme}: {', '.join(values)}" for scheme, values in view.identifiers.items())
@@ -138,7 +150,7 @@ def _print_view(view: OrgView) -> None:
         )
     if view.subsidiaries:
         table(
-            f"Subsidiaries on {view.as_of}",
+            f"Subsidiaries on {view.valid_at}",
             ["subsidiary", "org_id", "from", "until", "basis", "evidence"],
             [
                 (s.name, s.org_id, s.valid_from, s.valid_to, s.basis, s.detail)

@@ -17,8 +17,15 @@ from whosbehind.cli.report_render import FORMATS, write_or_print
 AsOf = Annotated[
     str | None,
     typer.Option(
-        help="Date of the cloud and ownership sections: what the FedRAMP record said on this "
-        "date, ATOs dated on or before it. Default: now."
+        help="Record time of the cloud and ownership sections: what the FedRAMP record said "
+        "on this date. Default: now."
+    ),
+]
+ValidAt = Annotated[
+    str | None,
+    typer.Option(
+        help="Valid time of the cloud and ownership sections: ATOs dated on or before this "
+        "date, owners on it. Default: --as-of."
     ),
 ]
 ContractsAsOf = Annotated[
@@ -54,6 +61,7 @@ def agency(
         ),
     ],
     as_of: AsOf = None,
+    valid_at: ValidAt = None,
     contracts_as_of: ContractsAsOf = None,
     from_fy: Annotated[int | None, typer.Option(help="First fiscal year.")] = None,
     to_fy: Annotated[int | None, typer.Option(help="Last fiscal year.")] = None,
@@ -86,6 +94,7 @@ def agency(
             engine,
             name,
             as_of=as_of,
+            valid_at=valid_at,
             contracts_as_of=contracts_as_of,
             from_fy=from_fy,
             to_fy=to_fy,
@@ -117,6 +126,7 @@ def company(
         ),
     ],
     as_of: AsOf = None,
+    valid_at: ValidAt = None,
     contracts_as_of: ContractsAsOf = None,
     top: Top = 10,
     fmt: Format = "table",
@@ -133,7 +143,12 @@ def company(
     set_wide(wide)
     with open_store(context) as engine:
         answer = wb.company_report(
-            engine, name, as_of=as_of, contracts_as_of=contracts_as_of, top=top
+            engine,
+            name,
+            as_of=as_of,
+            valid_at=valid_at,
+            contracts_as_of=contracts_as_of,
+            top=top,
         )
     if as_json:
         print_json(answer.to_json())

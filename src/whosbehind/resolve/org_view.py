@@ -50,7 +50,7 @@ class OrgView:
 
     org_id: str
     name: str
-    as_of: dt.date
+    valid_at: dt.date  # valid time: parents and subsidiaries on this date
     aliases: list[str]
     names: list[NameSeen]
     identifiers: dict[str, list[str]]
@@ -64,7 +64,8 @@ class OrgView:
 
 
 def org_view(engine: Engine, org_id: str, on: dt.date, edges: Sequence[OwnershipEdge]) -> OrgView:
-    """``org_id`` (a current id) as of ``on``; ``edges``: the ownership edges of the registry."""
+    """``org_id`` (a current id) on the date ``on`` (valid time); ``edges``: the ownership
+    edges of the registry."""
     require_registry(engine)
     index = OwnershipIndex(edges)
     chain = list(index.chain(org_id, on))
@@ -87,7 +88,7 @@ def org_view(engine: Engine, org_id: str, on: dt.date, edges: Sequence[Ownership
     return OrgView(
         org_id=org_id,
         name=names.display_name(org_id),
-        as_of=on,
+        valid_at=on,
         aliases=sorted(
             pairs(engine, "SELECT old_id, org_id FROM org_alias WHERE org_id = ?", [org_id])
         ),

@@ -80,8 +80,8 @@ def org_tables(view: OrgView) -> list[Table]:
         empty="no identifiers in the loaded records",
     )
     return [
-        _owners("org-parents", f"Parents as of {view.as_of} (nearest first)", view.parents),
-        _owners("org-subsidiaries", f"Subsidiaries as of {view.as_of}", view.subsidiaries),
+        _owners("org-parents", f"Parents on {view.valid_at} (nearest first)", view.parents),
+        _owners("org-subsidiaries", f"Subsidiaries on {view.valid_at}", view.subsidiaries),
         names,
         identifiers,
     ]

@@ -145,8 +145,14 @@ def fedramp_names(engine: Engine, selection: AgencySelection) -> AgencyNames:
 
 
 def agency_cloud(
-    engine: Engine, selection: AgencySelection, as_of: dt.datetime, feed: str = "auto"
+    engine: Engine,
+    selection: AgencySelection,
+    as_of: dt.datetime,
+    feed: str = "auto",
+    valid_at: dt.datetime | None = None,
 ) -> AgencyCloud:
+    """The offerings the agency authorized: the FedRAMP record as of ``as_of`` (record time),
+    ATO letters dated on or before ``valid_at`` (valid time; default ``as_of``)."""
     names = fedramp_names(engine, selection)
     snapshot = choose_snapshot(engine, as_of, feed)
     live = snapshot.live_params()
@@ -155,7 +161,7 @@ def agency_cloud(
         f"expiration_date, locator FROM fedramp_authorization WHERE feed = ? AND {LIVE}",
         live,
     )
-    day = as_of.date()
+    day = (valid_at or as_of).date()
     chosen: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
     undated = 0
     matched: dict[tuple[str, str], bool] = {}

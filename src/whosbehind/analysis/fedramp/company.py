@@ -42,8 +42,14 @@ class CompanyCloud:
 
 
 def company_cloud(
-    engine: Engine, owns: Owns, as_of: dt.datetime, feed: str = "auto"
+    engine: Engine,
+    owns: Owns,
+    as_of: dt.datetime,
+    feed: str = "auto",
+    valid_at: dt.datetime | None = None,
 ) -> CompanyCloud:
+    """The company's offerings: the FedRAMP record as of ``as_of`` (record time), owned and
+    authorized on ``valid_at`` (valid time; default ``as_of``)."""
     snapshot = choose_snapshot(engine, as_of, feed)
     live = snapshot.live_params()
     everything = engine.rows(
@@ -51,7 +57,7 @@ def company_cloud(
         f"WHERE feed = ? AND {LIVE}",
         live,
     )
-    day = as_of.date()
+    day = (valid_at or as_of).date()
     own_ids = {
         row["package_id"]
         for row in everything

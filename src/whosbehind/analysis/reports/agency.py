@@ -69,6 +69,7 @@ class AgencyReport:
     cr4: float | None
     cloud: AgencyCloud | None
     cloud_as_of: dt.datetime
+    valid_at: dt.datetime  # ATOs dated on or before it, infrastructure owners on it
     cloud_missing: str | None
     missing: MissingYears
     unidentified: list[Group]
@@ -89,9 +90,11 @@ def agency_report(
     rollup: Rollup | None = None,
     feed: str = "auto",
     contracts_as_of: dt.datetime | None = None,
+    valid_at: dt.datetime | None = None,
 ) -> AgencyReport:
-    """``as_of`` is the date of the cloud section (FedRAMP record time, ATOs dated on or before
-    it; default now); contract money is what the newest records say (or the records as of
+    """``as_of`` is the record time of the cloud section (default now); it counts ATOs dated
+    on or before ``valid_at`` (valid time, default ``as_of``), and infrastructure owners on that
+    date. Contract money is what the newest records say (or the records as of
     ``contracts_as_of``) about the fiscal years asked."""
     as_of, cloud_date = contracts_as_of, as_of
     selection = resolve_agency(engine, agency)
@@ -114,11 +117,11 @@ def agency_report(
     cloud: AgencyCloud | None = None
     cloud_missing = None
     try:
-        cloud = agency_cloud(engine, selection, cloud_as_of, feed)
+        cloud = agency_cloud(engine, selection, cloud_as_of, feed, valid_at)
     except NotFoundError as error:
         cloud_missing = str(error)
     if cloud is not None and isinstance(rollup, RegistryRollup):
-        _infrastructure_owners(cloud, rollup, cloud_as_of.date())
+        _infrastructure_owners(cloud, rollup, (valid_at or cloud_as_of).date())
     return AgencyReport(
         selection=selection,
         as_of=as_of,
@@ -144,6 +147,7 @@ def agency_report(
         cr4=cr4,
         cloud=cloud,
         cloud_as_of=cloud_as_of,
+        valid_at=valid_at or cloud_as_of,
         cloud_missing=cloud_missing,
         missing=missing_years(
             fiscal_years, loaded_fiscal_years(engine, as_of), (g.fiscal_year for g in lines)

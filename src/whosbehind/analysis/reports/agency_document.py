@@ -23,6 +23,7 @@ from whosbehind.analysis.reports.sections import (
     date_text,
     money,
     percent,
+    valid_note,
 )
 from whosbehind.analysis.reports.splits import Split, part_text
 from whosbehind.store.engine import Engine
@@ -42,6 +43,7 @@ def agency_document(report: AgencyReport, engine: Engine) -> Document:
             "Contracts as recorded "
             + (f"on {date_text(report.as_of)}" if report.as_of else "in the newest records")
             + f"; fiscal years {_years(report)}; cloud as of {date_text(report.cloud_as_of)}"
+            + valid_note(report.cloud_as_of, report.valid_at, "ATOs and owners")
         ),
         Note(
             f"Obligated: {money(report.total)} in {report.lines} actions on "

@@ -58,6 +58,7 @@ class CompanyReport:
     award_count: int
     cloud: CompanyCloud | None
     cloud_as_of: dt.datetime
+    valid_at: dt.datetime  # ownership and authorizations on this date
     cloud_missing: str | None
     missing: MissingYears
     unidentified: list[Group]
@@ -80,21 +81,24 @@ def company_report(
     top: int = 10,
     feed: str = "auto",
     contracts_as_of: dt.datetime | None = None,
+    valid_at: dt.datetime | None = None,
 ) -> CompanyReport:
-    """``as_of`` dates the cloud and ownership sections (default now); contract money is what
-    the newest records say (or the records as of ``contracts_as_of``)."""
+    """``as_of`` is the record time of the cloud section (default now); ownership and
+    authorizations are those on ``valid_at`` (valid time, default ``as_of``). Contract money
+    is what the newest records say (or the records as of ``contracts_as_of``)."""
     cloud_as_of = as_of or now_utc()
+    on = (valid_at or cloud_as_of).date()  # ownership and authorizations: valid time
     as_of = contracts_as_of
     first = candidates(text)
     lines = fetch_lines(engine, first.condition(), as_of)
-    identity = identify(engine, text, lines, cloud_as_of.date())
+    identity = identify(engine, text, lines, on)
     if identity.rollup is not None:
         lines = fetch_lines(engine, identity.condition(), as_of)
     elif not any(identity.owns(line) for line in lines):
         # the name prefilter missed every spelling (its key's words are not the record's:
         # "&" is "and" in a key): read every line, once
         lines = fetch_lines(engine, ("true", []), as_of)
-        identity = identify(engine, text, lines, cloud_as_of.date())
+        identity = identify(engine, text, lines, on)
     fetched = lines
     lines = [line for line in fetched if identity.owns(line)]
     agencies = group_lines(lines, lambda line: (line.agency_code or "-",) * 2)
@@ -102,7 +106,7 @@ def company_report(
     cloud: CompanyCloud | None = None
     cloud_missing = None
     try:
-        cloud = company_cloud(engine, identity.owns_provider, cloud_as_of, feed)
+        cloud = company_cloud(engine, identity.owns_provider, cloud_as_of, feed, valid_at)
     except NotFoundError as error:
         cloud_missing = str(error)
     if not lines and (cloud is None or not cloud.offerings):
@@ -123,6 +127,7 @@ def company_report(
         award_count=len(by_award),
         cloud=cloud,
         cloud_as_of=cloud_as_of,
+        valid_at=valid_at or cloud_as_of,
         cloud_missing=cloud_missing,
         missing=missing_years(
             (years[0], years[-1]) if years else (None, None),

@@ -23,6 +23,7 @@ from whosbehind.analysis.reports.sections import (
     Section,
     date_text,
     money,
+    valid_note,
 )
 from whosbehind.analysis.reports.splits import part_text
 from whosbehind.store.engine import Engine
@@ -42,6 +43,7 @@ def company_document(report: CompanyReport, engine: Engine, top: int = 10) -> Do
             "Contracts as recorded "
             + (f"on {date_text(report.as_of)}" if report.as_of else "in the newest records")
             + f"; ownership and cloud as of {date_text(report.cloud_as_of)}"
+            + valid_note(report.cloud_as_of, report.valid_at, "ownership and ATOs")
         ),
         Note(
             f"Obligated to it: {money(report.total)} in {report.lines} actions on "

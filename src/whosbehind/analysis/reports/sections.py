@@ -140,6 +140,13 @@ def percent(value: float | None) -> str:
     return "" if value is None else f"{value * 100:.1f}%"
 
 
+def valid_note(as_of: dt.datetime, valid_at: dt.datetime, what: str) -> str:
+    """Nothing when the two clocks agree, else what the valid date applies to."""
+    if valid_at.date() == as_of.date():
+        return ""
+    return f" ({what} on {date_text(valid_at)})"
+
+
 def date_text(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return ""
