@@ -69,7 +69,7 @@ FRAGMENTS: dict[str, tuple[str, ...]] = {
     ),
     "resolve --sec ../shared/data/sec": ("Resolve run 1",),
     "review --top 20": ("uncertain pairs; judgements in whosbehind.judgements.tsv",),
-    'org "PALANTIR USG" --as-of 2018-06-01': ("PALANTIR",),
+    'org "PALANTIR USG" --valid-at 2018-06-01': ("PALANTIR",),
     'org explain "AMAZON.COM LLC" fedramp:amazon': ("AMAZON.COM LLC",),
     "spending --by parent --agency 7012": ("Obligations by parent",),
     "fedramp share --by parent --as-of 2022-06-01": ("authorizations by parent",),

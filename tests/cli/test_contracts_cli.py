@@ -13,9 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.support.contracts import AGENCY_LIST, FPDS_PAGES, ICE_2018
-from whosbehind.cli import contracts_ingest
 from whosbehind.cli.app import app
 from whosbehind.errors import UsageError
+from whosbehind.pipeline.contracts import ingest as contracts_ingest
 from whosbehind.pipeline.contracts.ingest import ingest_fpds
 
 runner = CliRunner(env={"COLUMNS": "250"})
@@ -116,7 +116,7 @@ def test_ingest_fpds_by_agency_queries_the_public_feed(
         asked.append(source)
         return ingest_fpds(engine, FPDS_PAGES, **options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(contracts_ingest, "ingest_fpds", fake_ingest)
+    monkeypatch.setattr(contracts_ingest, "ingest_fpds", fake_ingest)  # what the API calls
     db = tmp_path / "live.duckdb"
     code, out = run("ingest", "fpds", "--agency", "7012", "--from", "2017-10-01",
                     "--to", "2018-09-30", "--max-pages", "1", db=db)  # fmt: skip
