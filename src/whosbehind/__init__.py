@@ -33,9 +33,9 @@ from whosbehind.analysis.agencies import AgencySelection
 from whosbehind.analysis.contracts.awards import AwardRow, AwardsResult
 from whosbehind.analysis.contracts.lines import Filters
 from whosbehind.analysis.contracts.spending import SpendingResult, SpendingRow
-from whosbehind.analysis.fedramp.changes import ChangeReport
+from whosbehind.analysis.fedramp.changes import Change, ChangeReport
 from whosbehind.analysis.fedramp.offering import OfferingReport
-from whosbehind.analysis.fedramp.runs_on import RunsOnReport
+from whosbehind.analysis.fedramp.runs_on import RunsOnReport, RunsOnRow
 from whosbehind.analysis.fedramp.share import ShareResult, ShareRow
 from whosbehind.analysis.fedramp.timeline import Timeline
 from whosbehind.analysis.reports.agency import AgencyReport
@@ -138,6 +138,7 @@ __all__ = [
     "AwardSort",
     "AwardsResult",
     "Chain",
+    "Change",
     "ChangeReport",
     "Citation",
     "CitedRecord",
@@ -171,6 +172,7 @@ __all__ = [
     "ReportFormat",
     "ResolveSummary",
     "RunsOnReport",
+    "RunsOnRow",
     "ShareBy",
     "ShareResult",
     "ShareRow",

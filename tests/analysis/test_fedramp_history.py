@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from whosbehind.analysis.fedramp.changes import KINDS, fedramp_changes
+from whosbehind.analysis.fedramp.changes import KINDS, Change, fedramp_changes
 from whosbehind.analysis.fedramp.offering import find_package_id, offering_report
 from whosbehind.analysis.fedramp.runs_on import runs_on_provider
 from whosbehind.analysis.fedramp.share import fedramp_share
@@ -80,8 +80,8 @@ def test_runs_on_amazon_matches_raw_underlying_ids(
         if p["Cloud_Service_Provider_Name"].strip() != "Amazon"
         and amazon & {u.strip() for u in p.get("Underlying_CSP_Package_ID") or []}
     }
-    assert {row["package_id"] for row in report.rows} == expected
-    assert all(row["runs_on_provider"] == "Amazon" for row in report.rows)
+    assert {row.package_id for row in report.rows} == expected
+    assert all(row.runs_on_provider == "Amazon" for row in report.rows)
 
 
 def test_changes_between_two_dates_agree_with_the_two_shares(engine: Engine) -> None:
@@ -144,6 +144,9 @@ def test_change_rows_keep_their_change_kind(engine: Engine) -> None:
     report = fedramp_changes(
         engine, parse_user_instant("2018-01-01"), parse_user_instant("2019-01-01"), "legacy"
     )
-    assert {change["kind"] for change in report.changes} <= set(KINDS)
-    letters = [c for c in report.changes if c["kind"] == "new letter"]
-    assert letters and {c["letter_kind"] for c in letters} <= {"initial", "letter"}
+    assert {change.kind for change in report.changes} <= set(KINDS)
+    letters = [c for c in report.changes if c.kind == "new letter"]
+    assert letters and {c.letter_kind for c in letters} <= {"initial", "letter"}
+    assert all(set(c.to_json([])) == {"kind", "package_id", "agency", "subagency",
+                                      "letter_kind", "citations"} for c in letters)  # fmt: skip
+    assert set(Change.FIELDS) == set(KINDS)

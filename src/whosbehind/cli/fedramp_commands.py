@@ -296,12 +296,12 @@ def runs_on(
         ["offering", "name", "provider", "status", "runs on", "agencies"],
         [
             (
-                r["package_id"],
-                r["offering"],
-                r["provider"],
-                r["status"],
-                r["runs_on_offering"],
-                "; ".join(r["agencies"][:6]) + (" …" if len(r["agencies"]) > 6 else ""),
+                r.package_id,
+                r.offering,
+                r.provider,
+                r.status,
+                r.runs_on_offering,
+                "; ".join(r.agencies[:6]) + (" …" if len(r.agencies) > 6 else ""),
             )
             for r in report.rows
         ],
@@ -335,16 +335,7 @@ def changes(
         f"FedRAMP changes, {report.before.record_time.date()} → {report.after.record_time.date()}"
         f" ({report.after.feed})",
         ["change", "offering", "name / agency / underlying", "provider", "detail"],
-        [
-            (
-                c["kind"],
-                c["package_id"],
-                c.get("name") or c.get("agency") or c.get("underlying_id"),
-                c.get("provider", ""),
-                _detail(c),
-            )
-            for c in report.changes
-        ],
+        [(c.kind, c.package_id, c.what, c.provider, c.detail) for c in report.changes],
         caption=", ".join(f"{kind}: {n}" for kind, n in report.counts().items() if n),
     )
 
@@ -357,9 +348,3 @@ def _authorized(current: dict[str, object]) -> str:
     return (
         "authorized, date not given" if current.get("status") == "authorized" else "not authorized"
     )
-
-
-def _detail(change: dict[str, object]) -> str:
-    if "before" in change:
-        return f"{change['before']} → {change['after']}"
-    return str(change.get("subagency") or change.get("status") or "")

@@ -133,11 +133,11 @@ def changes_page(
         ["change", "offering", "name / agency / underlying", "provider", "detail", "sources"],
         [
             [
-                text(c["kind"]),
-                text(c["package_id"], _page("offering", c["package_id"])),
-                text(c.get("name") or c.get("agency") or c.get("underlying_id")),
-                text(c.get("provider", "")),
-                text(_detail(c)),
+                text(c.kind),
+                text(c.package_id, _page("offering", c.package_id)),
+                text(c.what),
+                text(c.provider or ""),
+                text(c.detail),
                 Link("before · after", f"/cite/{before.id}"),
             ]
             for c in report.changes
@@ -155,9 +155,3 @@ def changes_page(
         after=after,
         date_control=control,
     )
-
-
-def _detail(change: dict[str, object]) -> str:
-    if "before" in change:
-        return f"{change['before']} → {change['after']}"
-    return str(change.get("subagency") or change.get("status") or "")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from whosbehind.analysis.fedramp.feeds import AUTO_ORDER, choose_snapshot, feed_name
 from whosbehind.errors import NotFoundError, UsageError
@@ -27,25 +27,76 @@ KINDS = (
 )
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One change: its ``kind`` (one of ``KINDS``), the offering, and what the kind names
+    (the offering's name and provider; the letter's agency; the underlying offering; the
+    values ``before`` and ``after``). Fields a kind does not name are None."""
+
+    kind: str
+    package_id: str
+    name: str | None = None
+    provider: str | None = None
+    agency: str | None = None
+    subagency: str | None = None
+    letter_kind: str | None = None
+    underlying_id: str | None = None
+    status: str | None = None
+    field: str | None = None
+    before: str | None = None
+    after: str | None = None
+
+    FIELDS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "new offering": ("name", "provider", "status"),
+        "removed offering": ("name", "provider", "status"),
+        "status change": ("name", "provider", "before", "after"),
+        "re-stamped date": ("name", "provider", "field", "before", "after"),
+        "re-stamped letter date": ("agency", "subagency", "letter_kind", "before", "after"),
+        "new letter": ("agency", "subagency", "letter_kind"),
+        "removed letter": ("agency", "subagency", "letter_kind"),
+        "new runs-on": ("underlying_id",),
+        "removed runs-on": ("underlying_id",),
+    }
+
+    @property
+    def what(self) -> str | None:
+        """The offering's name, the letter's agency or the underlying offering."""
+        return self.name or self.agency or self.underlying_id
+
+    @property
+    def detail(self) -> str:
+        """``before → after``, else the subagency or status."""
+        if "before" in self.FIELDS[self.kind]:
+            return f"{self.before} → {self.after}"
+        return self.subagency or self.status or ""
+
+    def to_json(self, citations: list[str]) -> dict[str, object]:
+        """The fields its kind names, then the citation ids."""
+        named = {name: getattr(self, name) for name in self.FIELDS[self.kind]}
+        return {"kind": self.kind, "package_id": self.package_id, **named, "citations": citations}
+
+
+@dataclass(frozen=True, slots=True)
 class ChangeReport:
     """What changed in a FedRAMP feed between two record times (see
     :func:`whosbehind.fedramp_changes`)."""
 
     before: SnapshotRef
     after: SnapshotRef
-    changes: list[dict[str, Any]]
+    changes: list[Change]
 
     def counts(self) -> dict[str, int]:
-        return {kind: sum(1 for c in self.changes if c["kind"] == kind) for kind in KINDS}
+        """How many changes of each kind (every kind, zeros included)."""
+        return {kind: sum(1 for c in self.changes if c.kind == kind) for kind in KINDS}
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
+        """Both snapshots, the counts, every change citing both snapshots."""
         before, after = self.before.cite(), self.after.cite()
         return {
             "since": self.before.to_json(),
             "until": self.after.to_json(),
             "counts": self.counts(),
-            "changes": [{**change, "citations": [before.id, after.id]} for change in self.changes],
+            "changes": [change.to_json([before.id, after.id]) for change in self.changes],
             "citations": [before.to_json(), after.to_json()],
         }
 
@@ -65,7 +116,7 @@ def fedramp_changes(
             f"the {after.feed} feed, which answers for {until.date()}, has no snapshot on or "
             f"before {since.date()}; pick a feed that covers both dates with --feed"
         ) from None
-    changes: list[dict[str, Any]] = []
+    changes: list[Change] = []
     old = _offerings(engine, before)
     new = _offerings(engine, after)
     for pid in sorted(new.keys() - old.keys()):
@@ -114,7 +165,7 @@ def _offerings(engine: Engine, snapshot: SnapshotRef) -> dict[str, dict[str, Any
 
 def _set_changes(
     engine: Engine, before: SnapshotRef, after: SnapshotRef, table: str, columns: str, noun: str
-) -> list[dict[str, Any]]:
+) -> list[Change]:
     live = f"SELECT DISTINCT {columns} FROM {table} WHERE feed = ? AND {LIVE}"
     changes = []
     for kind, first, second in (("new", after, before), ("removed", before, after)):
@@ -122,13 +173,11 @@ def _set_changes(
             f"{live} EXCEPT {live} ORDER BY 1, 2",
             [first.feed, first.seq, first.seq, second.feed, second.seq, second.seq],
         )
-        changes += [{"kind": f"{kind} {noun}", **row} for row in found]
+        changes += [Change(f"{kind} {noun}", **row) for row in found]
     return changes
 
 
-def _restamped_letters(
-    engine: Engine, before: SnapshotRef, after: SnapshotRef
-) -> list[dict[str, Any]]:
+def _restamped_letters(engine: Engine, before: SnapshotRef, after: SnapshotRef) -> list[Change]:
     """Letters present on both dates whose stated dates differ."""
     live = f"SELECT * FROM fedramp_authorization WHERE feed = ? AND {LIVE}"
     found = engine.rows(
@@ -141,27 +190,21 @@ def _restamped_letters(
         [before.feed, before.seq, before.seq, after.feed, after.seq, after.seq],
     )
     return [
-        {
-            "kind": "re-stamped letter date",
-            "package_id": row["package_id"],
-            "agency": row["agency"],
-            "subagency": row["subagency"],
-            "letter_kind": row["letter_kind"],
-            "before": _iso(row["was"]),
-            "after": _iso(row["now"]),
-        }
+        Change(
+            "re-stamped letter date",
+            row["package_id"],
+            agency=row["agency"],
+            subagency=row["subagency"],
+            letter_kind=row["letter_kind"],
+            before=_iso(row["was"]),
+            after=_iso(row["now"]),
+        )
         for row in found
     ]
 
 
-def _change(kind: str, offering: dict[str, Any], **details: Any) -> dict[str, Any]:
-    return {
-        "kind": kind,
-        "package_id": offering["package_id"],
-        "name": offering["name"],
-        "provider": offering["provider"],
-        **details,
-    }
+def _change(kind: str, offering: dict[str, Any], **details: str | None) -> Change:
+    return Change(kind, offering["package_id"], offering["name"], offering["provider"], **details)
 
 
 def _iso(value: dt.date | None) -> str | None:

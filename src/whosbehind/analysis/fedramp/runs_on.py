@@ -13,21 +13,53 @@ from whosbehind.store.asof import LIVE, SnapshotRef
 from whosbehind.store.engine import Engine
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class RunsOnRow:
+    """An offering running on the provider's infrastructure: the offering (None where the
+    snapshot lists only its id), what it runs on, and the agencies that authorized it."""
+
+    package_id: str
+    offering: str | None
+    provider: str | None
+    status: str | None
+    impact: str | None
+    runs_on: str
+    runs_on_offering: str
+    runs_on_provider: str
+    agencies: tuple[str, ...]
+
+    def to_json(self, citation_id: str) -> dict[str, object]:
+        """Every field, then the snapshot's citation id."""
+        return {
+            "package_id": self.package_id,
+            "offering": self.offering,
+            "provider": self.provider,
+            "status": self.status,
+            "impact": self.impact,
+            "runs_on": self.runs_on,
+            "runs_on_offering": self.runs_on_offering,
+            "runs_on_provider": self.runs_on_provider,
+            "agencies": list(self.agencies),
+            "citations": [citation_id],
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class RunsOnReport:
     """Offerings that run on a provider's infrastructure (:func:`whosbehind.fedramp_runs_on`)."""
 
     provider: str
     snapshot: SnapshotRef
-    rows: list[dict[str, Any]]
+    rows: list[RunsOnRow]
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
+        """The provider, the snapshot, every row citing it."""
         citation = self.snapshot.cite()
         return {
             "provider": self.provider,
             "as_of": self.snapshot.record_time.isoformat(),
             "snapshot": self.snapshot.to_json(),
-            "rows": [{**row, "citations": [citation.id]} for row in self.rows],
+            "rows": [row.to_json(citation.id) for row in self.rows],
             "citations": [citation.to_json()],
         }
 
@@ -62,19 +94,19 @@ def runs_on_provider(
         if needle in str(offering.get("provider", "")).casefold():
             continue  # a provider's own offering on its own infrastructure
         rows.append(
-            {
-                "package_id": edge["package_id"],
-                "offering": offering.get("name"),
-                "provider": offering.get("provider"),
-                "status": offering.get("status"),
-                "impact": offering.get("impact"),
-                "runs_on": edge["underlying_id"],
-                "runs_on_offering": underlying["name"],
-                "runs_on_provider": underlying["provider"],
-                "agencies": agencies.get(edge["package_id"], []),
-            }
+            RunsOnRow(
+                edge["package_id"],
+                offering.get("name"),
+                offering.get("provider"),
+                offering.get("status"),
+                offering.get("impact"),
+                edge["underlying_id"],
+                underlying["name"],
+                underlying["provider"],
+                tuple(agencies.get(edge["package_id"], [])),
+            )
         )
-    rows.sort(key=lambda row: (str(row["provider"]).casefold(), row["package_id"]))
+    rows.sort(key=lambda row: (str(row.provider).casefold(), row.package_id))
     return RunsOnReport(provider, snapshot, rows)
 
 
