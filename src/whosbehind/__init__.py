@@ -70,6 +70,15 @@ from whosbehind.api.ingest import (
     ingest_sec,
     ingest_usaspending,
 )
+from whosbehind.api.judgements import (
+    JudgementCheck,
+    JudgementImport,
+    JudgementList,
+    check_judgements,
+    import_judgements,
+    judgements_file,
+    list_judgements,
+)
 from whosbehind.api.options import (
     Attribution,
     AwardSort,
@@ -89,7 +98,6 @@ from whosbehind.api.orgs import (
     OrgMatches,
     explain_orgs,
     find_orgs,
-    judgements_file,
     org,
     resolve,
 )
@@ -100,8 +108,16 @@ from whosbehind.api.reports import (
     company_report,
     plot_agency_graph,
     plot_agency_money,
+    render_report,
 )
-from whosbehind.api.store import open_store
+from whosbehind.api.review import (
+    REVIEW_PROMPT,
+    review_answer,
+    review_pairs,
+    uncertain_pairs,
+    undecided_pairs,
+)
+from whosbehind.api.store import damaged_store, open_store
 from whosbehind.errors import (
     MissingDataError,
     NotFoundError,
@@ -115,11 +131,13 @@ from whosbehind.export.cite import CitedRecord
 from whosbehind.export.graph import Graph
 from whosbehind.export.paths import Chain, Hop, HopEdge, NodeRef, PathResult
 from whosbehind.model.citation import Citation
+from whosbehind.model.orgs import CandidatePair, Judgement, OrgRecord
 from whosbehind.pipeline.contracts.ingest import ContractIngestSummary
 from whosbehind.pipeline.snapshot_ingest import IngestSummary
 from whosbehind.resolve.explain import Explanation
 from whosbehind.resolve.org_view import OrgView
 from whosbehind.resolve.registry import ResolveSummary
+from whosbehind.resolve.review import ReviewSummary
 from whosbehind.store.asof import SnapshotRef
 from whosbehind.store.engine import Engine, resolve_db_path
 
@@ -130,6 +148,7 @@ __all__ = [
     "FEDRAMP_FEED_URL",
     "PATH_MAX_HOPS",
     "PATH_TOP",
+    "REVIEW_PROMPT",
     "AgencyAnswer",
     "AgencyReport",
     "AgencySelection",
@@ -137,6 +156,7 @@ __all__ = [
     "AwardRow",
     "AwardSort",
     "AwardsResult",
+    "CandidatePair",
     "Chain",
     "Change",
     "ChangeReport",
@@ -158,6 +178,10 @@ __all__ = [
     "Impact",
     "ImportFormat",
     "IngestSummary",
+    "Judgement",
+    "JudgementCheck",
+    "JudgementImport",
+    "JudgementList",
     "Measure",
     "MissingDataError",
     "NodeRef",
@@ -165,12 +189,14 @@ __all__ = [
     "OfferingReport",
     "OrgMatch",
     "OrgMatches",
+    "OrgRecord",
     "OrgView",
     "PathResult",
     "Period",
     "Relation",
     "ReportFormat",
     "ResolveSummary",
+    "ReviewSummary",
     "RunsOnReport",
     "RunsOnRow",
     "ShareBy",
@@ -189,9 +215,11 @@ __all__ = [
     "WhosbehindError",
     "agency_report",
     "awards",
+    "check_judgements",
     "cite",
     "company_report",
     "contract_filters",
+    "damaged_store",
     "explain_orgs",
     "fedramp_changes",
     "fedramp_offering",
@@ -200,12 +228,14 @@ __all__ = [
     "fedramp_timeline",
     "find_agency",
     "find_orgs",
+    "import_judgements",
     "ingest_agencies",
     "ingest_fedramp",
     "ingest_fpds",
     "ingest_sec",
     "ingest_usaspending",
     "judgements_file",
+    "list_judgements",
     "open_store",
     "org",
     "plot_agency_graph",
@@ -213,10 +243,15 @@ __all__ = [
     "plot_path",
     "plot_spending",
     "plot_timeline",
+    "render_report",
     "resolve",
     "resolve_db_path",
+    "review_answer",
+    "review_pairs",
     "spending",
     "supply_chain_graph",
     "supply_chain_path",
+    "uncertain_pairs",
+    "undecided_pairs",
     "write_graph",
 ]

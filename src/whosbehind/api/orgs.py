@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from whosbehind.api.dates import When, day
+from whosbehind.api.judgements import judgements_file
 from whosbehind.errors import NotFoundError, SourceError
 from whosbehind.model.timeutil import now_utc
 from whosbehind.pipeline.ingest_sec import ingest_sec
 from whosbehind.resolve import registry
 from whosbehind.resolve.explain import Explanation, explain
-from whosbehind.resolve.judgements import default_judgements_path
 from whosbehind.resolve.org_view import OrgView, org_view
 from whosbehind.resolve.registry import ResolveSummary
 from whosbehind.sources.sec.metadata import FILE_NAMES
@@ -43,11 +43,6 @@ class OrgMatches:
             "query": self.query,
             "matches": [{"org_id": m.org_id, "name": m.name} for m in self.matches],
         }
-
-
-def judgements_file(engine: Engine) -> Path:
-    """The store's judgements file: $WHOSBEHIND_JUDGEMENTS, else beside the store."""
-    return default_judgements_path(engine.path)
 
 
 def resolve(

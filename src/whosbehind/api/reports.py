@@ -20,7 +20,8 @@ from whosbehind.analysis.reports.company import CompanyReport
 from whosbehind.analysis.reports.company_document import company_document
 from whosbehind.analysis.reports.sections import Document
 from whosbehind.api.dates import When, instant
-from whosbehind.export import graph_plot
+from whosbehind.api.options import ReportFormat
+from whosbehind.export import graph_plot, report_formats
 from whosbehind.store.engine import Engine
 
 
@@ -147,3 +148,9 @@ def plot_agency_graph(
     the offerings it authorized, what they run on, and their owners."""
     graph = graph_plot.agency_graph(engine, agency, instant(contracts_as_of), instant(as_of))
     return graph_plot.plot_agency_graph(graph, path, top)
+
+
+def render_report(document: Document, *, format: ReportFormat = ReportFormat.MARKDOWN) -> str:
+    """A report's document as Markdown or HTML text, every number referring to its numbered
+    source (``table`` is drawn by the terminal, not written here)."""
+    return report_formats.render_report(document, format, tuple(ReportFormat))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 
-from whosbehind.store.engine import Engine, resolve_db_path
+from whosbehind.store.engine import Engine, damaged_store, resolve_db_path
+
+__all__ = ["damaged_store", "open_store"]
 
 
 def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = True) -> Engine:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from whosbehind import WhosbehindError
+from whosbehind import WhosbehindError, damaged_store
 from whosbehind.cli import (
     contracts_commands,
     contracts_ingest,
@@ -23,7 +23,6 @@ from whosbehind.cli import (
     serve_command,
 )
 from whosbehind.cli.render import errors, set_wide
-from whosbehind.store.engine import damaged_store
 
 app = typer.Typer(
     help="Who is behind a government agency: suppliers, cloud authorizations, infrastructure "

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from whosbehind import UsageError
+from whosbehind import (
+    ImportFormat,
+    Judgement,
+    check_judgements,
+    import_judgements,
+    judgements_file,
+    list_judgements,
+)
+from whosbehind import Relation as RelationKind
 from whosbehind.cli.choices import ImportFormatChoice, Relation
 from whosbehind.cli.render import Wide, console, print_json, set_wide, table
-from whosbehind.model.orgs import Judgement
-from whosbehind.resolve.judgement_import import MappingSpec, import_judgements
-from whosbehind.resolve.judgements import (
-    append_judgements,
-    check_judgements,
-    default_judgements_path,
-    read_judgements,
-)
-from whosbehind.store.engine import resolve_db_path
 
 app = typer.Typer(
     help="The judgements file: same, different and parent-of decisions with their sources.",
@@ -42,7 +40,7 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 def judgements_path(context: typer.Context, option: Path | None) -> Path:
     if option is not None:
         return option
-    return default_judgements_path(resolve_db_path((context.find_root().obj or {}).get("db")))
+    return judgements_file((context.find_root().obj or {}).get("db"))
 
 
 def author_of(option: str | None) -> str:
@@ -73,49 +71,32 @@ def import_command(
     as_json: Json = False,
 ) -> None:
     """Import analysts' name maps (raw name or identifier -> clean name or parent) as judgements."""
-    if (from_column is None) != (to_column is None):
-        raise UsageError("--from-column and --to-column go together")
-    spec = (
-        MappingSpec(from_column, to_column, relation)
-        if from_column is not None and to_column is not None
-        else None
-    )
     target = judgements_path(context, judgements)
     result = import_judgements(
         file,
-        format=format,
-        mapping=spec,
+        judgements=target,
+        format=ImportFormat(format),
+        from_column=from_column,
+        to_column=to_column,
+        relation=RelationKind(relation),
         source=source,
         author=author_of(author),
-        recorded=dt.date.today(),
-        existing=read_judgements(target),
+        dry_run=dry_run,
     )
-    written = 0 if dry_run else append_judgements(target, result.judgements)
-    by_kind = {k: sum(j.kind == k for j in result.judgements) for k in ("same", "parent-of")}
-    summary = {
-        "file": str(file),
-        "format": result.format,
-        "judgements_file": str(target),
-        "rows_read": result.rows,
-        "imported": len(result.judgements),
-        "written": written,
-        "dry_run": dry_run,
-        "by_kind": by_kind,
-        "skipped": dict(sorted(result.skipped.items())),
-    }
     if as_json:
-        print_json(summary)
+        print_json(result.to_json())
         return
     out = console()
     verb = "would import" if dry_run else "imported"
+    by_kind = result.by_kind
     out.print(
-        f"{file.name} ({result.format}): {result.rows} rows read, {verb} "
+        f"{file.name} ({result.format}): {result.rows_read} rows read, {verb} "
         f"{len(result.judgements)} judgements ({by_kind['same']} same, "
         f"{by_kind['parent-of']} parent-of) into {target}",
         highlight=False,
         soft_wrap=True,
     )
-    for reason, count in sorted(result.skipped.items()):
+    for reason, count in result.skipped:
         out.print(f"  skipped {count}: {reason}", highlight=False, soft_wrap=True)
 
 
@@ -129,9 +110,10 @@ def list_command(
     """List the judgements in the file, in file order."""
     set_wide(wide)
     path = judgements_path(context, judgements)
-    found = read_judgements(path)
+    listed = list_judgements(path)
+    found = listed.judgements
     if as_json:
-        print_json({"file": str(path), "judgements": [_as_dict(j) for j in found]})
+        print_json(listed.to_json())
         return
     table(
         f"Judgements in {path}",
@@ -159,8 +141,6 @@ def check_command(
     file: Annotated[Path, typer.Argument(help="The judgements file to validate.")],
 ) -> None:
     """Validate a judgements file: print every malformed line (file:line: field: reason)."""
-    if not file.is_file():
-        raise UsageError(f"{file}: no such file")
     result = check_judgements(file)
     out = console()
     for error in result.errors:
@@ -181,18 +161,3 @@ def _span(judgement: Judgement) -> str:
     start = judgement.valid_from.isoformat() if judgement.valid_from else "…"
     end = judgement.valid_to.isoformat() if judgement.valid_to else "…"
     return f"{start} .. {end}"
-
-
-def _as_dict(judgement: Judgement) -> dict[str, object]:
-    return {
-        "kind": judgement.kind,
-        "left": str(judgement.left),
-        "right": str(judgement.right),
-        "valid_from": judgement.valid_from,
-        "valid_to": judgement.valid_to,
-        "source": judgement.source,
-        "note": judgement.note,
-        "author": judgement.author,
-        "recorded": judgement.recorded,
-        "line": judgement.line,
-    }

@@ -1,5 +1,5 @@
 """A report ``Document`` on the terminal (a table per section, with numbered sources), or
-written as Markdown or HTML by the library's writers (``export.report_formats``)."""
+written as Markdown or HTML by the library's writers (``whosbehind.render_report``)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-from whosbehind.analysis.reports.sections import Document
+from whosbehind import Citation, Document, ReportFormat, render_report
 from whosbehind.cli.render import console, new_table, show
-from whosbehind.export.report_formats import REPORT_FORMATS, render_report
-from whosbehind.model.citation import Citation
 
-FORMATS = ("table", *REPORT_FORMATS)
+FORMATS = tuple(f.value for f in ReportFormat)
 
 
 def write_or_print(document: Document, fmt: str, out: Path | None) -> None:
@@ -24,7 +22,7 @@ def write_or_print(document: Document, fmt: str, out: Path | None) -> None:
             if out:
                 target.file.close()
         return
-    text = render_report(document, fmt, FORMATS)
+    text = render_report(document, format=ReportFormat(fmt))
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text)

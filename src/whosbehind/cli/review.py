@@ -8,27 +8,19 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from whosbehind import UsageError
+from whosbehind import (
+    REVIEW_PROMPT,
+    CandidatePair,
+    OrgRecord,
+    UsageError,
+    review_answer,
+    review_pairs,
+    uncertain_pairs,
+    undecided_pairs,
+)
 from whosbehind.cli.context import open_store
 from whosbehind.cli.judgement_commands import Author, JudgementsFile, author_of, judgements_path
 from whosbehind.cli.render import console
-from whosbehind.model.orgs import CandidatePair, Judgement, OrgRecord
-from whosbehind.resolve import registry
-from whosbehind.resolve.judgements import append_judgements, read_judgements
-from whosbehind.resolve.review import (
-    PROMPT,
-    decided_pairs,
-    pair_key,
-    parse_answer,
-    record_ref,
-    review_queue,
-)
-
-
-def uncertain_pairs(context: typer.Context) -> list[CandidatePair]:
-    """The registry's uncertain pairs, as left by the last ``whosbehind resolve``."""
-    with open_store(context) as engine:
-        return registry.uncertain_pairs(engine)
 
 
 def review(
@@ -46,16 +38,11 @@ def review(
     if top is not None and top < 1:
         raise UsageError("--top must be at least 1")
     path = judgements_path(context, judgements)
-    existing = read_judgements(path)
-    pairs = uncertain_pairs(context)
+    with open_store(context) as engine:
+        pairs = uncertain_pairs(engine)
     out = console()
     total = len(pairs)
-
-    def write(judgement: Judgement) -> None:
-        append_judgements(path, [judgement])
-
-    decided = decided_pairs(existing)
-    pending = sum(pair_key(record_ref(p.left), record_ref(p.right)) not in decided for p in pairs)
+    pending = undecided_pairs(pairs, judgements=path)
     if top is not None:
         pending = min(pending, top)
     shown = 0
@@ -66,18 +53,16 @@ def review(
         out.print(_pair_table(pair, f"Uncertain pair {shown} of {pending}"))
         while True:
             try:
-                text = typer.prompt(PROMPT, default="s", show_default=False)
+                text = typer.prompt(REVIEW_PROMPT, default="s", show_default=False)
             except typer.Abort:
                 out.print()
                 return "quit"  # Ctrl-C or end of input: stop, keeping what was written
             try:
-                return parse_answer(text)
+                return review_answer(text)
             except UsageError as error:
                 out.print(str(error), markup=False, highlight=False)
 
-    summary = review_queue(
-        pairs, ask, write=write, existing=existing, author=author_of(author), limit=top
-    )
+    summary = review_pairs(pairs, ask, judgements=path, author=author_of(author), limit=top)
     out.print(
         f"{summary.accepted} accepted, {summary.rejected} rejected, {summary.skipped} skipped, "
         f"{summary.already_judged} already judged, of {total} uncertain pairs; "

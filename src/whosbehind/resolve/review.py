@@ -23,6 +23,9 @@ _NOTE_DETAIL = 160  # characters of the matcher's detail kept in the note
 
 @dataclass(slots=True)
 class ReviewSummary:
+    """What a review did: pairs asked, each answer's count, pairs judged already or that no
+    judgement could decide, and whether the person quit."""
+
     asked: int = 0
     accepted: int = 0
     rejected: int = 0
