@@ -34,7 +34,13 @@ from whosbehind.analysis.contracts.awards import AwardRow, AwardsResult
 from whosbehind.analysis.contracts.lines import Filters
 from whosbehind.analysis.contracts.spending import SpendingResult, SpendingRow
 from whosbehind.analysis.fedramp.changes import Change, ChangeReport
-from whosbehind.analysis.fedramp.offering import OfferingReport
+from whosbehind.analysis.fedramp.offering import (
+    OfferingAuthorization,
+    OfferingLink,
+    OfferingReport,
+    OfferingStatus,
+    OfferingVersion,
+)
 from whosbehind.analysis.fedramp.runs_on import RunsOnReport, RunsOnRow
 from whosbehind.analysis.fedramp.share import ShareResult, ShareRow
 from whosbehind.analysis.fedramp.timeline import Timeline
@@ -131,6 +137,7 @@ from whosbehind.export.cite import CitedRecord
 from whosbehind.export.graph import Graph
 from whosbehind.export.paths import Chain, Hop, HopEdge, NodeRef, PathResult
 from whosbehind.model.citation import Citation
+from whosbehind.model.fedramp import Offering
 from whosbehind.model.orgs import CandidatePair, Judgement, OrgRecord
 from whosbehind.pipeline.contracts.ingest import ContractIngestSummary
 from whosbehind.pipeline.snapshot_ingest import IngestSummary
@@ -186,7 +193,12 @@ __all__ = [
     "MissingDataError",
     "NodeRef",
     "NotFoundError",
+    "Offering",
+    "OfferingAuthorization",
+    "OfferingLink",
     "OfferingReport",
+    "OfferingStatus",
+    "OfferingVersion",
     "OrgMatch",
     "OrgMatches",
     "OrgRecord",

@@ -255,7 +255,7 @@ def test_valid_time_counts_the_atos_dated_by_it_in_the_record_of_the_as_of_date(
     expected = {o.package_id for o in full.cloud.offerings if o.first_date and o.first_date <= cut}
     assert expected <= set(found) < {o.package_id for o in full.cloud.offerings}
     for offering in found.values():
-        dated = [letter["letter_date"] or letter["last_sign_date"] for letter in offering.letters]
+        dated = [letter.letter_date or letter.last_sign_date for letter in offering.letters]
         assert all(date <= cut for date in dated if isinstance(date, dt.date))
     document = agency_document(report, store)
     assert f"(ATOs and owners on {cut})" in document.facts[1].text

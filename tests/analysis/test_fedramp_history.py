@@ -43,25 +43,25 @@ def test_wildcards_in_a_name_are_literal_characters(engine: Engine, text: str) -
 
 def test_offering_history_lists_versions_and_what_runs_on_it(engine: Engine) -> None:
     report = offering_report(engine, "F1603047866", parse_user_instant("2020-06-01"), "legacy")
-    assert report.current["provider"] == "Amazon"
-    assert report.versions and report.versions[0]["first_seen"] <= report.versions[-1]["first_seen"]
-    assert all(v["first_seen"] <= v["last_seen"] for v in report.versions)
-    users = {row["package_id"] for row in report.runs_on_it}
+    assert report.current is not None and report.current.provider == "Amazon"
+    assert report.versions and report.versions[0].first_seen <= report.versions[-1].first_seen
+    assert all(v.last_seen and v.first_seen <= v.last_seen for v in report.versions)
+    users = {row.package_id for row in report.runs_on_it}
     expected = engine.rows(
         "SELECT DISTINCT package_id FROM fedramp_runs_on WHERE feed = 'fedramp-legacy' "
         "AND underlying_id = 'F1603047866' AND from_seq <= ? AND (to_seq IS NULL OR to_seq > ?)",
         [report.snapshot.seq, report.snapshot.seq],
     )
     assert users == {row["package_id"] for row in expected} and len(users) > 20
-    kinds = {a["kind"] for a in report.authorizations}
+    kinds = {a.kind for a in report.authorizations}
     assert kinds == {"initial", "letter"}
     assert json.dumps(report.to_json())  # serializable as it is
 
 
 def test_status_history_from_the_organization_export(engine: Engine) -> None:
     report = offering_report(engine, "F1206061353", parse_user_instant("2026-06-01"))
-    assert [s["status"] for s in report.status_history][-1] == "authorized"
-    assert report.status_history[0]["start_date"] == dt.date(2012, 7, 19)
+    assert [s.status for s in report.status_history][-1] == "authorized"
+    assert report.status_history[0].start_date == dt.date(2012, 7, 19)
 
 
 def test_runs_on_amazon_matches_raw_underlying_ids(

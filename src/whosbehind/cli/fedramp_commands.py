@@ -211,11 +211,13 @@ def offering(
         print_json(report.to_json())
         return
     current = report.current
-    name, provider = (escape(cell_text(current.get(key, ""))) for key in ("name", "provider"))
+    name, provider = (escape(cell_text(text)) for text in _names(current))
+    status = current.status_raw if current else "not listed"
+    impact = current.impact_raw if current else ""
     console().print(
         f"[bold]{escape(report.package_id)}[/bold] {name} — "
-        f"{provider} · {escape(cell_text(current.get('status_raw', 'not listed')))} · "
-        f"{escape(cell_text(current.get('impact_raw', '')))} · {_authorized(current)}",
+        f"{provider} · {escape(cell_text(status))} · "
+        f"{escape(cell_text(impact))} · {_authorized(current)}",
         highlight=False,
     )
     table(
@@ -232,14 +234,14 @@ def offering(
         ],
         [
             (
-                v["feed"].removeprefix("fedramp-"),
-                v["first_seen"].date(),
-                v["last_seen"].date(),
-                v["status_raw"],
-                v["authorization_date"],
-                v["impact_raw"],
-                v["provider"],
-                v["name"],
+                v.feed.removeprefix("fedramp-"),
+                v.first_seen.date(),
+                v.last_seen.date() if v.last_seen else None,
+                v.status_raw,
+                v.authorization_date,
+                v.impact_raw,
+                v.provider,
+                v.name,
             )
             for v in report.versions
         ],
@@ -248,7 +250,7 @@ def offering(
         f"Authorizations as of {report.snapshot.record_time.date()}",
         ["kind", "agency", "subagency", "letter date", "expires"],
         [
-            (a["kind"], a["agency"], a["subagency"], a["letter_date"], a["expiration_date"])
+            (a.kind, a.agency, a.subagency, a.letter_date, a.expiration_date)
             for a in report.authorizations
         ],
     )
@@ -256,22 +258,25 @@ def offering(
     table(
         "Runs on",
         edge_columns,
-        [(r["underlying_id"], r["name"], r["provider"], r["status"]) for r in report.runs_on],
+        [(r.underlying_id, r.name, r.provider, r.status) for r in report.runs_on],
     )
     table(
         "Runs on it",
         edge_columns,
-        [(r["package_id"], r["name"], r["provider"], r["status"]) for r in report.runs_on_it],
+        [(r.package_id, r.name, r.provider, r.status) for r in report.runs_on_it],
     )
     if report.status_history:
         table(
             "Status history (organization export, valid time)",
             ["since", "status"],
-            [(s["start_date"], s["status_raw"]) for s in report.status_history],
+            [(s.start_date, s.status_raw) for s in report.status_history],
         )
     for citation in report.citations:
         console().print(
-            "source " + cite_line(citation), highlight=False, markup=False, soft_wrap=True
+            "source " + cite_line(citation.to_json()),
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
         )
 
 
@@ -340,11 +345,15 @@ def changes(
     )
 
 
-def _authorized(current: dict[str, object]) -> str:
+def _names(current: wb.Offering | None) -> tuple[str, str]:
+    return (current.name, current.provider) if current else ("", "")
+
+
+def _authorized(current: wb.Offering | None) -> str:
     """E.g. 'authorized 2019-06-01', 'authorized, date not given' or 'not authorized'."""
-    date = current.get("authorization_date")
+    date = current.authorization_date if current else None
     if date:
         return f"authorized {date}"
-    return (
-        "authorized, date not given" if current.get("status") == "authorized" else "not authorized"
-    )
+    if current is not None and current.status == "authorized":
+        return "authorized, date not given"
+    return "not authorized"

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from whosbehind.analysis.fedramp.changes import fedramp_changes
-from whosbehind.analysis.fedramp.offering import OfferingReport, offering_report
+from whosbehind.analysis.fedramp.offering import OfferingLink, OfferingReport, offering_report
 from whosbehind.web.api_fedramp import Feed, OfferingId, at
 from whosbehind.web.deps import AsOf, Store
 from whosbehind.web.pages import date_control, tables_page
@@ -31,13 +31,13 @@ def offering_tables(report: OfferingReport) -> list[Table]:
         ["feed", "first seen", "last seen", "status", "authorization date", "impact", "provider"],
         [
             [
-                text(v["feed"]),
-                text(v["first_seen"]),
-                text(v["last_seen"]),
-                text(v["status_raw"]),
-                text(v["authorization_date"]),
-                text(v["impact_raw"]),
-                text(v["provider"], _page("company", v["provider"])),
+                text(v.feed),
+                text(v.first_seen),
+                text(v.last_seen),
+                text(v.status_raw),
+                text(v.authorization_date),
+                text(v.impact_raw),
+                text(v.provider, _page("company", v.provider)),
             ]
             for v in report.versions
         ],
@@ -46,10 +46,7 @@ def offering_tables(report: OfferingReport) -> list[Table]:
         "status-history",
         "What was true, when (valid time: status changes as the organization export dates them)",
         ["since", "status", "feed"],
-        [
-            [text(s["start_date"]), text(s["status_raw"]), text(s["feed"])]
-            for s in report.status_history
-        ],
+        [[text(s.start_date), text(s.status_raw), text(s.feed)] for s in report.status_history],
         empty="no dated status history in the loaded records",
     )
     authorizations = Table(
@@ -58,11 +55,11 @@ def offering_tables(report: OfferingReport) -> list[Table]:
         ["kind", "agency", "subagency", "letter date", "expires"],
         [
             [
-                text(a["kind"]),
-                text(a["agency"], f"/search?q={quote(str(a['agency'] or ''))}"),
-                text(a["subagency"]),
-                cite(a["letter_date"] or a["last_sign_date"], snap.cite(a["locator"] or "").id),
-                text(a["expiration_date"]),
+                text(a.kind),
+                text(a.agency, f"/search?q={quote(a.agency or '')}"),
+                text(a.subagency),
+                cite(a.letter_date or a.last_sign_date, snap.cite(a.locator or "").id),
+                text(a.expiration_date),
             ]
             for a in report.authorizations
         ],
@@ -72,23 +69,23 @@ def offering_tables(report: OfferingReport) -> list[Table]:
         "runs-on",
         "What it runs on",
         edge_columns,
-        [_edge(r["underlying_id"], r) for r in report.runs_on],
+        [_edge(r.underlying_id, r) for r in report.runs_on],
     )
     runs_on_it = Table(
         "runs-on-it",
         "What runs on it",
         edge_columns,
-        [_edge(r["package_id"], r) for r in report.runs_on_it],
+        [_edge(r.package_id, r) for r in report.runs_on_it],
     )
     return [versions, history, authorizations, runs_on, runs_on_it]
 
 
-def _edge(other: str, row: dict[str, Any]) -> list[Link]:
+def _edge(other: str, row: OfferingLink) -> list[Link]:
     return [
         text(other, _page("offering", other)),
-        text(row["name"]),
-        text(row["provider"], _page("company", row["provider"]) if row["provider"] else None),
-        text(row["status"]),
+        text(row.name),
+        text(row.provider, _page("company", row.provider) if row.provider else None),
+        text(row.status),
     ]
 
 
@@ -98,7 +95,7 @@ def offering_page(
 ) -> Response:
     report = offering_report(engine, offering, at(as_of), feed)
     current = report.current
-    title = f"{report.package_id} {current.get('name', '')}".strip()
+    title = f"{report.package_id} {current.name if current else ''}".strip()
     return tables_page(
         request,
         "offering.html",
@@ -106,7 +103,7 @@ def offering_page(
         offering_tables(report),
         report=report,
         current=current,
-        citation=report.citations[0] if report.citations else None,
+        citation=report.citations[0].to_json() if report.citations else None,
         date_control=date_control(request, ("as_of", "As of")),
     )
 

@@ -56,8 +56,32 @@ class RunsOnLink:
     owner: str | None = None  # the provider's ultimate parent, where the registry knows it
 
 
+@dataclass(frozen=True, slots=True)
+class AtoLetter:
+    """An authorization of an offering in the snapshot: the initial one (JAB P-ATO or agency
+    ATO) or one agency's ATO letter, with its dates and its citation."""
+
+    package_id: str
+    kind: str
+    agency: str
+    subagency: str
+    letter_date: dt.date | None
+    last_sign_date: dt.date | None
+    locator: str
+    citation: Citation
+    expiration_date: dt.date | None = None
+
+    @property
+    def date(self) -> dt.date | None:
+        """The letter's date, else the date it was last signed; None when undated."""
+        return self.letter_date or self.last_sign_date
+
+
 @dataclass
 class AuthorizedOffering:
+    """An offering in the snapshot with the ATO letters that count (an agency's: dated on or
+    before the valid time; a company's: all of them) and what it runs on."""
+
     package_id: str
     name: str | None
     provider: str | None
@@ -65,13 +89,13 @@ class AuthorizedOffering:
     impact: str | None
     service_models: str | None
     uei: str | None
-    letters: list[dict[str, Any]]  # kind, agency, subagency, letter_date, ... , citation
+    letters: list[AtoLetter]
     runs_on: list[RunsOnLink] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
 
     @classmethod
     def from_row(
-        cls, row: dict[str, Any], letters: list[dict[str, Any]], snapshot: SnapshotRef
+        cls, row: dict[str, Any], letters: list[AtoLetter], snapshot: SnapshotRef
     ) -> AuthorizedOffering:
         """The offering as ``offerings_in`` read it, with its ``letters``."""
         return cls(
@@ -88,12 +112,12 @@ class AuthorizedOffering:
 
     @property
     def first_date(self) -> dt.date | None:
-        dates = [d for letter in self.letters if (d := _letter_date(letter))]
+        dates = [d for letter in self.letters if (d := letter.date)]
         return min(dates) if dates else None
 
     @property
     def latest_date(self) -> dt.date | None:
-        dates = [d for letter in self.letters if (d := _letter_date(letter))]
+        dates = [d for letter in self.letters if (d := letter.date)]
         return max(dates) if dates else None
 
     @property
@@ -162,31 +186,30 @@ def agency_cloud(
         live,
     )
     day = (valid_at or as_of).date()
-    chosen: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
+    chosen: defaultdict[str, list[AtoLetter]] = defaultdict(list)
     undated = 0
     matched: dict[tuple[str, str], bool] = {}
-    for letter in letters:
-        pair = (letter["agency"] or "", letter["subagency"] or "")
+    for row in letters:
+        pair = (row["agency"] or "", row["subagency"] or "")
         if pair not in matched:
             matched[pair] = names.matches(*pair)
         if not matched[pair]:
             continue
-        date = _letter_date(letter)
+        date = row["letter_date"] or row["last_sign_date"]
         if date is not None and date > day:
             continue
         undated += date is None
-        letter["citation"] = snapshot.cite(letter["locator"])
-        chosen[letter["package_id"]].append(letter)
+        chosen[row["package_id"]].append(AtoLetter(**row, citation=snapshot.cite(row["locator"])))
     found = offerings_in(engine, snapshot, chosen)
     missing = [
-        (package_id, letters[0]["citation"])
-        for package_id, letters in sorted(chosen.items())
+        (package_id, found_letters[0].citation)
+        for package_id, found_letters in sorted(chosen.items())
         if package_id not in found
     ]
     offerings = [
         AuthorizedOffering.from_row(
             row,
-            sorted(chosen[package_id], key=lambda x: (_letter_date(x) or dt.date.min, x["kind"])),
+            sorted(chosen[package_id], key=lambda x: (x.date or dt.date.min, x.kind)),
             snapshot,
         )
         for package_id, row in found.items()
@@ -236,11 +259,6 @@ def attach_runs_on(
                 target.get("uei"),
             )
         )
-
-
-def _letter_date(letter: dict[str, Any]) -> dt.date | None:
-    value = letter.get("letter_date") or letter.get("last_sign_date")
-    return value if isinstance(value, dt.date) else None
 
 
 def _norm(text: str) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from whosbehind.analysis.fedramp.agency import (
+    AtoLetter,
     AuthorizedOffering,
     RunsOnLink,
     attach_runs_on,
@@ -75,7 +76,7 @@ def company_cloud(
 
 def _letters(
     engine: Engine, snapshot: SnapshotRef, package_ids: set[str], day: dt.date
-) -> dict[str, list[dict[str, Any]]]:
+) -> dict[str, list[AtoLetter]]:
     found = engine.rows(
         "SELECT package_id, kind, agency, subagency, letter_date, last_sign_date, locator "
         f"FROM fedramp_authorization WHERE feed = ? AND {LIVE} "
@@ -83,10 +84,10 @@ def _letters(
         "ORDER BY package_id, coalesce(letter_date, last_sign_date), agency, subagency",
         [snapshot.feed, snapshot.seq, snapshot.seq, sorted(package_ids), day, day],
     )
-    letters: dict[str, list[dict[str, Any]]] = {}
+    letters: dict[str, list[AtoLetter]] = {}
     for row in found:
-        row["citation"] = snapshot.cite(row["locator"])
-        letters.setdefault(row["package_id"], []).append(row)
+        letter = AtoLetter(**row, citation=snapshot.cite(row["locator"]))
+        letters.setdefault(letter.package_id, []).append(letter)
     return letters
 
 

@@ -4,11 +4,13 @@ who authorized it, and its dated status history."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from typing import Any
 
 from whosbehind.analysis.fedramp.feeds import choose_snapshot
 from whosbehind.errors import NotFoundError
+from whosbehind.model.citation import Citation
+from whosbehind.model.fedramp import Offering
 from whosbehind.store import like
 from whosbehind.store.asof import LIVE, SnapshotRef
 from whosbehind.store.engine import Engine
@@ -17,31 +19,107 @@ from whosbehind.store.snapshots import public_locator_sql
 HISTORY_FIELDS = ("provider", "name", "status_raw", "impact_raw", "path", "authorization_date")
 
 
-@dataclass
-class OfferingReport:
-    """An offering over record time (see :func:`whosbehind.fedramp_offering`)."""
+@dataclass(frozen=True, slots=True)
+class OfferingVersion:
+    """One version of the offering in one feed: the record time it was first and last seen
+    (``last_seen``: the last snapshot it was in, or the feed's newest while it is live), what
+    it said, and where (``locator`` in the ``snapshot`` file)."""
+
+    feed: str
+    first_seen: dt.datetime
+    last_seen: dt.datetime | None
+    provider: str
+    name: str
+    status_raw: str
+    impact_raw: str
+    path: str | None
+    authorization_date: dt.date | None
+    locator: str
+    snapshot: str
+
+    def to_json(self) -> dict[str, object]:
+        """Every field; times and dates as ISO text."""
+        return _jsonable(self)
+
+
+@dataclass(frozen=True, slots=True)
+class OfferingAuthorization:
+    """An authorization of the offering in the chosen snapshot: the initial one (JAB P-ATO
+    or agency ATO) or one agency's ATO letter, with its dates."""
+
+    kind: str
+    agency: str
+    subagency: str
+    letter_date: dt.date | None
+    last_sign_date: dt.date | None
+    expiration_date: dt.date | None
+    locator: str
+
+    def to_json(self) -> dict[str, object]:
+        """Every field; dates as ISO text."""
+        return _jsonable(self)
+
+
+@dataclass(frozen=True, slots=True)
+class OfferingLink:
+    """``package_id`` runs on ``underlying_id``; ``name``, ``provider`` and ``status`` are the
+    other offering's (None where the snapshot lists only its id)."""
 
     package_id: str
-    current: dict[str, Any]
-    snapshot: SnapshotRef
-    versions: list[dict[str, Any]]
-    authorizations: list[dict[str, Any]]
-    runs_on: list[dict[str, Any]]
-    runs_on_it: list[dict[str, Any]]
-    status_history: list[dict[str, Any]]
-    citations: list[dict[str, str]] = field(default_factory=list)
+    underlying_id: str
+    name: str | None
+    provider: str | None
+    status: str | None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
+        """Every field."""
+        return _jsonable(self)
+
+
+@dataclass(frozen=True, slots=True)
+class OfferingStatus:
+    """A dated status in the offering's history (valid time), as the organization export
+    states it."""
+
+    status: str
+    status_raw: str
+    start_date: dt.date | None
+    feed: str
+
+    def to_json(self) -> dict[str, object]:
+        """Every field; the date as ISO text."""
+        return _jsonable(self)
+
+
+@dataclass(frozen=True, slots=True)
+class OfferingReport:
+    """An offering over record time (see :func:`whosbehind.fedramp_offering`): what the chosen
+    ``snapshot`` says of it (``current``; None when it is not listed there), every version,
+    its authorizations, what it runs on and what runs on it, its dated status history."""
+
+    package_id: str
+    current: Offering | None
+    snapshot: SnapshotRef
+    versions: tuple[OfferingVersion, ...]
+    authorizations: tuple[OfferingAuthorization, ...]
+    runs_on: tuple[OfferingLink, ...]
+    runs_on_it: tuple[OfferingLink, ...]
+    status_history: tuple[OfferingStatus, ...]
+    citations: tuple[Citation, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        """The offering (with its feed), the snapshot, every list, the citations."""
+        current = {"feed": self.snapshot.feed, **_jsonable(self.current)} if self.current else {}
         return {
             "package_id": self.package_id,
-            "offering": _jsonable(self.current),
+            "offering": current,
             "snapshot": self.snapshot.to_json(),
-            "versions": [_jsonable(v) for v in self.versions],
-            "authorizations": [_jsonable(a) for a in self.authorizations],
-            "runs_on": [_jsonable(r) for r in self.runs_on],
-            "runs_on_it": [_jsonable(r) for r in self.runs_on_it],
-            "status_history": [_jsonable(s) for s in self.status_history],
-            "citations": self.citations,
+            "versions": [v.to_json() for v in self.versions],
+            "authorizations": [a.to_json() for a in self.authorizations],
+            "runs_on": [r.to_json() for r in self.runs_on],
+            "runs_on_it": [r.to_json() for r in self.runs_on_it],
+            "status_history": [s.to_json() for s in self.status_history],
+            "citations": [c.to_json() for c in self.citations],
         }
 
 
@@ -111,20 +189,26 @@ def offering_report(
         raise NotFoundError(f"{package_id} is not in any snapshot on or before {as_of.date()}")
     return OfferingReport(
         package_id,
-        current[0] if current else {},
+        _offering(current[0]) if current else None,
         snapshot,
-        versions,
-        authorizations,
-        runs_on,
-        runs_on_it,
-        status_history,
-        [snapshot.cite(current[0]["locator"] if current else "").to_json()],
+        tuple(OfferingVersion(**row) for row in versions),
+        tuple(OfferingAuthorization(**row) for row in authorizations),
+        tuple(OfferingLink(**row) for row in runs_on),
+        tuple(OfferingLink(**row) for row in runs_on_it),
+        tuple(OfferingStatus(**row) for row in status_history),
+        (snapshot.cite(current[0]["locator"] if current else ""),),
     )
 
 
-def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
+def _offering(row: dict[str, Any]) -> Offering:
+    """The fact a stored offering row holds (the row's feed and version columns left out)."""
+    return Offering(**{f.name: row[f.name] for f in fields(Offering)})
+
+
+def _jsonable(row: Any) -> dict[str, object]:
+    """A dataclass's fields in order, dates and times as ISO text."""
     return {
-        key: value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
-        for key, value in row.items()
-        if key not in {"row_id", "row_hash", "group_key", "from_seq", "to_seq"}
+        f.name: value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
+        for f in fields(row)
+        for value in (getattr(row, f.name),)
     }

@@ -186,7 +186,7 @@ def _cloud(cloud: AgencyCloud, book: CitationBook) -> Section:
                     offering.first_date,
                     dates,
                 ],
-                book.add([*offering.citations, *(letter["citation"] for letter in letters)]),
+                book.add([*offering.citations, *(letter.citation for letter in letters)]),
             )
         )
     snapshot = cloud.snapshot

@@ -3,11 +3,11 @@ as they are used, award rows, ATO dates."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable
 
 from whosbehind.analysis.contracts.lines import snapshot_citations
+from whosbehind.analysis.fedramp.agency import AtoLetter
 from whosbehind.analysis.reports.money import AwardLine, Group
 from whosbehind.analysis.reports.sections import Cell, CitationBook, Row, date_text
 from whosbehind.model.citation import Citation
@@ -75,7 +75,6 @@ AWARD_COLUMNS = [
 ]
 
 
-def letter_text(letter: dict[str, object]) -> str:
-    day = letter.get("letter_date") or letter.get("last_sign_date")
-    shown = date_text(day) if isinstance(day, dt.date) else "undated"
-    return f"{letter['kind']} {shown}"
+def letter_text(letter: AtoLetter) -> str:
+    shown = date_text(letter.date) if letter.date is not None else "undated"
+    return f"{letter.kind} {shown}"

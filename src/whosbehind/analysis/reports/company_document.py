@@ -153,12 +153,11 @@ def _cloud(cloud: CompanyCloud, book: CitationBook) -> list[Section]:
                     o.impact,
                     len(o.letters),
                     "; ".join(
-                        f"{letter['agency']} {letter['subagency']}".strip()
-                        + f" ({letter_text(letter)})"
+                        f"{letter.agency} {letter.subagency}".strip() + f" ({letter_text(letter)})"
                         for letter in o.letters[:_LETTERS]
                     ),
                 ],
-                book.add([*o.citations, *(letter["citation"] for letter in o.letters)]),
+                book.add([*o.citations, *(letter.citation for letter in o.letters)]),
             )
             for o in cloud.offerings
         ],
