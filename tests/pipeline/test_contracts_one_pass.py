@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from tests.support.contracts import ICE_LOCAL_GOV
-from whosbehind.analysis.agencies import AgencySelection
+from whosbehind.analysis.agencies import AgencySelection, agency_names
 from whosbehind.analysis.contracts import spending as spending_module
 from whosbehind.analysis.contracts.lines import Filters
-from whosbehind.analysis.contracts.spending import spending
+from whosbehind.analysis.contracts.spending import SpendingResult, spending
 from whosbehind.model.contracts import Quarantined
 from whosbehind.pipeline.contracts.ingest import ingest_usaspending
 from whosbehind.sources.usaspending.csv_reader import iter_csv_records
-from whosbehind.store.contracts.rollup import ROLLUP, is_fresh
+from whosbehind.store.contracts.rollup import NAMES, ROLLUP, is_fresh, subtier_names
 from whosbehind.store.engine import Engine
 
 SOURCE = ICE_LOCAL_GOV / "us-reg-state-gov-ice-contracts.csv"
@@ -106,3 +106,56 @@ def test_known_keys_and_duplicates_are_versioned_as_before(
     from_rollup = answers(engine)
     monkeypatch.setattr(spending_module, "is_fresh", lambda _engine: False)
     assert answers(engine) == from_rollup
+
+
+def _rows(result: SpendingResult) -> list[tuple[object, ...]]:
+    return [(r.key, r.name, r.amount, r.awards, r.lines, sorted(r.snapshots)) for r in result.rows]
+
+
+def test_top_from_the_rollup_is_the_head_of_every_row(tmp_path: Path) -> None:
+    """With ``top`` the rollup names and cites only the groups returned: the same rows, names
+    and files as the head of the full answer, at every cut (ties in amount included)."""
+    engine = Engine(tmp_path / "s.duckdb")
+    ingest_usaspending(engine, ICE_LOCAL_GOV)
+    assert is_fresh(engine)
+    for by, filters in (
+        ("recipient", Filters()),
+        ("parent", Filters(fiscal_year=2019)),
+        ("agency", Filters()),
+    ):
+        every = spending(engine, by, filters)
+        amounts = [row.amount for row in every.rows]
+        tied = [i for i in range(1, len(amounts)) if amounts[i] == amounts[i - 1]]
+        for top in sorted({1, 2, 5, len(amounts), len(amounts) + 3, *tied[:3]}):
+            head = spending(engine, by, filters, top=top)
+            assert _rows(head) == _rows(every)[:top], (by, top)
+            assert (head.total, head.groups, head.hhi, head.cr4) == (
+                every.total,
+                every.groups,
+                every.hhi,
+                every.cr4,
+            )
+
+
+def test_agency_names_come_from_the_name_counts_as_from_the_awards(tmp_path: Path) -> None:
+    """Without the agency list, a subtier is named by the name most of its awards' latest
+    records state: from the counts kept beside the rollup, the same as read from the awards."""
+    engine = Engine(tmp_path / "s.duckdb")
+    ingest_usaspending(engine, ICE_LOCAL_GOV)
+    expected = {
+        row["code"]: row["name"]
+        for row in engine.rows(
+            "SELECT awarding_subtier_code AS code, mode(awarding_subtier_name) AS name "
+            "FROM contract_award WHERE latest AND awarding_subtier_code IS NOT NULL GROUP BY 1"
+        )
+        if row["name"]
+    }
+    assert expected == {"7012": "U.S. Immigration and Customs Enforcement"}
+    assert subtier_names(engine, sorted(expected)) == expected
+    assert agency_names(engine, sorted(expected)) == expected
+    # a store from before the counts: the next ingest builds them; until then, the awards
+    engine.execute(f"DROP TABLE {NAMES}")
+    assert subtier_names(engine, sorted(expected)) is None
+    assert agency_names(engine, sorted(expected)) == expected
+    ingest_usaspending(engine, SOURCE)  # nothing new: the run rebuilds the stale rollup
+    assert is_fresh(engine) and subtier_names(engine, sorted(expected)) == expected

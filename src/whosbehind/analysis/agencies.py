@@ -15,6 +15,7 @@ from typing import Any
 
 from whosbehind.errors import UsageError
 from whosbehind.model.agencies import toptier_variants
+from whosbehind.store.contracts.rollup import subtier_names
 from whosbehind.store.engine import Engine
 
 _SHOWN = 8
@@ -159,7 +160,10 @@ def agency_names(engine: Engine, codes: list[str]) -> dict[str, str]:
         )
     }
     missing = [code for code in codes if code not in names]
-    if missing:
+    counted = subtier_names(engine, missing) if missing else None
+    if counted is not None:
+        names.update({code: name for code, name in counted.items() if name})
+    elif missing:
         for row in engine.rows(
             "SELECT awarding_subtier_code AS code, mode(awarding_subtier_name) AS name "
             "FROM contract_award WHERE latest AND awarding_subtier_code IN (SELECT unnest(?)) "

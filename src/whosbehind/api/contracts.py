@@ -85,9 +85,12 @@ def spending(
     psc: str | None = None,
     naics: str | None = None,
     as_of: When | None = None,
+    top: int | None = None,
 ) -> SpendingResult:
     """Obligations totalled by recipient, parent, agency, PSC, NAICS or fiscal year, with HHI
-    and CR4 over every group."""
+    and CR4 over every group. ``top`` returns only the largest groups (every fiscal year is
+    returned whatever it says); the total, HHI, CR4 and group count stay those of every group,
+    and only the groups returned are named and cited, which is faster."""
     filters = contract_filters(
         engine,
         agency=agency,
@@ -98,7 +101,7 @@ def spending(
         psc=psc,
         naics=naics,
     )
-    return spending_module.spending(engine, by, filters, instant(as_of))
+    return spending_module.spending(engine, by, filters, instant(as_of), top)
 
 
 def plot_spending(result: SpendingResult, path: Path, *, top: int = 10) -> Path:

@@ -174,6 +174,7 @@ def spending_command(
             psc=psc,
             naics=naics,
             as_of=as_of,
+            top=None if by == "fiscal-year" else top,
         )
     filters = result.filters
     if plot:
@@ -202,7 +203,7 @@ def spending_command(
             )
             for i, row in enumerate(result.rows[:shown], 1)
         ],
-        caption=f"total {_money(result.total)}{concentration} · {len(result.rows)} groups"
+        caption=f"total {_money(result.total)}{concentration} · {result.groups} groups"
         + (f" · chart written to {plot}" if plot else "")
         + "".join(f"\nnote: {note}" for note in result.notes),
     )

@@ -143,6 +143,21 @@ class Engine:
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
         self.connection.execute(sql, params or []).fetchall()
 
+    def has_table(self, name: str) -> bool:
+        """Whether a table of this name exists (DuckDB's catalog functions answer in about a
+        fifth of the time of ``information_schema``, which every query command asks first)."""
+        return bool(
+            self.scalar("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name])
+        )
+
+    def has_column(self, table: str, column: str) -> bool:
+        return bool(
+            self.scalar(
+                "SELECT count(*) FROM duckdb_columns() WHERE table_name = ? AND column_name = ?",
+                [table, column],
+            )
+        )
+
     def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
         cursor = self.connection.execute(sql, params or [])
         names = [column[0] for column in cursor.description or []]

@@ -100,7 +100,4 @@ def create_org_tables(engine: Engine) -> None:
 
 def has_registry(engine: Engine) -> bool:
     """True when a resolve run has completed in this store."""
-    found = engine.scalar(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'org_run'"
-    )
-    return bool(found) and bool(engine.scalar("SELECT count(*) FROM org_run"))
+    return engine.has_table("org_run") and bool(engine.scalar("SELECT count(*) FROM org_run"))

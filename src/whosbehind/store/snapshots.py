@@ -48,11 +48,7 @@ def public_locator_sql(engine: Engine, alias: str = "") -> str:
     source has no such column (read-only, it cannot be added): its rows cite the path they
     were read from (re-ingest into a new store for public locators)."""
     prefix = f"{alias}." if alias else ""
-    found = engine.scalar(
-        "SELECT count(*) FROM information_schema.columns "
-        "WHERE table_name = 'snapshot' AND column_name = 'public_locator'"
-    )
-    if found:
+    if engine.has_column("snapshot", "public_locator"):
         return f"coalesce({prefix}public_locator, {prefix}locator)"
     return f"{prefix}locator"
 

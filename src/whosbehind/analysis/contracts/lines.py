@@ -44,10 +44,9 @@ _DUNS_DIGITS = 9
 
 
 def require_contracts(engine: Engine) -> None:
-    found = engine.scalar(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'contract_award'"
-    )
-    if not found or not engine.scalar("SELECT count(*) FROM contract_award"):
+    if not engine.has_table("contract_award") or not engine.scalar(
+        "SELECT count(*) FROM contract_award"
+    ):
         raise MissingDataError(*what_is_missing("contract_award"))
 
 

@@ -157,7 +157,7 @@ def spending(
     found = None
     plain = as_of is None and not filters.psc and not filters.naics
     if not resolved and plain and is_fresh(engine):
-        found = _from_rollup(engine, by, filters, order)
+        found = _from_rollup(engine, by, filters, top)
     if found is None:
         lines, params = lines_sql(as_of)
         if resolved:
@@ -222,44 +222,60 @@ def _from_lines(
 
 
 def _from_rollup(
-    engine: Engine, by: str, filters: Filters, order: str
+    engine: Engine, by: str, filters: Filters, top: int | None
 ) -> list[tuple[Any, ...]] | None:
     """The same rows from the money rollups (``store.contracts.rollup``); None when the
     selection holds transaction lines (an award's actions can fall in several rollup rows,
-    so its distinct count needs the lines)."""
+    so its distinct count needs the lines). Names and snapshots are gathered only for the
+    groups returned (with ``top``: those at or above the top-th amount, ties included)."""
     if by not in ROLLUP_DISPLAY:
         return None
     key = GROUPS[by][0]
     where, params = filters.where("l")
     spelled = ROLLUP_DISPLAY[by]
+    named = "".join(f", {column}" for column in spelled)
+    ranked = top is not None and by != "fiscal-year"
+    cut = (
+        f"WHERE amount IS NULL OR amount >= (SELECT min(amount) FROM "
+        f"(SELECT amount FROM g ORDER BY amount DESC LIMIT {int(top or 0)}))"
+        if ranked
+        else ""
+    )
     # the most frequent spelling, weighting each rollup row by its lines (``mode`` over lines)
     spellings = "".join(
-        f", n{i} AS (SELECT key, arg_max(v, w) AS v FROM (SELECT {key} AS key, {column} AS v, "
-        f"sum(lines) AS w FROM sel WHERE {column} IS NOT NULL GROUP BY ALL) GROUP BY key)"
+        f", n{i} AS (SELECT key, arg_max(v, w) AS v FROM (SELECT key, {column} AS v, "
+        f"sum(lines) AS w FROM sel SEMI JOIN cand USING (key) WHERE {column} IS NOT NULL "
+        "GROUP BY ALL) GROUP BY key)"
         for i, column in enumerate(spelled)
     )
     name = f"coalesce({', '.join(f'n{i}.v' for i in range(len(spelled)))})" if spelled else "NULL"
     joins = "".join(f" LEFT JOIN n{i} USING (key)" for i in range(len(spelled)))
+    order = "key" if by == "fiscal-year" else "amount DESC, name, key"
+    limit = f" LIMIT {int(top or 0)}" if ranked else ""
     found: list[tuple[Any, ...]] = engine.connection.execute(
-        f"WITH sel AS MATERIALIZED (SELECT * FROM {ROLLUP} l WHERE {where}){spellings}, "
-        f"a AS (SELECT {key} AS key, sum(amount) AS amount, sum(award_lines) AS awards, "
+        f"WITH sel AS MATERIALIZED (SELECT {key} AS key, amount, lines, award_lines, "
+        f"award_amount, snapshots{named} FROM {ROLLUP} l WHERE {where}), "
+        "g AS MATERIALIZED (SELECT key, sum(amount) AS amount, sum(award_lines) AS awards, "
         "sum(lines) AS lines, sum(award_amount) AS award_totals, "
-        "sum(award_lines) AS award_lines, sum(lines - award_lines) AS other_lines, "
-        "list_distinct(flatten(list(snapshots))) AS snaps FROM sel GROUP BY key), "
-        f"g AS MATERIALIZED (SELECT a.*, {name} AS name FROM a{joins}), "
+        "sum(lines - award_lines) AS other_lines FROM sel GROUP BY key), "
         "t AS (SELECT coalesce(sum(amount), 0) AS total, count(*) AS groups, "
         "coalesce(sum(award_totals), 0) AS award_totals, "
-        "coalesce(sum(award_lines), 0) AS award_lines, "
+        "coalesce(sum(awards), 0) AS award_lines, "
         "coalesce(sum(other_lines), 0) AS other_lines FROM g), "
         "c AS (SELECT coalesce(sum(CAST(amount * 100 AS HUGEINT) * CAST(amount * 100 AS HUGEINT)), "
         "0) AS squares FROM g WHERE amount > 0), "
         "r AS (SELECT coalesce(sum(amount), 0) AS top4 FROM "
         "(SELECT amount FROM g WHERE amount > 0 ORDER BY amount DESC LIMIT 4)), "
-        f"shown AS (SELECT * FROM g ORDER BY {order}) "
+        f"cand AS MATERIALIZED (SELECT * FROM g {cut}){spellings}, "
+        f"shown AS MATERIALIZED (SELECT cand.*, {name} AS name FROM cand{joins} "
+        f"ORDER BY {order}{limit}), "
+        "cited AS (SELECT key, list_distinct(flatten(list(snapshots))) AS snaps "
+        "FROM sel SEMI JOIN shown USING (key) GROUP BY key) "
         "SELECT s.key, s.name, s.amount, s.awards, s.lines, "
-        "array_to_string(list_sort(s.snaps), ','), t.total, t.groups, t.award_totals, "
+        "array_to_string(list_sort(cited.snaps), ','), t.total, t.groups, t.award_totals, "
         "t.award_lines, c.squares, r.top4, t.other_lines "
-        f"FROM t CROSS JOIN c CROSS JOIN r LEFT JOIN shown s ON true ORDER BY {_outer(by)}",
+        "FROM t CROSS JOIN c CROSS JOIN r LEFT JOIN shown s ON true "
+        f"LEFT JOIN cited USING (key) ORDER BY {_outer(by)}",
         params,
     ).fetchall()
     if found and found[0][12]:

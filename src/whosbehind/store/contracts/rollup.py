@@ -15,6 +15,10 @@ stale in its transaction (``mark_stale``), and the ingest job rebuilds it once a
 the run (``rebuild``, one transaction). A crash in between leaves it stale: queries then read
 the lines until the next ingest rebuilds it. The rollup is derived data with no versions: it
 answers only for the newest record (no ``as_of``).
+
+Beside it, and maintained with it, ``contract_subtier_names`` counts the awards' latest
+records by subtier code and subtier name as stated, so that a store without the agency list
+names its agencies without reading every award (``subtier_names``).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from whosbehind.store.engine import Engine
 
 ROLLUP = "contract_money_rollup"
 STATE = "contract_rollup_state"
+NAMES = "contract_subtier_names"
 DIMENSIONS = (
     "fiscal_year",
     "awarding_toptier_code",
@@ -48,14 +53,21 @@ _SUMS = (
     "list(DISTINCT feed || ':' || seq) AS snapshots"
 )
 _ORDER = "fiscal_year, awarding_subtier_code"
+_NAME_COUNTS = (
+    "awarding_subtier_code, awarding_subtier_name, count(*) FROM contract_award "
+    "WHERE latest AND awarding_subtier_code IS NOT NULL"
+)
 
 
 def create_rollup(engine: Engine) -> None:
     """The rollup and its state; a new rollup is fresh when the store holds no money yet."""
-    exists = engine.scalar(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [STATE]
-    )
-    if exists:
+    if not engine.has_table(NAMES):
+        engine.execute(
+            f"CREATE TABLE {NAMES} (subtier_code VARCHAR, subtier_name VARCHAR, awards BIGINT)"
+        )
+        if engine.has_table(STATE):  # a store from before the names: rebuilt by this ingest
+            mark_stale(engine)
+    if engine.has_table(STATE):
         return
     engine.execute(f"CREATE TABLE {ROLLUP} ({_COLUMNS})")
     engine.execute(f"CREATE TABLE {STATE} (fresh BOOLEAN)")
@@ -70,10 +82,7 @@ def mark_stale(engine: Engine) -> None:
 
 
 def is_fresh(engine: Engine) -> bool:
-    found = engine.scalar(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [STATE]
-    )
-    return bool(found) and bool(engine.scalar(f"SELECT bool_and(fresh) FROM {STATE}"))
+    return engine.has_table(STATE) and bool(engine.scalar(f"SELECT bool_and(fresh) FROM {STATE}"))
 
 
 def append(engine: Engine, feed: str, seq: int) -> None:
@@ -96,6 +105,10 @@ def append(engine: Engine, feed: str, seq: int) -> None:
         f"AND total_obligation IS NOT NULL GROUP BY {dims} ORDER BY {_ORDER}",
         [f"{feed}:{seq}", feed, seq],
     )
+    engine.execute(
+        f"INSERT INTO {NAMES} SELECT {_NAME_COUNTS} AND feed = ? AND seq = ? GROUP BY ALL",
+        [feed, seq],
+    )
 
 
 def rebuild(engine: Engine) -> None:
@@ -108,4 +121,20 @@ def rebuild(engine: Engine) -> None:
         f"GROUP BY ALL ORDER BY {_ORDER}",
         params,
     )
+    engine.execute(f"DELETE FROM {NAMES}")
+    engine.execute(f"INSERT INTO {NAMES} SELECT {_NAME_COUNTS} GROUP BY ALL")
     engine.execute(f"UPDATE {STATE} SET fresh = true")
+
+
+def subtier_names(engine: Engine, codes: list[str]) -> dict[str, str | None] | None:
+    """Subtier code -> the name most awards' latest records state (``mode`` over them), for
+    the codes stated; None when the rollup is stale or predates the names."""
+    if not engine.has_table(NAMES) or not is_fresh(engine):
+        return None
+    found = engine.connection.execute(
+        "SELECT subtier_code, arg_max(subtier_name, awards) FROM (SELECT subtier_code, "
+        f"subtier_name, sum(awards) AS awards FROM {NAMES} WHERE subtier_name IS NOT NULL "
+        "AND subtier_code IN (SELECT unnest(?)) GROUP BY ALL) GROUP BY subtier_code",
+        [codes],
+    ).fetchall()
+    return {code: name for code, name in found}
