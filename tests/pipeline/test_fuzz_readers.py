@@ -28,6 +28,7 @@ from tests.conftest import ORG_EXPORT, legacy_snapshots, marketplace_snapshots
 from tests.support.contracts import API_RESPONSES, FPDS_PAGES, ICE_2018, ICE_LOCAL_GOV
 from tests.support.fuzz import EXAMPLES, csv_cells, damaged, mutated_json, to_bytes
 from tests.support.stores import live_facts, parsed_facts
+from whosbehind.pipeline.contracts.ingest import ingest_usaspending
 from whosbehind.pipeline.contracts.job import ContractIngest
 from whosbehind.pipeline.contracts.summary import ContractIngestSummary
 from whosbehind.pipeline.ingest_fedramp import FedrampIngest
@@ -48,6 +49,7 @@ SLOWEST: dict[str, float] = {}  # the longest example per reader (a hang shows h
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     opened = Engine(tmp_path_factory.mktemp("fuzz") / "fuzz.duckdb")
+    opened.execute("SET threads = 1")
     ContractIngest(opened)  # every table, fedramp's and contracts'
     yield opened
     opened.close()
@@ -328,3 +330,116 @@ def test_report_the_slowest_examples() -> None:
     """Prints the longest example per reader (run with -s to see it in a fuzz run)."""
     print("slowest example per reader (s):", {k: round(v, 2) for k, v in SLOWEST.items()})
     assert all(took < 120 for took in SLOWEST.values())
+
+
+# ---------------------------------------------------------------- folder ingest
+
+ENTRY_KINDS = (
+    "fuzzed-csv",
+    "fuzzed-json",
+    "fuzzed-fedramp",
+    "empty",
+    "folder-named-like-a-file",
+    "link-out",
+    "link-in",
+    "dangling-link",
+    "linked-folder",
+    "zip",
+)
+NAMES = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="/\x00"), max_size=30
+)
+
+
+@st.composite
+def folder_inputs(draw: st.DrawFn) -> list[tuple[str, str, bytes]]:
+    """Entries of a folder: (kind, name, content), the name with a suffix the readers want."""
+    entries = []
+    for index in range(draw(st.integers(1, 5))):
+        kind = draw(st.sampled_from(ENTRY_KINDS))
+        suffix = draw(st.sampled_from([".csv", ".CSV", ".zip", ".json", ".txt"]))
+        name = f"{index}-{draw(NAMES)}"[:60] + suffix
+        content = b""
+        if kind == "fuzzed-csv":
+            content = draw(csv_inputs())[1]
+        elif kind == "fuzzed-json":
+            api = API_BASES[draw(st.sampled_from(sorted(API_BASES)))]
+            content = draw(damaged(to_bytes(draw(mutated_json(api)))))
+        elif kind == "fuzzed-fedramp":
+            content = draw(fedramp_inputs())[2]
+        elif kind == "zip":
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w") as bundle:
+                bundle.writestr(f"{draw(NAMES)}.csv", draw(csv_inputs())[1])
+            content = draw(damaged(buffer.getvalue()))
+        entries.append((kind, name, content))
+    return entries
+
+
+def _make_folder(root: Path, entries: list[tuple[str, str, bytes]]) -> Path:
+    folder, outside = root / "in", root / "outside"
+    folder.mkdir()
+    outside.mkdir()
+    (outside / "secret.json").write_bytes(to_bytes(BASES["legacy"][0]))
+    for kind, name, content in entries:
+        path = folder / name
+        if kind == "folder-named-like-a-file":
+            path.mkdir()
+            (path / "inner.csv").write_bytes(_csv_bytes(CSV_BASES["awards-2018"]))
+        elif kind == "link-out":
+            path.symlink_to(outside / "secret.json")
+        elif kind == "link-in":
+            path.symlink_to(folder / "good.csv")
+        elif kind == "dangling-link":
+            path.symlink_to(root / "nowhere")
+        elif kind == "linked-folder":
+            path.symlink_to(outside, target_is_directory=True)
+        else:
+            path.write_bytes(content)
+    (folder / "good.csv").write_bytes(_csv_bytes(CSV_BASES["award-summaries"]))
+    (folder / "good.json").write_bytes(to_bytes(BASES["marketplace"][0]))
+    return folder
+
+
+def _accounted(engine: Engine, folder: Path, suffixes: tuple[str, ...], skipped: set[str]) -> None:
+    """Every file the folder holds with one of ``suffixes`` was read (recorded under its name,
+    as members of it, or as the same bytes as another file) or reported skipped; a link out
+    of the folder is never read."""
+    rows = engine.rows("SELECT locator, sha256 FROM snapshot")
+    locators = {row["locator"] for row in rows}
+    digests = {row["sha256"] for row in rows}
+    for path in folder.iterdir():
+        if path.suffix.lower() not in suffixes:
+            continue
+        if path.is_dir():
+            continue  # a folder (or a link to one) named like a file is not one
+        if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
+            assert str(path) in skipped, f"{path}: a link out, not reported skipped"
+            assert not any(name.startswith(str(path)) for name in locators), path
+        elif path.is_file():
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            read = str(path) in locators or digest in digests
+            read = read or any(name.startswith(f"{path}!") for name in locators)
+            assert read or str(path) in skipped, f"{path} neither read nor reported skipped"
+
+
+@FUZZ
+@given(folder_inputs())
+def test_folder_ingest(
+    engine: Engine, tmp_path_factory: pytest.TempPathFactory, entries: list[tuple[str, str, bytes]]
+) -> None:
+    started = time.monotonic()
+    folder = _make_folder(tmp_path_factory.mktemp("folder"), entries)
+    _reset(engine)
+    summary = ingest_usaspending(engine, folder)
+    _accounted(engine, folder, (".csv", ".zip", ".json"), {p for p, _ in summary.skipped_files})
+    good = hashlib.sha256((folder / "good.csv").read_bytes()).hexdigest()
+    assert engine.scalar("SELECT status FROM snapshot WHERE sha256 = ?", [good]) == "ok"
+    _reset(engine)
+    fedramp = FedrampIngest(engine).run(str(folder))
+    skipped = {key.split(": skipped, ")[0] for key in fedramp.warnings if ": skipped, " in key}
+    _accounted(engine, folder, (".json",), skipped)
+    for path in folder.iterdir():  # sub-folders are read, linked ones are not entered
+        if path.is_symlink() and path.is_dir():
+            assert str(path) in skipped, f"{path}: a linked folder, not reported skipped"
+    _timed("folder", started)

@@ -16,6 +16,8 @@ of duplicate rows and versions known keys. Everything runs inside the caller's t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from whosbehind.sources.usaspending import csv_duckdb
 from whosbehind.store.contracts.schema import AWARDS
@@ -32,6 +34,21 @@ def checked_select(read: csv_duckdb.CsvRead) -> str:
     if not read.create.startswith(prefix):
         raise AssertionError("csv_duckdb.staging_sql changed its statement")
     return read.create[len(prefix) :]
+
+
+def _truth(value: object) -> str:
+    return "true" if str(value).lower() in ("true", "1") else "false"
+
+
+@contextmanager
+def insertion_order_kept(engine: Engine) -> Iterator[None]:
+    """Around a file's transaction: ``preserve_insertion_order`` as it was before, also when
+    a failed statement aborted the transaction before ``insert_awards`` could restore it."""
+    previous = _truth(engine.scalar("SELECT current_setting('preserve_insertion_order')"))
+    try:
+        yield
+    finally:
+        engine.execute(f"SET preserve_insertion_order = {previous}")
 
 
 def insert_awards(
@@ -51,17 +68,16 @@ def insert_awards(
     values += [f"i.{name}" for name in spec.data_names] + list(extras.values())
     data = ", ".join(csv_duckdb.award_select("award", record_time.date().isoformat()))
     order = ", ".join(f"i.{name}" for name in spec.cluster)
+    # a statement that fails aborts the caller's transaction: nothing may run after it, so
+    # the caller restores this setting after its rollback (``insertion_order_kept``)
     previous = engine.scalar("SELECT current_setting('preserve_insertion_order')")
     engine.execute("SET preserve_insertion_order = false")
-    try:
-        found = engine.connection.execute(
-            f"INSERT INTO {spec.name} ({', '.join(columns)}) SELECT {', '.join(values)} "
-            f"FROM (SELECT {data}, _bad FROM ({checked_select(read)})) i ORDER BY {order}",
-            [feed, seq, record_time],
-        ).fetchall()
-    finally:
-        restore = "true" if str(previous).lower() in ("true", "1") else "false"
-        engine.execute(f"SET preserve_insertion_order = {restore}")
+    found = engine.connection.execute(
+        f"INSERT INTO {spec.name} ({', '.join(columns)}) SELECT {', '.join(values)} "
+        f"FROM (SELECT {data}, _bad FROM ({checked_select(read)})) i ORDER BY {order}",
+        [feed, seq, record_time],
+    ).fetchall()
+    engine.execute(f"SET preserve_insertion_order = {_truth(previous)}")
     rows = int(found[0][0]) if found else 0
     mine = f"FROM {spec.name} WHERE feed = ? AND seq = ?"
     clean = not engine.scalar(f"SELECT count(*) FROM {read.rejects}")

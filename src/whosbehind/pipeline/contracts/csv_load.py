@@ -53,24 +53,25 @@ def load_csv_file(
     result = FileResult(file.label, match.describe())
     _cleanup(engine)
     read = csv_duckdb.staging_sql(str(file.path.resolve()), match, STAGE, REJECTS, SCAN)
-    try:
-        if match.layout.grain == "award":
-            try:
-                rows = insert_awards(engine, read, feed, seq, file.record_time)
-            except duckdb.Error as error:
-                raise SnapshotError(file.label, f"unreadable CSV: {error}") from None
-            if rows is not None:
-                result.rows = result.counts.awards.rows = result.counts.awards.inserted = rows
-                result.one_pass = True
-                return result
-            _cleanup(engine)
+    # a DuckDB error aborts the caller's transaction: no statement may follow it (the
+    # caller's rollback drops this file's temporary tables)
+    if match.layout.grain == "award":
         try:
-            engine.execute(read.create)
+            rows = insert_awards(engine, read, feed, seq, file.record_time)
         except duckdb.Error as error:
             raise SnapshotError(file.label, f"unreadable CSV: {error}") from None
-        _load(engine, file, match, read, feed, seq, result)
-    finally:
+        if rows is not None:
+            result.rows = result.counts.awards.rows = result.counts.awards.inserted = rows
+            result.one_pass = True
+            _cleanup(engine)
+            return result
         _cleanup(engine)
+    try:
+        engine.execute(read.create)
+    except duckdb.Error as error:
+        raise SnapshotError(file.label, f"unreadable CSV: {error}") from None
+    _load(engine, file, match, read, feed, seq, result)
+    _cleanup(engine)
     return result
 
 

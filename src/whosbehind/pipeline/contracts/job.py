@@ -22,6 +22,7 @@ from whosbehind.pipeline.contracts.csv_files import (
     record_time_of,
     stated_record_time,
 )
+from whosbehind.pipeline.contracts.csv_direct import insertion_order_kept
 from whosbehind.pipeline.contracts.csv_load import load_csv_file
 from whosbehind.pipeline.contracts.pages import (
     NotAnAwardResponse,
@@ -127,7 +128,7 @@ class ContractIngest:
         file = stated_record_time(self.engine, file, match)
         seq = next_seq(self.engine, feed)
         try:
-            with self.engine.transaction():
+            with insertion_order_kept(self.engine), self.engine.transaction():
                 result = load_csv_file(self.engine, file, match, feed, seq)
                 if result.one_pass:
                     append_to_rollup(self.engine, feed, seq)
