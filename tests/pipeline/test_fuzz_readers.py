@@ -434,7 +434,8 @@ def test_folder_ingest(
     summary = ingest_usaspending(engine, folder)
     _accounted(engine, folder, (".csv", ".zip", ".json"), {p for p, _ in summary.skipped_files})
     good = hashlib.sha256((folder / "good.csv").read_bytes()).hexdigest()
-    assert engine.scalar("SELECT status FROM snapshot WHERE sha256 = ?", [good]) == "ok"
+    statuses = engine.rows("SELECT status FROM snapshot WHERE sha256 = ?", [good])
+    assert {"status": "ok"} in statuses, "the good file was not stored"
     _reset(engine)
     fedramp = FedrampIngest(engine).run(str(folder))
     skipped = {key.split(": skipped, ")[0] for key in fedramp.warnings if ": skipped, " in key}

@@ -68,7 +68,8 @@ class SnapshotIngest:
         create_all(engine)
         self.states: dict[str, FeedState] = {}
         self.latest: dict[str, snapshots.LatestSnapshot | None] = {}
-        self.seen = snapshots.all_sha256(engine)
+        # this source's snapshots only: the same bytes given to another reader are another item
+        self.seen = snapshots.all_sha256(engine, {*source.feeds, source.name})
         self.commits = set(snapshots.known_commits(engine))
         self.accept_removals = accept_removals
         if accept_removals:  # read the held snapshots again

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,8 +61,22 @@ def known_commits(engine: Engine) -> frozenset[str]:
     return frozenset(row[0] for row in found)
 
 
-def all_sha256(engine: Engine) -> set[str]:
-    return {row[0] for row in engine.connection.execute("SELECT sha256 FROM snapshot").fetchall()}
+def all_sha256(engine: Engine, feeds: Collection[str] | None = None) -> set[str]:
+    """The sha256 of every snapshot recorded (of ``feeds`` only, when given): the same bytes
+    read by another source's reader are another item."""
+    if feeds is None:
+        found = engine.connection.execute("SELECT sha256 FROM snapshot").fetchall()
+    else:
+        found = engine.connection.execute(
+            "SELECT sha256 FROM snapshot WHERE list_contains(?, feed)", [sorted(feeds)]
+        ).fetchall()
+    return {row[0] for row in found}
+
+
+def sha256_by_feed(engine: Engine) -> set[tuple[str, str]]:
+    """(feed, sha256) of every snapshot recorded."""
+    found = engine.connection.execute("SELECT feed, sha256 FROM snapshot").fetchall()
+    return {(row[0], row[1]) for row in found}
 
 
 def feed_count(engine: Engine, feed: str) -> int:

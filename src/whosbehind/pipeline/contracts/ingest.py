@@ -135,7 +135,7 @@ def _stale(state: Any, job: ContractIngest) -> bool:
     if not state.streams:
         return False
     if state.store_mark is not None:
-        return state.store_mark not in job.seen
+        return (metadata.FEED_API, state.store_mark) not in job.seen
     # a state saved before states carried the mark: stale when the store has no API response
     return not snapshots.feed_count(job.engine, metadata.FEED_API)
 

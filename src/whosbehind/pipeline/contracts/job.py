@@ -62,7 +62,8 @@ class ContractIngest:
         create_all(engine)
         create_contract_tables(engine)
         create_rollup(engine)
-        self.seen = snapshots.all_sha256(engine)
+        # (feed, sha256): the same bytes read by another feed's reader are another item
+        self.seen = snapshots.sha256_by_feed(engine)
         # a file of a size never stored cannot have been seen: it is hashed while it loads
         self.sizes = stored_sizes(engine)
         self.summary = ContractIngestSummary()
@@ -103,7 +104,7 @@ class ContractIngest:
                 file = replace(file, sha256=hash_file(file.path)[0])
             else:
                 pending = hash_in_thread(file.path)
-        if file.sha256 in self.seen:
+        if (metadata.FEED_CSV, file.sha256) in self.seen:
             summary.already_seen += 1
             return
         feed = metadata.FEED_CSV
@@ -159,7 +160,7 @@ class ContractIngest:
             file = _hashed(file, pending)
             self._failed(feed, "file", file.label, file.sha256, file.size, reason)
             return
-        self.seen.add(file.sha256)
+        self.seen.add((feed, file.sha256))
         self.sizes.add(file.size)
         summary.snapshots_stored += 1
         summary.rows_read += result.rows
@@ -202,7 +203,7 @@ class ContractIngest:
 
     def _page(self, raw: RawSnapshot, feed: str) -> ParsedPage | None:
         summary = self.summary
-        if raw.sha256 in self.seen:
+        if (feed, raw.sha256) in self.seen:
             summary.already_seen += 1
             return None
         try:
@@ -235,7 +236,7 @@ class ContractIngest:
         feed = agency_list.FEED
         summary.snapshots_read += 1
         summary.bytes_read += len(raw.content)
-        if raw.sha256 in self.seen:
+        if (feed, raw.sha256) in self.seen:
             summary.already_seen += 1
             return
         try:
@@ -288,7 +289,7 @@ class ContractIngest:
                 stored, encoding = _redacted(raw.content, feed, removed)
                 snapshots.store_raw(self.engine, raw.sha256, stored, encoding)
                 snapshots.insert_audit(self.engine, feed, seq, removed.audit())
-        self.seen.add(raw.sha256)
+        self.seen.add((feed, raw.sha256))
         summary = self.summary
         summary.snapshots_stored += 1
         rows = len(batch.awards) + len(batch.transactions) + len(batch.recipients)
@@ -377,7 +378,7 @@ class ContractIngest:
         )
         snapshots.insert(self.engine, row)
         if sha256:
-            self.seen.add(sha256)
+            self.seen.add((feed, sha256))
             self.sizes.add(size)
 
 
