@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from whosbehind.model.redaction import RedactionCounts
+from whosbehind.pipeline.contracts.csv_direct import insertion_order_kept
 from whosbehind.pipeline.contracts.csv_files import (
     CsvFile,
     MemberFailure,
@@ -22,7 +23,6 @@ from whosbehind.pipeline.contracts.csv_files import (
     record_time_of,
     stated_record_time,
 )
-from whosbehind.pipeline.contracts.csv_direct import insertion_order_kept
 from whosbehind.pipeline.contracts.csv_load import load_csv_file
 from whosbehind.pipeline.contracts.pages import (
     NotAnAwardResponse,
