@@ -35,7 +35,8 @@ FRAGMENTS: dict[str, tuple[str, ...]] = {
         "snapshots read 4173",
         "snapshots stored 4158",
         "snapshots held 15",
-        "15 held for confirmation",
+        "15 held (rerun with --accept-removals to apply them)",
+        "held (15): rerun with --accept-removals to apply them",
     ),
     "ingest fedramp ../shared/data/fedramp/marketplace-history.git": (
         "snapshots stored",

@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import orjson
 from typer.testing import CliRunner
 
-from tests.conftest import ORG_EXPORT
+from tests.conftest import ORG_EXPORT, legacy_snapshots
 from tests.support.contracts import ICE_2018
 from whosbehind.cli.app import app
 from whosbehind.cli.ingest_outcome import EXIT_NOTHING_FOUND, EXIT_SOME_FAILED
@@ -58,3 +59,30 @@ def test_one_failed_file_among_good_ones_exits_3_and_keeps_the_good(tmp_path: Pa
     assert code == EXIT_SOME_FAILED and data["snapshots_stored"] == 1
     assert data["snapshots_failed"] == 1 and "broken.zip" in data["errors"][0]
     assert "1 failed" in err and data["outcome"]["message"] in err
+
+
+def test_held_and_failed_snapshots_are_listed_apart_with_a_warning(tmp_path: Path) -> None:
+    """Exit 3 with the held snapshots under their own heading and how to apply them, the
+    failed ones under theirs, and stderr a warning: the run stored everything else."""
+    first, second = legacy_snapshots(first=3000, count=2)
+    document = orjson.loads(second.content)
+    document["data"]["Providers"] = document["data"]["Providers"][:5]
+    folder = tmp_path / "snapshots"
+    folder.mkdir()
+    (folder / "a.json").write_bytes(first.content)
+    (folder / "b.json").write_bytes(orjson.dumps(document))
+    (folder / "c.json").write_bytes(b"{")
+    code, out, err = _run(tmp_path / "table.duckdb", "fedramp", str(folder))
+    assert code == EXIT_SOME_FAILED
+    assert err.startswith("warning: of 3 snapshots read, 1 failed, 1 held (rerun with ")
+    lines = out.splitlines()
+    failed_at = lines.index("failed (1):")
+    held_at = lines.index("held (1): rerun with --accept-removals to apply them")
+    assert lines[failed_at + 1].startswith(f"  {folder / 'c.json'}: ")
+    assert lines[held_at + 1].startswith(f"  {folder / 'b.json'}: ")
+    code, out, err = _run(tmp_path / "json.duckdb", "fedramp", str(folder), "--json")
+    data = json.loads(out)
+    assert code == EXIT_SOME_FAILED and err.startswith("warning: ")
+    assert [item.split(": ")[0] for item in data["errors"]] == [str(folder / "c.json")]
+    assert [item.split(": ")[0] for item in data["held"]] == [str(folder / "b.json")]
+    assert data["outcome"]["message"] in err

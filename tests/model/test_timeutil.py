@@ -15,6 +15,7 @@ from whosbehind.model.timeutil import (
     END_OF_DAY,
     UTC,
     end_of_day,
+    implausible_dates,
     parse_record_date,
     parse_record_timestamp,
     parse_user_instant,
@@ -170,3 +171,28 @@ def test_parse_record_timestamp_is_utc() -> None:
     )
     naive = parse_record_timestamp("2023-02-15T14:40:43")
     assert naive is not None and naive.tzinfo is not None
+
+
+@given(
+    st.datetimes(min_value=dt.datetime(1, 1, 1), max_value=dt.datetime(9999, 12, 31, 23, 59)),
+    st.sampled_from(["Z", "", "+00:00", "-05:00", "+14:00", "-12:00"]),
+)
+def test_a_record_date_in_any_year_never_overflows(moment: dt.datetime, zone: str) -> None:
+    """Year 1 and year 9999, with any offset, are read as empty and counted, never an
+    OverflowError; a plausible year gives its US Eastern calendar date."""
+    text = moment.replace(microsecond=0).isoformat() + zone
+    with implausible_dates() as found:
+        day = parse_record_date(text)
+    offset = (
+        dt.timedelta(0)
+        if zone in ("Z", "")
+        else dt.timedelta(hours=int(zone[1:3]) * (-1 if zone[0] == "-" else 1))
+    )
+    try:
+        utc: dt.datetime | None = moment.replace(tzinfo=dt.timezone(offset)).astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is not None and 1900 <= utc.year < 2200:
+        assert day == utc.astimezone(EASTERN).date() and not found
+    else:
+        assert day is None and found == {f"(implausible date, read as empty) {text}": 1}

@@ -45,10 +45,6 @@ def _data(field: str, value: object) -> Callable[[Any], None]:
 
 
 TRIGGERS: dict[str, tuple[Callable[[Any], None], str]] = {
-    "placeholder date in a record": (
-        _set("Original_Authorization_Date", "0001-01-01T00:00:00Z"),
-        "offering:",
-    ),
     "letters as a string": (_set("Leveraged_ATO_Letters", "see letter"), "is a string"),
     "letters as an object": (_set("Leveraged_ATO_Letters", {"a": 1}), "is an object"),
     "Providers null": (_data("Providers", None), "data.Providers is null"),
@@ -78,6 +74,35 @@ def _assert_isolated(tmp_db: Path, bad: RawSnapshot, reason: str) -> None:
 def test_a_malformed_snapshot_fails_alone(tmp_db: Path, name: str) -> None:
     change, reason = TRIGGERS[name]
     _assert_isolated(tmp_db, mutated(GOOD[1], change), reason)
+
+
+@pytest.mark.parametrize("placeholder", ["0001-01-01T00:00:00Z", "9999-12-31T23:00:00-05:00"])
+def test_a_placeholder_date_in_a_record_is_read_as_empty_and_flagged(
+    tmp_db: Path, placeholder: str
+) -> None:
+    """Year 1 once overflowed (OverflowError) and failed the whole snapshot; now that date
+    alone is empty, and the snapshot's audit says which value was set aside."""
+    bad = mutated(GOOD[1], _set("Original_Authorization_Date", placeholder))
+    package = first_provider(orjson.loads(bad.content))["Package_ID"]
+    summary = build_store(tmp_db, [GOOD[0], bad, GOOD[2]])
+    engine = Engine(tmp_db, read_only=True)
+    try:
+        status = engine.scalar("SELECT status FROM snapshot WHERE sha256 = ?", [bad.sha256])
+        flagged = engine.rows(
+            "SELECT a.path, a.count FROM audit_field a JOIN snapshot s USING (feed, seq) "
+            "WHERE s.sha256 = ? AND a.path LIKE '(implausible date%'",
+            [bad.sha256],
+        )
+        dates = engine.rows(
+            "SELECT authorization_date FROM fedramp_offering WHERE feed = ? AND package_id = ? "
+            "AND from_seq = (SELECT seq FROM snapshot WHERE sha256 = ?)",
+            [LEGACY_FEED, package, bad.sha256],
+        )
+    finally:
+        engine.close()
+    assert summary.failed == 0 and summary.snapshots_stored == 3 and status == "ok"
+    assert flagged == [{"path": f"(implausible date, read as empty) {placeholder}", "count": 1}]
+    assert dates == [{"authorization_date": None}]
 
 
 def test_a_letter_that_is_not_an_object_is_counted_not_fatal(tmp_db: Path) -> None:

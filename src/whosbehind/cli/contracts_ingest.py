@@ -12,7 +12,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 import whosbehind as wb
 from whosbehind import AGENCY_LIST_URL, ContractIngestSummary, ContractQuery, UsageError
 from whosbehind.cli.context import open_store
-from whosbehind.cli.ingest_outcome import Outcome, finish, outcome
+from whosbehind.cli.ingest_outcome import Outcome, finish, list_items, outcome
 from whosbehind.cli.render import console, print_json, table
 
 Json = Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")]
@@ -204,6 +204,5 @@ def report(summary: ContractIngestSummary, as_json: bool) -> None:
         table("Audit warnings", ["what", "count"], summary.warnings.most_common(_SHOWN))
     for name, reason in summary.skipped_files[:_SHOWN]:
         console().print(f"skipped: {name} ({reason})", highlight=False, markup=False)
-    for error in summary.errors:
-        console().print(f"failed: {error}", highlight=False, markup=False, style="red")
+    list_items(summary.errors, [])
     finish(_outcome(summary))

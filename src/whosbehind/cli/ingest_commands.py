@@ -10,7 +10,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 import whosbehind as wb
 from whosbehind import FEDRAMP_FEED_URL, IngestSummary
 from whosbehind.cli.context import open_store
-from whosbehind.cli.ingest_outcome import finish, outcome
+from whosbehind.cli.ingest_outcome import finish, list_items, outcome
 from whosbehind.cli.render import console, print_json, table
 
 app = typer.Typer(help="Read public records into the store.", no_args_is_help=True)
@@ -102,6 +102,7 @@ def _report(summary: IngestSummary, as_json: bool) -> None:
         "versions_closed": summary.versions_closed,
         "warnings": dict(summary.warnings.most_common()),
         "errors": summary.errors,
+        "held": summary.held_items,
         "outcome": result.json(),
     }
     if as_json:
@@ -116,6 +117,5 @@ def _report(summary: IngestSummary, as_json: bool) -> None:
             ["field", "count"],
             summary.warnings.most_common(),
         )
-    for error in summary.errors:
-        console().print(f"failed: {error}", highlight=False, markup=False, style="red")
+    list_items(summary.errors, summary.held_items)
     finish(result)

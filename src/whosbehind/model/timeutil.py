@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from zoneinfo import ZoneInfo
 
 from whosbehind.errors import UsageError
@@ -17,6 +21,22 @@ _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 UTC = dt.UTC
 US_EASTERN = ZoneInfo("America/New_York")
 END_OF_DAY = dt.time(23, 59, 59, 999999, tzinfo=UTC)
+# a record's calendar date outside these years is a placeholder (0001-01-01, 9999-12-31) or a
+# typo, never a date the publisher meant: read as empty and counted (``implausible_dates``)
+PLAUSIBLE_YEARS = range(1900, 2200)
+IMPLAUSIBLE = "(implausible date, read as empty) "
+_implausible: ContextVar[Counter[str] | None] = ContextVar("implausible", default=None)
+
+
+@contextmanager
+def implausible_dates() -> Iterator[Counter[str]]:
+    """Counts, by value, the implausible dates ``parse_record_date`` reads as empty inside."""
+    found: Counter[str] = Counter()
+    token = _implausible.set(found)
+    try:
+        yield found
+    finally:
+        _implausible.reset(token)
 
 
 def now_utc() -> dt.datetime:
@@ -71,9 +91,18 @@ def parse_record_date(value: object) -> dt.date | None:
     FedRAMP stores dates as instants: midnight US Eastern in the legacy feed
     (``2017-01-18T05:00:00.000Z``), 20:00Z of the same day in the marketplace feed
     (``2016-05-20T20:00:00.000Z``). Read in US Eastern, both give the date the publisher meant.
+    A date outside ``PLAUSIBLE_YEARS`` is None, and counted inside ``implausible_dates``.
     """
-    stamp = parse_record_timestamp(value)
+    try:
+        stamp = parse_record_timestamp(value)
+    except OverflowError:  # a zone offset beyond year 9999
+        stamp = dt.datetime.max.replace(tzinfo=UTC)
     if stamp is None:
+        return None
+    if stamp.year not in PLAUSIBLE_YEARS:
+        found = _implausible.get()
+        if found is not None:
+            found[f"{IMPLAUSIBLE}{str(value).strip()[:40]}"] += 1
         return None
     return stamp.astimezone(US_EASTERN).date()
 

@@ -21,6 +21,7 @@ import httpx
 
 from whosbehind.errors import UsageError
 from whosbehind.model.facts import ParsedSnapshot
+from whosbehind.model.timeutil import implausible_dates
 from whosbehind.pipeline.isolation import item_failure
 from whosbehind.pipeline.removal_guard import HOLD_HINT, removal_to_hold
 from whosbehind.sources.protocol import SnapshotSource
@@ -49,7 +50,8 @@ class IngestSummary:
     versions_closed: int = 0
     found_nothing: bool = False  # the source holds no snapshot at all (empty, wrong folder)
     warnings: Counter[str] = field(default_factory=Counter)
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # the failed snapshots: where and why
+    held_items: list[str] = field(default_factory=list)  # the held ones: where and why
 
     @property
     def changes_stored(self) -> int:
@@ -181,12 +183,15 @@ class SnapshotIngest:
             return
         seq = (latest.seq + 1) if latest else 1
         state = self._state(feed)
-        changes = state.diff(parsed) if parsed else Changes()
+        with implausible_dates() as placeholders:  # flagged in the snapshot's audit
+            changes = state.diff(parsed) if parsed else Changes()
+        if parsed and placeholders:
+            parsed.unknown_fields.update(placeholders)
         hold = None if self.accept_removals or parsed is None else removal_to_hold(state)
         if hold:
             state.rollback()
             summary.held += 1
-            summary.errors.append(f"{raw.locator}: held: {hold}; {HOLD_HINT}")
+            summary.held_items.append(f"{raw.locator}: {hold}")
             self._record_other(raw, feed, "held", f"{hold}; {HOLD_HINT}")
             return
         row = snapshots.SnapshotRow(

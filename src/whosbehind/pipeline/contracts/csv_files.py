@@ -55,6 +55,7 @@ class CsvFile:
     explicit: bool  # named by the user, so it must be a contract CSV
     retrieved_at: dt.datetime | None = None  # when it was copied to disk (its mtime)
     named_time: dt.datetime | None = None  # the date in its (or its archive's) file name
+    readable: int | None = None  # records DuckDB can read (``stated_record_time``)
 
 
 def hash_file(path: Path) -> tuple[str, int]:
@@ -111,7 +112,8 @@ def stated_record_time(engine: Engine, file: CsvFile, match: LayoutMatch) -> Csv
         ).fetchone()
     except duckdb.Error:  # unreadable: the load says why
         found = None
-    modified, acted = found if found else (None, None)
+    modified, acted, readable = found if found else (None, None, None)
+    file = replace(file, readable=readable)
     stated = [t for t in (file.named_time, _utc(modified)) if t is not None]
     if stated:
         when = max(stated)

@@ -23,6 +23,7 @@ from whosbehind.pipeline.contracts.csv_files import (
     record_time_of,
     stated_record_time,
 )
+from whosbehind.pipeline.contracts.csv_junk import refuse_junk
 from whosbehind.pipeline.contracts.csv_load import load_csv_file
 from whosbehind.pipeline.contracts.pages import (
     NotAnAwardResponse,
@@ -127,6 +128,13 @@ class ContractIngest:
                 summary.skipped_files.append((file.label, reason))
             return
         file = stated_record_time(self.engine, file, match)
+        try:
+            refuse_junk(self.engine, file, match)  # outside the transaction: it may fail
+        except Exception as error:
+            reason = item_failure(error)
+            file = _hashed(file, pending)
+            self._failed(feed, "file", file.label, file.sha256, file.size, reason)
+            return
         seq = next_seq(self.engine, feed)
         try:
             with insertion_order_kept(self.engine), self.engine.transaction():

@@ -327,10 +327,10 @@ _STAMP = (
 
 
 def stated_times_sql(path: str, match: LayoutMatch) -> str:
-    """``SELECT modified, acted``: the newest ``last_modified_date`` of the file's rows (a
+    """``SELECT modified, acted, readable``: the newest ``last_modified_date`` of the file's rows (a
     TIMESTAMP; a date without a time is the end of its day; NULL when the file has no such
-    column or no readable value) and the newest action date (a DATE). Broken rows are
-    skipped: the staging read quarantines them."""
+    column or no readable value), the newest action date (a DATE) and how many records are
+    readable. Broken rows are skipped: the staging read quarantines them."""
     layout = match.layout
     spec = ", ".join(f"{_literal(name)}: 'VARCHAR'" for name in match.columns)
     options = (
@@ -356,8 +356,21 @@ def stated_times_sql(path: str, match: LayoutMatch) -> str:
         f"split AS (SELECT *, {_date_parts('d')} AS d__p, {_stamp_parts('m')} AS m__p "
         "FROM raw)\n"
         f"SELECT max({_timestamp('m', layout.day_first)}) AS modified, "
-        f"max({_date('d', layout.day_first)}) AS acted FROM split"
+        f"max({_date('d', layout.day_first)}) AS acted, count(*) AS readable FROM split"
     )
+
+
+def padded_count_sql(path: str, match: LayoutMatch) -> str:
+    """``SELECT count(*)`` of the file's records, short ones included (padded, not rejected):
+    with the readable count of ``stated_times_sql``, how many records lack cells."""
+    spec = ", ".join(f"{_literal(name)}: 'VARCHAR'" for name in match.columns)
+    options = (
+        f"header = {'true' if match.has_header else 'false'}, columns = {{{spec}}}, "
+        "delim = ',', quote = '\"', escape = '\"', auto_detect = false, "
+        f"max_line_size = {_MAX_LINE}, null_padding = true, ignore_errors = true, "
+        "parallel = false"  # null_padding reads quoted line breaks only without it
+    )
+    return f"SELECT count(*) FROM read_csv({_literal(path)}, {options})"
 
 
 def _stamp_parts(name: str) -> str:
