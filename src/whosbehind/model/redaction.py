@@ -1,4 +1,5 @@
-"""Personal contact data written into free text, masked: e-mail addresses and phone numbers.
+"""Personal contact data written into free text, masked: e-mail addresses, phone numbers and
+the names of officials after a contact role.
 
 whosbehind keeps organizations, never people. Each source's reader drops the structured
 personal fields (points of contact, officers); this module finds contact data written into free
@@ -14,6 +15,15 @@ when they form a valid North American number and are not a numbered reference (`
 with a leading ``+``, and a seven-digit number after a phone word (``PHONE: 732-7112``).
 Amounts, dates, contract numbers (PIIDs), NAICS and PSC codes, DUNS and UEI are never masked
 (``tests/model/test_redaction.py`` checks this on generated values and on the real data).
+
+Names are masked in free text only, and conservatively: two or three capitalized words
+(``GLADYS GRIMES``, ``Cynthia M. Manalo``) right after a contact role followed by ``:``, ``;``
+or ``IS`` (``COR: ``, ``POC; ``, ``COR IS ``, ``CONTRACTING OFFICER: ``, ``CONTRACT SPECIALIST:``,
+``POINT OF CONTACT:``, ``CONTACT:``, ``ATTN:``, ``CO:``), or after ``COR``, ``COTR``, ``ACOR``,
+``ACOTR`` or ``POC`` and a space. Words that are no part of a name stop it (``COR CHANGE``, ``COR
+AND TO``), and a candidate holding a company or agency word (``INC``, ``INDUSTRIES``, ``ICE``,
+``OFFICE``...) is left alone. A name written any other way (``from Jimmy Hackett to ...``, one
+word, a name before its role) is not detected.
 """
 
 from __future__ import annotations
@@ -24,9 +34,13 @@ from dataclasses import dataclass
 SQL_FUNCTION = "whosbehind_mask_contacts"  # ``masked_text`` as the store's engine offers it
 # Every text ``mask_contacts`` changes matches this (RE2 and Python syntax): SQL calls the
 # function only for those.
-MAY_HOLD_CONTACTS = r"@|[+]|[0-9]{3}"
+MAY_HOLD_CONTACTS = (
+    r"@|[+]|[0-9]{3}|(?i:(?:^|[^a-z])"
+    r"(?:a?cotr|a?cor|t?poc|attn|contact|officer|specialist|co|rep|representative)(?:[^a-z]|$))"
+)
 EMAIL_MASK = "[e-mail removed]"
 PHONE_MASK = "[phone removed]"
+NAME_MASK = "[name removed]"
 
 _LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
 _DOMAIN = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
@@ -54,13 +68,45 @@ _INTERNATIONAL_DIGITS = (8, 15)
 _CONTEXT = 12  # characters before a number that can make it a reference
 
 
+_WORD = r"[A-Z][A-Za-z'\u2019-]*[.]?"
+_ROLE_NAME = re.compile(
+    r"(?<![A-Za-z])(?:"
+    r"(?i:(?:contracting[ ]+officer(?:'?s)?(?:[ ]+representative)?|contract[ ]+specialist"
+    r"|point[ ]+of[ ]+contact|contact|attn|a?cotr|a?cor|t?poc(?:'?s)?|co"
+    r"|rep(?:resentative)?[.]?)"
+    r"(?:[ ]*[:;][ ]*|[ ]+is[ ]+))"
+    r"|(?:A?COTR|A?COR|POC)[ ]+)"
+    rf"(?P<name>{_WORD}(?:[ ]+{_WORD}){{1,2}})(?![A-Za-z0-9@])"
+)
+# a second name joined to the first (``KIMBERLY MOORE&MARGIE JONES``)
+_ANOTHER = re.compile(
+    rf"[ ]*(?:&|/|and[ ]|AND[ ])[ ]*(?P<name>{_WORD}(?:[ ]+{_WORD}){{1,2}})(?![A-Za-z0-9@])"
+)
+# words that end a name (the name is what came before), and words no person's name holds
+_NOT_NAME = frozenset(
+    """AN AND ARE AS AT BE BY CHANGE CHANGED CHANGES DATE FOR FROM HAS IN IS IT NEW NO NOT OF
+    ON OR PER SEE SHALL THE THIS TO TBD WAS WILL WITH WITHIN NONE NA N/A ALT ALTERNATE PHONE
+    EMAIL E-MAIL TEL FAX CELL EXT ADDRESS OFFICE ROOM SUITE BLDG BUILDING STREET AVENUE
+    COR ACOR COTR ACOTR POC TPOC ATTN CONTACT OFFICER SPECIALIST CO CS""".split()
+)
+_ORGANIZATION = frozenset(
+    """INC INCORPORATED LLC LLP LP LTD CORP CORPORATION CO COMPANY GROUP GRP INDUSTRIES
+    SERVICES SOLUTIONS SYSTEMS TECHNOLOGIES TECHNOLOGY ASSOCIATES PARTNERS HOLDINGS
+    INTERNATIONAL ENTERPRISES AGENCY DEPARTMENT DEPT DIVISION BRANCH UNIT CENTER PROGRAM
+    ICE DHS ERO HSI CBP FEMA TSA USCIS OAQ OPR OCIO GSA DOD US USA U.S. FEDERAL GOVERNMENT
+    ADMINISTRATION BUREAU OFFICE UNIVERSITY COUNTY CITY STATE""".split()
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Masked:
-    """A text with its contact data masked, and how many e-mails and phone numbers it held."""
+    """A text with its contact data masked, and how many e-mails, phone numbers and names of
+    people it held."""
 
     text: str
     emails: int = 0
     phones: int = 0
+    names: int = 0
 
 
 def mask_emails(text: str) -> Masked:
@@ -72,22 +118,79 @@ def mask_emails(text: str) -> Masked:
 
 
 def mask_contacts(text: str) -> Masked:
-    """E-mail addresses and phone numbers in free text replaced by their placeholders."""
+    """E-mail addresses, phone numbers and names after a contact role in free text replaced
+    by their placeholders."""
     emails = mask_emails(text)
     masked = emails.text
-    if not any(character.isdigit() for character in masked):
-        return emails
-    spans = _phone_spans(masked)
+    phones = 0
+    if any(character.isdigit() for character in masked):
+        spans = _phone_spans(masked)
+        masked, phones = _replaced(masked, spans, PHONE_MASK), len(spans)
+    names = _name_spans(masked)
+    masked = _replaced(masked, names, NAME_MASK)
+    return Masked(masked, emails=emails.emails, phones=phones, names=len(names))
+
+
+def mask_names(text: str) -> Masked:
+    """Names of people after a contact role replaced by ``NAME_MASK`` (see the module)."""
+    spans = _name_spans(text)
+    return Masked(_replaced(text, spans, NAME_MASK), names=len(spans))
+
+
+def _replaced(text: str, spans: list[tuple[int, int]], mask: str) -> str:
     if not spans:
-        return emails
+        return text
     parts: list[str] = []
     position = 0
     for start, end in spans:
-        parts.append(masked[position:start])
-        parts.append(PHONE_MASK)
+        parts.append(text[position:start])
+        parts.append(mask)
         position = end
-    parts.append(masked[position:])
-    return Masked("".join(parts), emails=emails.emails, phones=len(spans))
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def _name_spans(text: str) -> list[tuple[int, int]]:
+    found: list[tuple[int, int]] = []
+    position = 0
+    while match := _ROLE_NAME.search(text, position):
+        start = match.start("name")
+        words = _name_words(match.group("name"))
+        if words is None:  # not a name: the next role may start inside it
+            position = start
+            continue
+        end = start + words
+        found.append((start, end))
+        position = end
+        while (joined := _ANOTHER.match(text, position)) and (
+            words := _name_words(joined.group("name"))
+        ):
+            found.append((joined.start("name"), joined.start("name") + words))
+            position = joined.start("name") + words
+    return found
+
+
+def _name_words(candidate: str) -> int | None:
+    """How many characters of ``candidate`` are a person's name, or None: the words up to
+    one that is no part of a name, or through one ending a sentence (``WHITE.``), when at
+    least two, none of them a company's or agency's."""
+    kept: list[re.Match[str]] = []
+    for word in re.finditer(r"\S+", candidate):
+        bare = word.group().rstrip(".").upper()
+        if bare in _NOT_NAME:
+            break
+        kept.append(word)
+        if word.group().endswith(".") and len(bare) > 1:
+            break  # a full stop after a word, not an initial: the sentence ends
+    if len(kept) < 2 or any(w.group().rstrip(".").upper() in _ORGANIZATION for w in kept):
+        return None
+    return kept[-1].end() - (
+        1
+        if kept[-1].group().endswith(".")
+        and len(kept) > 1
+        and len(kept[-1].group().rstrip(".")) > 1
+        else 0
+    )
 
 
 def masked_text(text: str | None) -> str | None:
@@ -155,17 +258,20 @@ class RedactionCounts:
     fields: int = 0
     emails: int = 0
     phones: int = 0
+    names: int = 0
 
     def audit(self) -> dict[str, int]:
         """Counts for the audit table, by what was removed."""
         found = {"(removed) field": self.fields, "(masked) e-mail": self.emails}
         found["(masked) phone"] = self.phones
+        found["(masked) name"] = self.names
         return {path: count for path, count in found.items() if count}
 
     def add(self, masked: Masked) -> str:
         """Count what ``masked`` removed; its text."""
         self.emails += masked.emails
         self.phones += masked.phones
+        self.names += masked.names
         return masked.text
 
 

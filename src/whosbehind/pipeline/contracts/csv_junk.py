@@ -27,7 +27,7 @@ from whosbehind.store.engine import Engine
 
 MAX_SHORT = 1_000
 _CHUNK = 8 * 1024 * 1024
-_SCAN = 64 * 1024 * 1024
+_SCAN = 4 * 1024 * 1024
 
 
 def line_count(path: Path) -> int:
