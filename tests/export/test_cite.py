@@ -149,3 +149,22 @@ def _keys(node: object) -> set[str]:
     if isinstance(node, list):
         return {k for value in node for k in _keys(value)}
     return set()
+
+
+def test_cite_masks_the_official_a_description_names(chain_store: Path, ice_graph: Graph) -> None:
+    """The FY15 Mythics order's description reads 'COR IS MARGURITE BARNES: 202-...': what
+    cite shows has the name masked, as the store does (model/redaction.py)."""
+    award = next(node for key, node in ice_graph.nodes.items() if "HSCETE15J00192" in key)
+    engine = Engine(chain_store, read_only=True)
+    try:
+        records = [
+            record
+            for citation_id in sorted(award.citations)
+            for record in cited_record(engine, citation_id, read_git).records
+        ]
+    finally:
+        engine.close()
+    described = [str(r["award_description"]) for r in records if "COR IS" in str(r)]
+    assert described, "the cited lines hold the description naming the COR"
+    assert all("MARGURITE" not in text and "COR IS [name removed]" in text for text in described)
+    assert all("MARGURITE" not in str(record) for record in records)

@@ -192,11 +192,11 @@ def csv_inputs(draw: st.DrawFn) -> tuple[str, bytes]:
     for _ in range(draw(st.integers(0, 4))):
         row = draw(st.integers(1, len(rows) - 1))
         action = draw(st.sampled_from(["cell", "cell", "cell", "drop", "add", "junk"]))
-        if action == "cell":
+        if action == "cell" and rows[row]:
             rows[row][draw(st.integers(0, len(rows[row]) - 1))] = draw(csv_cells())
         elif action == "drop" and rows[row]:
             rows[row].pop()
-        elif action == "add":
+        elif action in ("add", "cell"):  # a cell of a row that lost all of them: a new one
             rows[row].append(draw(csv_cells()))
         else:
             rows.insert(row, [draw(st.text(max_size=40))])
