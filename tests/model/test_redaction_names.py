@@ -1,4 +1,4 @@
-"""Names of officials after a contact role (``COR IS MARGURITE BARNES``) are masked in free
+"""Names of officials after a contact role (``COR IS JANE DOE``) are masked in free
 text; companies, agencies and text without a role never are. Property tests, and the 2018 ICE
 export counted with a pattern of its own."""
 
@@ -24,8 +24,8 @@ ICE_2018 = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "con
 FY_FILES = ("fy13.csv", "fy14.csv", "fy15.csv", "fy16.csv", "fy17.csv", "fy18.csv")
 DESCRIPTION = 69  # award_description in the 2018 export's 259 columns
 
-GIVEN = ["GLADYS", "Margurite", "JEFFERY", "Cynthia", "PHIL", "Russ", "ANNA", "Etheline"]
-FAMILY = ["GRIMES", "Barnes", "KNYBEL", "Manalo", "QUIGLEY", "Strong", "STEINBACHER", "Davis"]
+GIVEN = ["JANE", "Mary", "JOHN", "Richard", "ROE", "Pat", "ANNA", "Quentin"]  # made up
+FAMILY = ["DOE", "Public", "ROESTER", "Smith", "QUINCE", "Sample", "EXAMPLE", "Tester"]
 ROLES = ["COR: ", "COR IS ", "POC: ", "POC; ", "ACOR: ", "COTR ", "POC ", "ATTN: ",
          "CONTRACTING OFFICER: ", "Contract Specialist: ", "Point of Contact: ", "CONTACT: ",
          "CO: ", "TECHNICAL REP: ", "OBLIGATION POC'S: "]  # fmt: skip
@@ -75,7 +75,7 @@ def test_capitalized_words_without_a_role_are_kept(words: list[str]) -> None:
 
 def test_raw_copies_lose_the_name_and_count_it() -> None:
     counts = RedactionCounts()
-    copy = redacted_tree({"description": "COR IS JEFFERY KNYBEL 202-732-4809."}, counts=counts)
+    copy = redacted_tree({"description": "COR IS JOHN EXAMPLE 202-555-0143."}, counts=counts)
     assert copy == {"description": f"COR IS {NAME_MASK} [phone removed]."}
     assert counts.audit() == {"(masked) phone": 1, "(masked) name": 1}
 

@@ -17,7 +17,7 @@ Amounts, dates, contract numbers (PIIDs), NAICS and PSC codes, DUNS and UEI are 
 (``tests/model/test_redaction.py`` checks this on generated values and on the real data).
 
 Names are masked in free text only, and conservatively: two or three capitalized words
-(``GLADYS GRIMES``, ``Cynthia M. Manalo``) right after a contact role followed by ``:``, ``;``
+(``JANE DOE``, ``Mary Q. Public``) right after a contact role followed by ``:``, ``;``
 or ``IS`` (``COR: ``, ``POC; ``, ``COR IS ``, ``CONTRACTING OFFICER: ``, ``CONTRACT SPECIALIST:``,
 ``POINT OF CONTACT:``, ``CONTACT:``, ``ATTN:``, ``CO:``), or after ``COR``, ``COTR``, ``ACOR``,
 ``ACOTR`` or ``POC`` and a space. Words that are no part of a name stop it (``COR CHANGE``, ``COR
