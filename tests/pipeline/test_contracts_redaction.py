@@ -109,7 +109,8 @@ def test_api_copies_drop_injected_contact_fields(tmp_path: Path) -> None:
     assert summary.snapshots_stored == 1
     assert "jane.doe" not in copy.lower() and "point_of_contact" not in copy
     assert "202-555-0143" not in copy and "301-286" not in copy and "358-0001" not in copy
-    assert stored.endswith("COR: JANE DOE, [e-mail removed], [phone removed].")
+    assert stored.endswith("COR: [name removed], [e-mail removed], [phone removed].")
+    assert "JANE DOE" not in copy and audit["(masked) name"] == 1
     # phone, contact_email, point_of_contact, and the recording's own executive_details
     assert audit["(removed) field"] == 4 and audit["(masked) e-mail"] == 1
     assert audit["(masked) phone"] == 2
