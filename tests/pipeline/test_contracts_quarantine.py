@@ -78,7 +78,7 @@ def test_broken_rows_are_quarantined_as_the_reference_reader_does(tmp_path: Path
     assert "12,5O0.00" in str(stored[1]["raw_excerpt"])
     assert summary.rows_quarantined == 7 and summary.rows_read == 193
     assert summary.transactions_inserted == 193 - 7
-    assert summary.files[0]["quarantined"] == 7
+    assert summary.files[0].quarantined == 7
 
 
 def test_lines_count_line_breaks_inside_cells(tmp_path: Path) -> None:
@@ -181,7 +181,7 @@ def test_a_missing_column_is_reported_and_the_rest_read(tmp_path: Path) -> None:
     summary, _ = ingest(trimmed, tmp_path / "q.duckdb")
     assert summary.snapshots_stored == 1 and summary.transactions_inserted == 157
     assert summary.warnings["missing column naics_description"] == 157
-    assert "missing 1: naics_description" in summary.files[0]["layout"]
+    assert "missing 1: naics_description" in summary.files[0].layout
     engine = Engine(tmp_path / "q.duckdb", read_only=True)
     audit = engine.rows("SELECT path, count FROM audit_field WHERE path LIKE '(missing)%'")
     engine.close()

@@ -152,7 +152,7 @@ def summary_json(summary: ContractIngestSummary) -> dict[str, object]:
         "other_versions_inserted": summary.other_inserted,
         "versions_closed": summary.versions_closed,
         "duplicate_keys": summary.duplicate_keys,
-        "files": summary.files,
+        "files": [f.to_json() for f in summary.files],
         "quarantine": [
             {
                 "file": q.file,
@@ -190,7 +190,7 @@ def report(summary: ContractIngestSummary, as_json: bool) -> None:
             "Snapshots stored",
             ["file", "layout", "rows", "quarantined", "inserted", "closed"],
             [
-                (f["locator"], f["layout"], f["rows"], f["quarantined"], f["inserted"], f["closed"])
+                (f.locator, f.layout, f.rows, f.quarantined, f.inserted, f.closed)
                 for f in summary.files[-_SHOWN:]
             ],
         )

@@ -32,7 +32,7 @@ from whosbehind.pipeline.contracts.pages import (
     parse_fpds_snapshot,
 )
 from whosbehind.pipeline.contracts.records import BatchCounts, batch_from_records, merge_batch
-from whosbehind.pipeline.contracts.summary import ContractIngestSummary
+from whosbehind.pipeline.contracts.summary import ContractIngestSummary, IngestedFile
 from whosbehind.pipeline.isolation import item_failure
 from whosbehind.pipeline.work_folder import work_folder
 from whosbehind.sources.fpds import metadata as fpds_metadata
@@ -180,16 +180,16 @@ class ContractIngest:
         for column in match.missing:
             summary.warnings[f"missing column {column}"] += result.rows
         summary.files.append(
-            {
-                "locator": file.label,
-                "seq": seq,
-                "layout": result.layout,
-                "record_time": file.record_time.isoformat(),
-                "rows": result.rows,
-                "quarantined": len(result.quarantined),
-                "inserted": result.counts.inserted,
-                "closed": result.counts.closed,
-            }
+            IngestedFile(
+                locator=file.label,
+                seq=seq,
+                layout=result.layout,
+                record_time=file.record_time.isoformat(),
+                rows=result.rows,
+                quarantined=len(result.quarantined),
+                inserted=result.counts.inserted,
+                closed=result.counts.closed,
+            )
         )
 
     # -- API responses, FPDS pages, the agency list ---------------------------------------
@@ -306,16 +306,16 @@ class ContractIngest:
         summary.count(counts)
         summary.warnings.update(unknown)
         summary.files.append(
-            {
-                "locator": raw.locator,
-                "seq": seq,
-                "layout": kind,
-                "record_time": record_time.isoformat(),
-                "rows": rows + len(batch.agencies),
-                "quarantined": len(batch.quarantined),
-                "inserted": counts.inserted,
-                "closed": counts.closed,
-            }
+            IngestedFile(
+                locator=raw.locator,
+                seq=seq,
+                layout=kind,
+                record_time=record_time.isoformat(),
+                rows=rows + len(batch.agencies),
+                quarantined=len(batch.quarantined),
+                inserted=counts.inserted,
+                closed=counts.closed,
+            )
         )
 
     def finish(self) -> None:

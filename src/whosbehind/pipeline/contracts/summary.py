@@ -4,12 +4,40 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
 
 from whosbehind.model.contracts import Quarantined
 from whosbehind.pipeline.contracts.records import BatchCounts
 
 QUARANTINE_SHOWN = 1000  # quarantined rows kept in the summary (all are in the store)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestedFile:
+    """One snapshot a contract ingest stored: its locator and sequence number, the layout it
+    was read as, its record time (ISO text), rows read and quarantined, versions inserted
+    and closed."""
+
+    locator: str
+    seq: int
+    layout: str
+    record_time: str
+    rows: int
+    quarantined: int
+    inserted: int
+    closed: int
+
+    def to_json(self) -> dict[str, object]:
+        """Every field, in order."""
+        return {
+            "locator": self.locator,
+            "seq": self.seq,
+            "layout": self.layout,
+            "record_time": self.record_time,
+            "rows": self.rows,
+            "quarantined": self.quarantined,
+            "inserted": self.inserted,
+            "closed": self.closed,
+        }
 
 
 @dataclass
@@ -32,7 +60,7 @@ class ContractIngestSummary:
     versions_closed: int = 0
     duplicate_keys: int = 0
     found_nothing: bool = False  # the source holds no file, archive member or page to read
-    files: list[dict[str, Any]] = field(default_factory=list)
+    files: list[IngestedFile] = field(default_factory=list)
     quarantine: list[Quarantined] = field(default_factory=list)  # the first QUARANTINE_SHOWN
     skipped_files: list[tuple[str, str]] = field(default_factory=list)
     warnings: Counter[str] = field(default_factory=Counter)
