@@ -33,6 +33,7 @@ from whosbehind.analysis.agencies import AgencySelection
 from whosbehind.analysis.contracts.awards import AwardRow, AwardsResult
 from whosbehind.analysis.contracts.lines import Filters
 from whosbehind.analysis.contracts.spending import SpendingResult, SpendingRow
+from whosbehind.analysis.fedramp.agency import AtoLetter
 from whosbehind.analysis.fedramp.changes import Change, ChangeReport
 from whosbehind.analysis.fedramp.offering import (
     OfferingAuthorization,
@@ -46,7 +47,7 @@ from whosbehind.analysis.fedramp.share import ShareResult, ShareRow
 from whosbehind.analysis.fedramp.timeline import Timeline
 from whosbehind.analysis.reports.agency import AgencyReport
 from whosbehind.analysis.reports.company import CompanyReport
-from whosbehind.analysis.reports.sections import Document
+from whosbehind.analysis.reports.sections import Document, format_cell
 from whosbehind.api.contracts import awards, contract_filters, find_agency, plot_spending, spending
 from whosbehind.api.dates import When
 from whosbehind.api.fedramp import (
@@ -61,6 +62,7 @@ from whosbehind.api.graph import (
     PATH_MAX_HOPS,
     PATH_TOP,
     cite,
+    graph_format,
     plot_path,
     supply_chain_graph,
     supply_chain_path,
@@ -110,6 +112,7 @@ from whosbehind.api.orgs import (
 from whosbehind.api.reports import (
     AgencyAnswer,
     CompanyAnswer,
+    agency_graph,
     agency_report,
     company_report,
     plot_agency_graph,
@@ -133,20 +136,25 @@ from whosbehind.errors import (
     UsageError,
     WhosbehindError,
 )
-from whosbehind.export.cite import CitedRecord
+from whosbehind.export.cite import CitedRecord, StoredSnapshot
+from whosbehind.export.formats import GraphFormat
 from whosbehind.export.graph import Graph
 from whosbehind.export.paths import Chain, Hop, HopEdge, NodeRef, PathResult
 from whosbehind.model.citation import Citation
 from whosbehind.model.fedramp import Offering
 from whosbehind.model.orgs import CandidatePair, Judgement, OrgRecord
 from whosbehind.pipeline.contracts.ingest import ContractIngestSummary
+from whosbehind.pipeline.contracts.summary import IngestedFile
 from whosbehind.pipeline.snapshot_ingest import IngestSummary
 from whosbehind.resolve.explain import Explanation
+from whosbehind.resolve.names import name_key
 from whosbehind.resolve.org_view import OrgView
 from whosbehind.resolve.registry import ResolveSummary
 from whosbehind.resolve.review import ReviewSummary
 from whosbehind.store.asof import SnapshotRef
 from whosbehind.store.engine import Engine, resolve_db_path
+from whosbehind.store.published import PublishedVersion
+from whosbehind.store.published_reader import PublishedStore
 
 __version__ = "0.1.0"
 
@@ -159,6 +167,7 @@ __all__ = [
     "AgencyAnswer",
     "AgencyReport",
     "AgencySelection",
+    "AtoLetter",
     "Attribution",
     "AwardRow",
     "AwardSort",
@@ -180,11 +189,13 @@ __all__ = [
     "Feed",
     "Filters",
     "Graph",
+    "GraphFormat",
     "Hop",
     "HopEdge",
     "Impact",
     "ImportFormat",
     "IngestSummary",
+    "IngestedFile",
     "Judgement",
     "JudgementCheck",
     "JudgementImport",
@@ -205,6 +216,8 @@ __all__ = [
     "OrgView",
     "PathResult",
     "Period",
+    "PublishedStore",
+    "PublishedVersion",
     "Relation",
     "ReportFormat",
     "ResolveSummary",
@@ -221,10 +234,12 @@ __all__ = [
     "SpendingResult",
     "SpendingRow",
     "StoreError",
+    "StoredSnapshot",
     "Timeline",
     "UsageError",
     "When",
     "WhosbehindError",
+    "agency_graph",
     "agency_report",
     "awards",
     "check_judgements",
@@ -240,6 +255,8 @@ __all__ = [
     "fedramp_timeline",
     "find_agency",
     "find_orgs",
+    "format_cell",
+    "graph_format",
     "import_judgements",
     "ingest_agencies",
     "ingest_fedramp",
@@ -248,6 +265,7 @@ __all__ = [
     "ingest_usaspending",
     "judgements_file",
     "list_judgements",
+    "name_key",
     "open_store",
     "org",
     "plot_agency_graph",

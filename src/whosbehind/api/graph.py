@@ -10,6 +10,7 @@ from whosbehind.api.options import ExportFormat
 from whosbehind.export import formats, graph_plot
 from whosbehind.export.build import build_graph
 from whosbehind.export.cite import CitedRecord, cited_record
+from whosbehind.export.formats import GraphFormat
 from whosbehind.export.graph import Graph
 from whosbehind.export.paths import LIMIT, MAX_HOPS, PathResult, supply_chain_paths
 from whosbehind.sources.gitwalk import read_git_blob
@@ -27,6 +28,11 @@ def supply_chain_graph(
     """Agencies, companies, awards with money per fiscal year, FedRAMP offerings, ATOs, runs-on
     links and ownership, every node and edge with citation ids; ``agency``: only its part."""
     return build_graph(engine, instant(as_of), agency)
+
+
+def graph_format(format: ExportFormat) -> GraphFormat:
+    """An export format's file suffix (``/``: a folder of tables), media type and writer."""
+    return formats.graph_format(format)
 
 
 def write_graph(graph: Graph, format: ExportFormat, out: Path) -> str:

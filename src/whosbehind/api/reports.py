@@ -22,6 +22,7 @@ from whosbehind.analysis.reports.sections import Document
 from whosbehind.api.dates import When, instant
 from whosbehind.api.options import ReportFormat
 from whosbehind.export import graph_plot, report_formats
+from whosbehind.export.graph import Graph
 from whosbehind.store.engine import Engine
 
 
@@ -146,8 +147,21 @@ def plot_agency_graph(
 ) -> Path:
     """Draw an agency's supply chain as ``path`` (.png or .svg): its top suppliers by money,
     the offerings it authorized, what they run on, and their owners."""
-    graph = graph_plot.agency_graph(engine, agency, instant(contracts_as_of), instant(as_of))
+    graph = agency_graph(engine, agency, as_of=as_of, contracts_as_of=contracts_as_of)
     return graph_plot.plot_agency_graph(graph, path, top)
+
+
+def agency_graph(
+    engine: Engine,
+    agency: str,
+    *,
+    as_of: When | None = None,
+    contracts_as_of: When | None = None,
+) -> Graph:
+    """An agency's supply-chain graph on the report's two clocks: contracts as recorded at
+    ``contracts_as_of`` (default: the newest), FedRAMP as of ``as_of`` (default: the same);
+    a provider is joined to the contractor with the same UEI, DUNS or name key."""
+    return graph_plot.agency_graph(engine, agency, instant(contracts_as_of), instant(as_of))
 
 
 def render_report(document: Document, *, format: ReportFormat = ReportFormat.MARKDOWN) -> str:

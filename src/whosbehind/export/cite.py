@@ -15,12 +15,13 @@ read by its layout's column positions.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import itertools
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -37,12 +38,33 @@ GitReader = Callable[[Path, str, str], bytes]
 _MAX_RECORDS = 50
 
 
+@dataclass(frozen=True, slots=True)
+class StoredSnapshot:
+    """The stored snapshot a citation names: its feed and sequence number, how it was read
+    (``kind``: git, file, url...), where from (``read_from``; a git snapshot's ``commit_id``),
+    its sha256, size in bytes and record time."""
+
+    feed: str
+    seq: int | None
+    kind: str
+    read_from: str
+    commit_id: str | None
+    sha256: str
+    size: int | None
+    record_time: dt.datetime
+
+    def to_json(self) -> dict[str, object]:
+        """Every field, in order; the record time as ISO text."""
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
+
+
 @dataclass
 class CitedRecord:
-    """A citation and the raw record(s) it names, re-read from the stored bytes."""
+    """A citation and the raw record(s) it names, re-read from the stored bytes (JSON
+    records as parsed, CSV rows as column -> value)."""
 
     citation: Citation
-    snapshot: dict[str, Any]
+    snapshot: StoredSnapshot
     selector: str
     records: list[Any] = field(default_factory=list)
     bytes_from: str = ""
@@ -51,7 +73,7 @@ class CitedRecord:
     def to_json(self) -> dict[str, Any]:
         return {
             "citation": self.citation.to_json(),
-            "snapshot": {k: _plain(v) for k, v in self.snapshot.items()},
+            "snapshot": self.snapshot.to_json(),
             "selector": self.selector,
             "bytes_from": self.bytes_from,
             "records": self.records,
@@ -98,7 +120,7 @@ def cited_record(engine: Engine, citation_id: str, read_git: GitReader) -> Cited
     return found
 
 
-def _snapshot(engine: Engine, citation: Citation) -> dict[str, Any]:
+def _snapshot(engine: Engine, citation: Citation) -> StoredSnapshot:
     rows = engine.rows(
         "SELECT feed, seq, kind, locator AS read_from, commit_id, sha256, size, record_time "
         "FROM snapshot WHERE feed = ? AND sha256 = ? ORDER BY seq NULLS LAST LIMIT 1",
@@ -109,13 +131,13 @@ def _snapshot(engine: Engine, citation: Citation) -> dict[str, Any]:
             f"citation {citation.id} names {citation.source} bytes {citation.content_hash[:16]}…, "
             "which this store no longer lists"
         )
-    return rows[0]
+    return StoredSnapshot(**rows[0])
 
 
 def _bytes(
     engine: Engine,
     citation: Citation,
-    snapshot: dict[str, Any],
+    snapshot: StoredSnapshot,
     read_git: GitReader,
     found: CitedRecord,
 ) -> bytes | None:
@@ -123,11 +145,11 @@ def _bytes(
     if stored is not None:
         found.bytes_from = "store (raw_object)"
         return stored
-    locator = str(snapshot["read_from"])
-    if snapshot["kind"] == "git" and snapshot["commit_id"]:
-        repo, _, path = locator.partition(f"@{snapshot['commit_id']}:")
-        data = read_git(Path(repo), str(snapshot["commit_id"]), path)
-        found.bytes_from = f"git {repo} {snapshot['commit_id']}:{path}"
+    locator = str(snapshot.read_from)
+    if snapshot.kind == "git" and snapshot.commit_id:
+        repo, _, path = locator.partition(f"@{snapshot.commit_id}:")
+        data = read_git(Path(repo), str(snapshot.commit_id), path)
+        found.bytes_from = f"git {repo} {snapshot.commit_id}:{path}"
     elif Path(locator).is_file():
         data = Path(locator).read_bytes()
         found.bytes_from = f"file {locator}"

@@ -121,6 +121,8 @@ class Document:
 
 
 def format_cell(cell: Cell, kind: str | None) -> str:
+    """A report cell as text: money (``kind`` "money") and percents as the reports print
+    them, dates as ISO dates, nothing as an empty string."""
     if cell is None:
         return ""
     if kind == "money" and isinstance(cell, Decimal):
