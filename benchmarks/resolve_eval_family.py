@@ -271,7 +271,7 @@ def predict_fold(
             *same_name,
             *judged.same,
             *identifier_edges(members),
-            *name_key_edges(profiles),
+            *name_key_edges(profiles, {r.record_key: r.state for r in members}),
             *(Edge(a, b, "match", p, "matcher") for a, b, p in found),
         ]
         edges = [e for e in edges if e.left in keys and e.right in keys]

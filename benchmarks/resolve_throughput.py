@@ -209,7 +209,7 @@ def main() -> None:
     keys = {p.record_key: p.key for p in profiles}
     edges = [
         *identifier_edges(records),
-        *name_key_edges(keys),
+        *name_key_edges(keys, {r.record_key: r.state for r in records}),
         *(
             Edge(p.left_key, p.right_key, "match", p.probability, p.detail)
             for p in pairs

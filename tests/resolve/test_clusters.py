@@ -8,7 +8,7 @@ from collections import Counter
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.support.contracts import rows_2018
+from tests.support.contracts import ICE_LOCAL_GOV, rows_2018
 from whosbehind.model.orgs import OrgRecord
 from whosbehind.resolve.clusters import (
     GENERIC_KEYS,
@@ -20,7 +20,8 @@ from whosbehind.resolve.clusters import (
     name_key_edges,
     usable_name_key,
 )
-from whosbehind.resolve.names import name_key
+from whosbehind.resolve.labeled_records import local_gov_names
+from whosbehind.resolve.names import name_key, place_bound
 
 KEYS = [f"r{i:02d}" for i in range(12)]
 pairs = st.tuples(st.sampled_from(KEYS), st.sampled_from(KEYS))
@@ -204,3 +205,50 @@ def _components_fast(size: int) -> set[int]:
         if a != b:
             parent[max(a, b)] = min(a, b)
     return roots - set(parent)
+
+
+def test_one_local_government_name_in_two_states_is_two_organizations() -> None:
+    keys = {
+        "a": name_key("ADAMS COUNTY"),
+        "b": name_key("COUNTY OF ADAMS"),
+        "c": name_key("ADAMS, COUNTY OF"),
+        "d": name_key("ADAMS COUNTY OF (0278)"),
+        "e": name_key("STATE STREET BANK"),
+        "f": name_key("STATE STREET BANK"),
+    }
+    states = {"a": "CO", "b": "PA", "c": "co", "d": None, "e": "MA", "f": "NY"}
+    where = cluster(keys, name_key_edges(keys, states)).cluster_of()
+    assert where["a"] == where["c"] != where["b"]  # two Adams counties
+    assert where["d"] not in {where["a"], where["b"]}  # which one is not stated
+    assert where["e"] == where["f"]  # a company is one organization across states
+    # without states (or all in one state, or none stated) an equal key joins them all
+    for given_states in (None, {k: "CO" for k in keys}, {}):
+        where = cluster(keys, name_key_edges(keys, given_states)).cluster_of()
+        assert where["a"] == where["b"] == where["d"]
+
+
+def test_local_government_keys_join_within_a_state_on_real_names() -> None:
+    """The 2023 ICE local-government recipients: records of one local-government key are one
+    organization exactly when their states agree (expected answer computed from the records)."""
+    records, _ = local_gov_names(ICE_LOCAL_GOV)
+    keys = {r.record_key: name_key(r.name) for r in records}
+    states = {r.record_key: r.state for r in records}
+    where = cluster(keys, name_key_edges(keys, states)).cluster_of()
+    bound = [
+        r
+        for r in records
+        if usable_name_key(keys[r.record_key]) and place_bound(keys[r.record_key])
+    ]
+    by_key: dict[str, list[OrgRecord]] = {}
+    for record in bound:
+        by_key.setdefault(keys[record.record_key], []).append(record)
+    two_states = 0
+    for group in by_key.values():
+        stated = {r.state for r in group if r.state}
+        two_states += len(stated) > 1
+        for left in group:
+            for right in group:
+                if left.state and right.state:
+                    joined = where[left.record_key] == where[right.record_key]
+                    assert joined == (left.state == right.state), (left.name, right.name)
+    assert two_states >= 2  # the split has same-named counties in different states

@@ -27,6 +27,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 
 from whosbehind.model.orgs import OrgRecord
+from whosbehind.resolve.names import place_bound
 
 EdgeKind = Literal["same", "uei", "duns", "cik", "cage", "name-key", "cross-source", "match"]
 KINDS: tuple[EdgeKind, ...] = (
@@ -129,20 +130,54 @@ def identifier_edges(records: Sequence[OrgRecord]) -> list[Edge]:
         return edges
 
 
-def name_key_edges(keys: Mapping[str, str]) -> list[Edge]:
-    """Stars over records (``record_key -> name key``) whose name keys are equal and usable."""
+def name_key_edges(
+    keys: Mapping[str, str], states: Mapping[str, str | None] | None = None
+) -> list[Edge]:
+    """Stars over records (``record_key -> name key``) whose name keys are equal and usable.
+
+    With ``states`` (``record_key -> state``), a local government's or public office's key
+    (``names.place_bound``: "adams county", "houston city", "clark county sheriffs office")
+    is one organization per state: two states' "ADAMS COUNTY" are two counties. A record of
+    such a key with no state joins the key's records when they are all in one state, else
+    only the other records without a state."""
     with paused_gc():
         usable = {key: usable_name_key(key) for key in set(keys.values())}
+        groups = _state_groups(keys, states, usable) if states is not None else {}
         first: dict[str, str] = {}
         edges: list[Edge] = []
         for record_key in sorted(keys):
             key = keys[record_key]
             if not usable[key]:
                 continue
-            hub = first.setdefault(key, record_key)
+            group = groups.get(record_key, key)
+            hub = first.setdefault(group, record_key)
             if hub != record_key:
-                edges.append(Edge(hub, record_key, "name-key", 1.0, f"name key {key!r}"))
+                detail = f"name key {key!r}" if group == key else f"name key {key!r} in {group}"
+                edges.append(Edge(hub, record_key, "name-key", 1.0, detail))
         return edges
+
+
+def _state_groups(
+    keys: Mapping[str, str], states: Mapping[str, str | None], usable: Mapping[str, bool]
+) -> dict[str, str]:
+    """record_key -> the group a place-bound key's record joins ("KEY\x00STATE"); other
+    records are left out (their group is the key itself)."""
+    bound = {key for key, ok in usable.items() if ok and place_bound(key)}
+    state_of: dict[str, str] = {}
+    seen: dict[str, set[str]] = {}
+    for record_key, key in keys.items():
+        if key in bound:
+            state = " ".join((states.get(record_key) or "").casefold().split())
+            state_of[record_key] = state
+            if state:
+                seen.setdefault(key, set()).add(state)
+    groups: dict[str, str] = {}
+    for record_key, state in state_of.items():
+        key = keys[record_key]
+        found = seen.get(key, set())
+        if len(found) > 1:  # a state given for some: each state is its own government
+            groups[record_key] = f"{key}\x00{state}" if state else f"{key}\x00"
+    return groups
 
 
 @contextmanager

@@ -159,7 +159,10 @@ def registry_clusters(
         edges += judged.same
     if evidence:
         edges += identifier_edges(nodes)
-        edges += name_key_edges({p.record_key: p.key for p in profiles_of(nodes)})
+        edges += name_key_edges(
+            {p.record_key: p.key for p in profiles_of(nodes)},
+            {r.record_key: r.state for r in nodes},
+        )
         edges += [
             Edge(a, b, "match", p, "matcher")
             for a, b, p in matches

@@ -358,6 +358,25 @@ def _key_of(display: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKC", display).casefold() if ch.isalnum())
 
 
+# A key with one of these words names a local government or public office, which is bound to
+# its place: "ADAMS COUNTY" of Colorado and of Pennsylvania are two counties. "city" and "town"
+# count only as the last word (the key form of "CITY OF X"): "TOWN & COUNTRY FORD" is a company.
+_PLACE_BOUND_WORDS = frozenset(
+    "county parish borough township village sheriff sheriffs police".split()
+)
+_PLACE_BOUND_LAST = frozenset({"city", "town"})
+
+
+def place_bound(key: str) -> bool:
+    """True for the name key of a local government or public office ("adams county",
+    "houston city", "adams county sheriffs office"): one such name in two states names two
+    organizations."""
+    tokens = key.split()
+    return bool(tokens) and (
+        tokens[-1] in _PLACE_BOUND_LAST or not _PLACE_BOUND_WORDS.isdisjoint(tokens)
+    )
+
+
 def names_itself(name: str, parent_name: str | None) -> bool:
     """A reported parent that is the record's own name, to case and punctuation: it names no
     other company (a parent DUNS/UEI that comes with it may: ``ownership`` reads that).

@@ -138,7 +138,7 @@ def run_resolve(
             [
                 *same,
                 *identifier_edges(records),
-                *name_key_edges(keys),
+                *name_key_edges(keys, {r.record_key: r.state for r in records}),
                 *cross_source_edges(records, keys),
                 *_match_edges(engine),
             ],
