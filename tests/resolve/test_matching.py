@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
+from tests.support.contracts import ICE_LOCAL_GOV
 from whosbehind.errors import UsageError
 from whosbehind.model.orgs import OrgRecord
 from whosbehind.resolve.blocking import MAX_BLOCK, PREFIX, RARE_TOKENS, WINDOW, block
@@ -22,7 +23,7 @@ from whosbehind.resolve.labeled import (
     read_awards,
     true_pairs,
 )
-from whosbehind.resolve.labeled_records import labeled_records
+from whosbehind.resolve.labeled_records import labeled_records, local_gov_names
 from whosbehind.resolve.match_features import (
     COMPARISONS,
     ESTIMATED_TOGETHER,
@@ -169,6 +170,12 @@ def test_scored_pairs_compares_in_bulk_as_one_by_one() -> None:
         records, _ = _records(source)
         profiles = profiles_of([*records, *extra])
         assert scored_pairs(profiles) == _one_by_one(profiles)
+    # government names, whose cores meet in any word order (gov_names)
+    local, _ = local_gov_names(ICE_LOCAL_GOV)
+    profiles = profiles_of(local)
+    found = scored_pairs(profiles)
+    assert found == _one_by_one(profiles)
+    assert sum(levels[0] == "core" for _, _, levels in found) >= 20
 
 
 def test_blocking_finds_every_pair_sharing_a_key_prefix_in_the_labelled_sets() -> None:

@@ -165,6 +165,22 @@ def test_bare_division_of_is_part_of_a_name() -> None:
     assert (name.parent, name.key) == (None, "maryland division of correction")
 
 
+@pytest.mark.parametrize(
+    ("raw", "key", "descriptors"),
+    [
+        ("COUNTY OF BENEWAH (0281) 1242281", "benewah county", ("(0281) 1242281",)),
+        ("CITY OF TACOMA (1283) 1502158", "tacoma city", ("(1283) 1502158",)),
+        ("SPOKANE SCHOOL DISTRICT #81", "spokane school district 81", ()),
+        ("(12) 34", "12 34", ()),
+    ],
+)
+def test_a_record_code_at_the_end_is_a_descriptor(
+    raw: str, key: str, descriptors: tuple[str, ...]
+) -> None:
+    found = normalize_name(raw)
+    assert (found.key, found.descriptors) == (key, descriptors)
+
+
 def test_former_name_and_descriptors() -> None:
     smx = normalize_name("SMX (Formerly Smartronix)")
     assert (smx.key, smx.former_name) == ("smx", "Smartronix")

@@ -7,7 +7,8 @@ representatives are put in blocks by:
 - the first ``PREFIX`` characters of the compact key (spacing, truncation, equal keys);
 - each of their ``RARE_TOKENS`` rarest key tokens, rarity counted over the representatives
   ("sherburne" joins "sherburne county" and "sherburne sheriff");
-- each identifier (UEI, DUNS).
+- each identifier (UEI, DUNS);
+- a government name's core (``gov_names.core``), so that names written in another order meet.
 
 A block of up to ``MAX_BLOCK`` representatives is paired out in full. A larger one (a common
 token or prefix, a DUNS with hundreds of names) is sorted by compact key and each member is
@@ -56,6 +57,8 @@ def _block_keys(profile: Profile, frequency: Counter[str]) -> Iterator[str]:
         yield "t:" + token
     for identifier in profile.ids:
         yield "i:" + identifier
+    if profile.core:
+        yield "g:" + profile.core
 
 
 def block(profiles: Sequence[Profile]) -> Blocking:

@@ -12,9 +12,12 @@ levels into a probability. Levels, first that holds wins:
   ``truncated`` one raw name is exactly ``TRUNCATED_AT`` characters long and, letters and digits
   only, starts the other (older USAspending rows cut names there: "SYSTEMS RESEARCH AND
   APPLICATI"; a rule read off the fy13-fy18 files), or its key tokens are the other's but for
-  one that starts one of the other's (a reordered name cut short); ``sort90``; ``subset``
-  every token of one key is in the other; ``sort80``; ``other``. ``compact``, ``sort95`` and
-  ``truncated`` are weighed as one (``ESTIMATED_TOGETHER``).
+  one that starts one of the other's (a reordered name cut short); ``core`` two government
+  names with one core (``gov_names.same_core``: the same words in any order, once the record's
+  own state, "of", "state", "dept" and the like are set aside, to a letter or two: "PUBLIC
+  SAFETY ARIZONA DEPT OF" / "ARIZONA DEPARTMENT OF PUBLIC SAFETY"); ``sort90``; ``subset``
+  every token of one key is in the other; ``sort80``; ``other``. ``compact``, ``sort95``,
+  ``truncated`` and ``core`` are weighed as one (``ESTIMATED_TOGETHER``).
 - ``ids``: ``same`` a UEI or DUNS in common; ``differ`` both have one and none is shared;
   ``missing``.
 - ``place``: ``city`` same state and city; ``state`` same state, city missing or different;
@@ -31,10 +34,14 @@ from typing import NamedTuple
 from rapidfuzz import fuzz
 
 from whosbehind.model.orgs import OrgRecord
+from whosbehind.resolve.gov_names import core, same_core
 from whosbehind.resolve.names import NormalizedName, normalize_name
 
 COMPARISONS: dict[str, tuple[str, ...]] = {
-    "name": ("equal", "compact", "sort95", "truncated", "sort90", "subset", "sort80", "other"),
+    "name": (
+        *("equal", "compact", "sort95", "truncated", "core"),
+        *("sort90", "subset", "sort80", "other"),
+    ),
     "ids": ("same", "differ", "missing"),
     "place": ("city", "state", "differ", "missing"),
     "parent": ("same", "differ", "missing"),
@@ -43,7 +50,7 @@ TRUNCATED_AT = 30
 # Levels whose m and u are counted together (``match_model.train``): each says "one name
 # written another way" and each has a handful of labelled pairs, too few to weigh apart.
 ESTIMATED_TOGETHER: dict[str, dict[str, str]] = {
-    "name": {"compact": "near", "sort95": "near", "truncated": "near"},
+    "name": {"compact": "near", "sort95": "near", "truncated": "near", "core": "near"},
 }
 
 Levels = tuple[str, str, str, str]  # one level per comparison, in COMPARISONS order
@@ -63,6 +70,7 @@ class Profile(NamedTuple):
     state: str
     parent_ids: frozenset[str]
     parent_key: str
+    core: str  # gov_names.core: a government name's words in any order, "" for others
 
     def for_record(self, record_key: str) -> Profile:
         """This profile for another record that says the same."""
@@ -73,7 +81,10 @@ class Profile(NamedTuple):
         """What ``compare`` reads: profiles with one signature compare alike (the raw name only
         counts where it may be a truncated one)."""
         raw = self.raw_compact if self.raw_length == TRUNCATED_AT else ""
-        return (self.key, raw, self.ids, self.city, self.state, self.parent_ids, self.parent_key)
+        return (
+            *(self.key, raw, self.ids, self.city, self.state),
+            *(self.parent_ids, self.parent_key, self.core),
+        )
 
 
 def _clean(value: str | None) -> str:
@@ -110,6 +121,7 @@ def profile_of(
         state=_clean(record.state),
         parent_ids=_ids(record.parent_uei, record.parent_duns),
         parent_key=parent_key,
+        core=core(name.key, record.state),
     )
 
 
@@ -144,6 +156,8 @@ def name_level_at(a: Profile, b: Profile, ratio: float) -> str:
     short, long = (a, b) if a.raw_length <= b.raw_length else (b, a)
     if short.raw_length == TRUNCATED_AT and _cut_from(short, long):
         return "truncated"
+    if same_core(a.core, b.core):
+        return "core"
     if ratio >= 90:
         return "sort90"
     if a.tokens <= b.tokens or b.tokens <= a.tokens:

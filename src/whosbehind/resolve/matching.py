@@ -26,6 +26,7 @@ from rapidfuzz.process import cpdist
 from whosbehind.model.orgs import MatchedPair, OrgRecord
 from whosbehind.resolve.blocking import Indexes, block
 from whosbehind.resolve.clusters import paused_gc
+from whosbehind.resolve.gov_names import CORE_RATIO
 from whosbehind.resolve.match_features import (
     TRUNCATED_AT,
     Levels,
@@ -142,16 +143,28 @@ def _maybe_named_alike(
     profiles: Sequence[Profile], left: Indexes, right: Indexes, ratios: Floats
 ) -> npt.NDArray[np.bool_]:
     """False only for pairs whose name level is surely ``other``: keys and compact keys differ,
-    the ratio is below 80, neither raw name may be a truncated one, and neither key's tokens
-    are a subset of the other's (``token_set_ratio`` is 100 exactly then, for non-empty keys)."""
+    government cores are not ``gov_names.same_core``, the ratio is below 80, neither raw name
+    may be a truncated one, and neither key's tokens are a subset of the other's
+    (``token_set_ratio`` is 100 exactly then, for non-empty keys)."""
     if not len(left):
         return np.zeros(0, dtype=bool)
     keys = np.array([p.key for p in profiles], dtype=object)
     compact = np.array([p.compact for p in profiles], dtype=object)
+    cores = np.array([p.core for p in profiles], dtype=object)
     special = np.array([p.raw_length == TRUNCATED_AT or not p.tokens for p in profiles], dtype=bool)
     alike: npt.NDArray[np.bool_] = (ratios > 0) | special[left] | special[right]
     alike |= np.asarray(keys[left] == keys[right], dtype=bool)
     alike |= np.asarray(compact[left] == compact[right], dtype=bool)
+    governed = np.flatnonzero(~alike & (cores[left] != "") & (cores[right] != ""))
+    if len(governed):
+        near = cpdist(
+            cores[left[governed]].tolist(),
+            cores[right[governed]].tolist(),
+            scorer=fuzz.ratio,
+            score_cutoff=CORE_RATIO,
+            dtype=np.float64,
+        )
+        alike[governed[near > 0]] = True
     rest = np.flatnonzero(~alike)
     if len(rest):
         subset = cpdist(

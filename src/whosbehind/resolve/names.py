@@ -16,7 +16,9 @@
 3. Trailing parenthesized groups are removed one by one from the end, never the whole name:
    a legal suffix such as "(INC)" or "(PUBL)" is dropped, "(a Cisco Company)" becomes the
    reported parent, anything else ("(In Remediation)", "(OH)", "(3626)") goes to
-   ``descriptors``. A group followed by more text ("G4S SECURE SOLUTIONS (USA) INC") stays.
+   ``descriptors``. A group followed by more text ("G4S SECURE SOLUTIONS (USA) INC") stays,
+   except a record code, a parenthesized number followed by numbers at the end ("COUNTY OF
+   BENEWAH (0281) 1242281"), which is a descriptor.
 4. Inversions: a trailing ", THE" moves to the front ("GEO GROUP, INC., THE" ->
    "THE GEO GROUP, INC."); "PLACE, KIND OF|ON|FOR" becomes "KIND OF PLACE"
    ("LONG BEACH, CITY OF" -> "CITY OF LONG BEACH").
@@ -69,6 +71,7 @@ _INVERTED_RE = re.compile(
     r"^(?P<place>[^,]*\w[^,]*),\s*(?P<kind>[^,]*\w[^,]*\b(?:of|on|for))$", re.IGNORECASE
 )
 _EDGE_PUNCT = " ,;:-/"
+_CODE_TAIL_RE = re.compile(r"^(?P<name>.*?)\s*(?P<code>\(\d+\)(?:\s+\d+)+)$")
 
 _SUFFIXES: frozenset[tuple[str, ...]] = frozenset(
     tuple(s.split())
@@ -143,7 +146,9 @@ def normalize_name(raw: str) -> NormalizedName:
     relation: ParentRelation | None = "subsidiary" if parent else None
     if clauses.get("division"):
         parent, relation = clauses["division"], "division"
+    name, code = _split_code_tail(name)
     name, descriptors, paren_parent = _strip_trailing_groups(name)
+    descriptors += code
     if paren_parent and not parent:
         parent, relation = paren_parent, "subsidiary"
     display = _tidy(_uninvert(name)) or text
@@ -194,6 +199,15 @@ def _split_clauses(text: str) -> tuple[str, dict[str, str]]:
         kind = mark.lastgroup or "trade"
         clauses.setdefault(kind, _tidy(text[mark.end() : end]))
     return _tidy(text[: accepted[0].start()]), clauses
+
+
+def _split_code_tail(name: str) -> tuple[str, tuple[str, ...]]:
+    """A record code at the end ("COUNTY OF BENEWAH (0281) 1242281"): a parenthesized number
+    followed by numbers is a descriptor, like a trailing "(0281)" alone."""
+    found = _CODE_TAIL_RE.match(name)
+    if found is None or not _has_word(found.group("name")):
+        return name, ()
+    return found.group("name"), (found.group("code"),)
 
 
 def _strip_trailing_groups(name: str) -> tuple[str, tuple[str, ...], str | None]:
