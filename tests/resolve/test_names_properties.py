@@ -10,12 +10,18 @@ from hypothesis import strategies as st
 from whosbehind.resolve import names
 from whosbehind.resolve.names import name_key, normalize_name
 
+# The filter below reads these sets, not the module: hypothesis rebuilds a filter lambda from its
+# source to describe it, with "import whosbehind.resolve.names as names", which fails while the
+# package root's function ``resolve`` shadows the sub-package ``whosbehind.resolve``.
+_SUFFIXES = names._SUFFIXES
+_SUFFIX_FRAGMENTS = names._SUFFIX_FRAGMENTS
+
 # Words that are not legal suffixes, clause markers or "the"/"and", so the invariances hold.
 WORD = st.text(alphabet=string.ascii_uppercase, min_size=2, max_size=9).filter(
     lambda w: (
-        (w.lower(),) not in names._SUFFIXES
+        (w.lower(),) not in _SUFFIXES
         # a word that is a cut-short legal suffix ("LL", "CORPORATI") is read as one at the end
-        and w.lower() not in names._SUFFIX_FRAGMENTS
+        and w.lower() not in _SUFFIX_FRAGMENTS
         and w.lower() not in {"the", "and", "dba", "fka", "formerly", "of", "a", "an"}
     )
 )
