@@ -19,8 +19,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import pyarrow as pa
-
 from whosbehind.errors import MissingDataError
 from whosbehind.model.orgs import OrgRecord, OwnershipEdge
 from whosbehind.resolve.org_index import OrgIndex
@@ -110,6 +108,8 @@ def rollup_lines_sql(
     with three more columns: ``org_id`` (the recipient's org, NULL when the registry does not
     know it), ``parent_org_id`` (its ultimate parent on that line's date) and
     ``parent_org_name``. Yields the SQL and its parameters; valid inside the block only."""
+    import pyarrow as pa  # here, not at the top: `fedramp share` imports this module
+
     statements = engine.connection.execute(
         f"SELECT DISTINCT recipient_name, recipient_duns, recipient_uei FROM ({lines}) l",
         list(params),

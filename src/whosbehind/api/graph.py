@@ -6,20 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from whosbehind.api.dates import When, instant
+from whosbehind.api.defaults import PATH_MAX_HOPS, PATH_TOP
 from whosbehind.api.options import ExportFormat
 from whosbehind.export import formats, graph_plot
 from whosbehind.export.build import build_graph
 from whosbehind.export.cite import CitedRecord, cited_record
 from whosbehind.export.formats import GraphFormat
 from whosbehind.export.graph import Graph
-from whosbehind.export.paths import LIMIT, MAX_HOPS, PathResult, supply_chain_paths
+from whosbehind.export.paths import PathResult, supply_chain_paths
 from whosbehind.sources.gitwalk import read_git_blob
 from whosbehind.store.engine import Engine
-
-PATH_MAX_HOPS = MAX_HOPS
-"""The longest chain :func:`supply_chain_path` looks for, by default."""
-PATH_TOP = LIMIT
-"""How many chains :func:`supply_chain_path` returns, by default."""
 
 
 def supply_chain_graph(

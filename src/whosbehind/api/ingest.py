@@ -16,16 +16,9 @@ from whosbehind.pipeline.contracts.ingest import ContractIngestSummary
 from whosbehind.pipeline.ingest_fedramp import FedrampIngest
 from whosbehind.pipeline.ingest_sec import ingest_sec as pipeline_ingest_sec
 from whosbehind.pipeline.snapshot_ingest import IngestSummary
-from whosbehind.sources.fedramp.metadata import DEFAULT_URL
 from whosbehind.sources.fpds import metadata as fpds_metadata
 from whosbehind.sources.snapshot import RawSnapshot
-from whosbehind.sources.usaspending import agency_list
 from whosbehind.store.engine import Engine
-
-FEDRAMP_FEED_URL = DEFAULT_URL
-"""The live FedRAMP Marketplace feed, which :func:`ingest_fedramp` reads by default."""
-AGENCY_LIST_URL = agency_list.URL
-"""USAspending's agency list, which :func:`ingest_agencies` reads by default."""
 
 ContractProgress = Callable[[str, int], None]
 """Called with what is being read and how many rows so far."""

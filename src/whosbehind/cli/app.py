@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from whosbehind import WhosbehindError, damaged_store
+import whosbehind as wb
+from whosbehind import WhosbehindError
 from whosbehind.cli import (
     contracts_commands,
     contracts_ingest,
@@ -70,7 +71,7 @@ def main() -> None:
         where = f"{context.command_path}: " if context is not None else ""
         _fail(f"error: {where}{message}" if message else "", getattr(error, "exit_code", 2))
     except Exception as error:
-        damaged = damaged_store(error)  # DuckDB found the store's bytes damaged mid-query
+        damaged = wb.damaged_store(error)  # DuckDB found the store's bytes damaged mid-query
         if damaged is None:
             raise
         _fail(f"error: {damaged}", 2)

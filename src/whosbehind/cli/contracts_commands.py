@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 import whosbehind as wb
-from whosbehind import AwardsResult, Filters, SpendingResult, awards, plot_spending, spending
 from whosbehind.cli.choices import AwardSort, SpendingGroup
 from whosbehind.cli.context import open_store
 from whosbehind.cli.render import (
@@ -21,6 +20,9 @@ from whosbehind.cli.render import (
     set_wide,
     table,
 )
+
+if TYPE_CHECKING:
+    from whosbehind import AwardsResult, Filters, SpendingResult
 
 Agency = Annotated[
     str | None,
@@ -86,7 +88,7 @@ def awards_command(
     """One row per award: PIID, recipient, parent, agency, obligated, potential value, dates."""
     set_wide(wide)
     with open_store(context) as engine:
-        result: AwardsResult = awards(
+        result: AwardsResult = wb.awards(
             engine,
             agency=agency,
             recipient=recipient,
@@ -163,7 +165,7 @@ def spending_command(
     """Obligations totalled by recipient, parent, agency, PSC, NAICS or fiscal year."""
     set_wide(wide)
     with open_store(context) as engine:
-        result: SpendingResult = spending(
+        result: SpendingResult = wb.spending(
             engine,
             by=wb.SpendingBy(by),
             agency=agency,
@@ -178,7 +180,7 @@ def spending_command(
         )
     filters = result.filters
     if plot:
-        plot_spending(result, plot, top=top)
+        wb.plot_spending(result, plot, top=top)
     if as_json:
         print_json(result.to_json(None if by == "fiscal-year" else top))
         return

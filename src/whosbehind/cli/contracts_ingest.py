@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 import whosbehind as wb
-from whosbehind import AGENCY_LIST_URL, ContractIngestSummary, ContractQuery, UsageError
 from whosbehind.cli.context import open_store
 from whosbehind.cli.ingest_outcome import Outcome, finish, list_items, outcome
 from whosbehind.cli.render import console, print_json, table
+
+if TYPE_CHECKING:
+    from whosbehind import ContractIngestSummary, ContractQuery
 
 Json = Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")]
 _SHOWN = 20
@@ -48,15 +50,15 @@ def usaspending(
 ) -> None:
     """Ingest USAspending contract awards and transactions (CSV, zip, API responses)."""
     if source and (agency or from_date or to_date):
-        raise UsageError("give a SOURCE or an API query (--agency, --from, --to), not both")
+        raise wb.UsageError("give a SOURCE or an API query (--agency, --from, --to), not both")
     if not source and not agency:
-        raise UsageError("give a SOURCE (file, folder, zip) or --agency CODE --from --to")
+        raise wb.UsageError("give a SOURCE (file, folder, zip) or --agency CODE --from --to")
     if source:
         what: str | ContractQuery = source
     else:
         if not (agency and from_date and to_date):
-            raise UsageError("an API query needs --agency, --from and --to")
-        what = ContractQuery.between(agency, from_date, to_date)
+            raise wb.UsageError("an API query needs --agency, --from and --to")
+        what = wb.ContractQuery.between(agency, from_date, to_date)
     with open_store(context, read_only=False) as engine, _progress(as_json) as step:
         summary = wb.ingest_usaspending(engine, what, progress=step)
     report(summary, as_json)
@@ -87,13 +89,13 @@ def fpds(
 ) -> None:
     """Ingest FPDS ATOM feed pages (contract actions): files, or the live feed by agency."""
     if source and (agency or from_date or to_date):
-        raise UsageError("give either a SOURCE or --agency/--from/--to, not both")
+        raise wb.UsageError("give either a SOURCE or --agency/--from/--to, not both")
     if source:
         what: str | ContractQuery = source
     else:
         if not (agency and from_date and to_date):
-            raise UsageError("give a SOURCE (page, folder, URL) or --agency CODE --from --to")
-        what = ContractQuery.between(agency, from_date, to_date)
+            raise wb.UsageError("give a SOURCE (page, folder, URL) or --agency CODE --from --to")
+        what = wb.ContractQuery.between(agency, from_date, to_date)
     with open_store(context, read_only=False) as engine, _progress(as_json) as step:
         summary = wb.ingest_fpds(engine, what, progress=step, max_pages=max_pages)
     report(summary, as_json)
@@ -103,7 +105,7 @@ def agencies(
     context: typer.Context,
     source: Annotated[
         str | None,
-        typer.Argument(help=f"The agency list CSV, file or URL. Default: {AGENCY_LIST_URL}"),
+        typer.Argument(help=f"The agency list CSV, file or URL. Default: {wb.AGENCY_LIST_URL}"),
     ] = None,
     as_json: Json = False,
 ) -> None:

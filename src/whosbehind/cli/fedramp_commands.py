@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
 import whosbehind as wb
-from whosbehind import (
-    ShareResult,
-    fedramp_changes,
-    fedramp_offering,
-    fedramp_runs_on,
-    fedramp_share,
-    fedramp_timeline,
-    plot_timeline,
-)
 from whosbehind.cli.choices import (
     AttributionName,
     FeedChoice,
@@ -37,6 +28,9 @@ from whosbehind.cli.render import (
     set_wide,
     table,
 )
+
+if TYPE_CHECKING:
+    from whosbehind import ShareResult
 
 app = typer.Typer(
     help="FedRAMP authorizations: shares, histories, dependencies, changes.", no_args_is_help=True
@@ -100,7 +94,7 @@ def share(
     """Shares of FedRAMP authorizations by provider (or parent), with HHI and CR4."""
     set_wide(wide)
     with open_store(context) as engine:
-        result = fedramp_share(
+        result = wb.fedramp_share(
             engine,
             as_of=as_of,
             valid_at=valid_at,
@@ -156,7 +150,7 @@ def timeline(
     """Shares over time, one point per period end, and a chart."""
     set_wide(wide)
     with open_store(context) as engine:
-        series = fedramp_timeline(
+        series = wb.fedramp_timeline(
             engine,
             start=from_date,
             stop=to_date,
@@ -168,7 +162,7 @@ def timeline(
             feed=wb.Feed(feed),
         )
     if plot:
-        plot_timeline(series, plot, top=top)
+        wb.plot_timeline(series, plot, top=top)
     if as_json:
         print_json(series.to_json(top))
         return
@@ -206,7 +200,7 @@ def offering(
     """An offering's history: status changes, re-stamped dates, agencies, runs-on links."""
     set_wide(wide)
     with open_store(context) as engine:
-        report = fedramp_offering(engine, offering_id, as_of=as_of, feed=wb.Feed(feed))
+        report = wb.fedramp_offering(engine, offering_id, as_of=as_of, feed=wb.Feed(feed))
     if as_json:
         print_json(report.to_json())
         return
@@ -292,7 +286,7 @@ def runs_on(
     """Offerings that run on a provider's infrastructure, with their authorizing agencies."""
     set_wide(wide)
     with open_store(context) as engine:
-        report = fedramp_runs_on(engine, provider, as_of=as_of, feed=wb.Feed(feed))
+        report = wb.fedramp_runs_on(engine, provider, as_of=as_of, feed=wb.Feed(feed))
     if as_json:
         print_json(report.to_json())
         return
@@ -332,7 +326,7 @@ def changes(
     """New and removed offerings, status changes, letters, runs-on links, re-stamped dates."""
     set_wide(wide)
     with open_store(context) as engine:
-        report = fedramp_changes(engine, since=from_date, until=to_date, feed=wb.Feed(feed))
+        report = wb.fedramp_changes(engine, since=from_date, until=to_date, feed=wb.Feed(feed))
     if as_json:
         print_json(report.to_json())
         return

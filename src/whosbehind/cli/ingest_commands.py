@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 import whosbehind as wb
-from whosbehind import FEDRAMP_FEED_URL, IngestSummary
 from whosbehind.cli.context import open_store
 from whosbehind.cli.ingest_outcome import finish, list_items, outcome
 from whosbehind.cli.render import console, print_json, table
+
+if TYPE_CHECKING:
+    from whosbehind import IngestSummary
 
 app = typer.Typer(help="Read public records into the store.", no_args_is_help=True)
 
@@ -23,7 +25,7 @@ def ingest_fedramp(
         str | None,
         typer.Argument(
             help="A feed URL, a JSON file, a folder of snapshot files, or a git repository "
-            f"whose history holds dated snapshots. Default: the live feed {FEDRAMP_FEED_URL}"
+            f"whose history holds dated snapshots. Default: the live feed {wb.FEDRAMP_FEED_URL}"
         ),
     ] = None,
     accept_removals: Annotated[

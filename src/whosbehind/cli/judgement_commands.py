@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from whosbehind import (
-    ImportFormat,
-    Judgement,
-    check_judgements,
-    import_judgements,
-    judgements_file,
-    list_judgements,
-)
-from whosbehind import Relation as RelationKind
+import whosbehind as wb
 from whosbehind.cli.choices import ImportFormatChoice, Relation
 from whosbehind.cli.render import Wide, console, print_json, set_wide, table
+
+if TYPE_CHECKING:
+    from whosbehind import Judgement
 
 app = typer.Typer(
     help="The judgements file: same, different and parent-of decisions with their sources.",
@@ -40,7 +35,7 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 def judgements_path(context: typer.Context, option: Path | None) -> Path:
     if option is not None:
         return option
-    return judgements_file((context.find_root().obj or {}).get("db"))
+    return wb.judgements_file((context.find_root().obj or {}).get("db"))
 
 
 def author_of(option: str | None) -> str:
@@ -72,13 +67,13 @@ def import_command(
 ) -> None:
     """Import analysts' name maps (raw name or identifier -> clean name or parent) as judgements."""
     target = judgements_path(context, judgements)
-    result = import_judgements(
+    result = wb.import_judgements(
         file,
         judgements=target,
-        format=ImportFormat(format),
+        format=wb.ImportFormat(format),
         from_column=from_column,
         to_column=to_column,
-        relation=RelationKind(relation),
+        relation=wb.Relation(relation),
         source=source,
         author=author_of(author),
         dry_run=dry_run,
@@ -110,7 +105,7 @@ def list_command(
     """List the judgements in the file, in file order."""
     set_wide(wide)
     path = judgements_path(context, judgements)
-    listed = list_judgements(path)
+    listed = wb.list_judgements(path)
     found = listed.judgements
     if as_json:
         print_json(listed.to_json())
@@ -141,7 +136,7 @@ def check_command(
     file: Annotated[Path, typer.Argument(help="The judgements file to validate.")],
 ) -> None:
     """Validate a judgements file: print every malformed line (file:line: field: reason)."""
-    result = check_judgements(file)
+    result = wb.check_judgements(file)
     out = console()
     for error in result.errors:
         out.print(str(error), markup=False, highlight=False, soft_wrap=True)

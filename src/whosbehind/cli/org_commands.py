@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from whosbehind import Explanation, OrgMatches, OrgView, UsageError, explain_orgs, org, resolve
+import whosbehind as wb
 from whosbehind.cli.context import open_store
 from whosbehind.cli.judgement_commands import JudgementsFile
 from whosbehind.cli.render import Wide, console, print_json, set_wide, table
+
+if TYPE_CHECKING:
+    from whosbehind import Explanation, OrgMatches, OrgView
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 _SHOWN_NAMES = 40
@@ -42,7 +45,7 @@ def resolve_command(
     registrants, and the judgements file.
     """
     with open_store(context, read_only=False) as engine:
-        summary = resolve(engine, judgements=judgements, full=full, sec=sec)
+        summary = wb.resolve(engine, judgements=judgements, full=full, sec=sec)
     if as_json:
         print_json(summary.to_json())
         return
@@ -86,22 +89,22 @@ def org_command(
     """
     set_wide(wide)
     if as_of is not None:
-        raise UsageError(
+        raise wb.UsageError(
             "org has no record time (the registry is the newest `whosbehind resolve`); "
             "use --valid-at for parents and subsidiaries on a date"
         )
     if refs and refs[0] == "explain":
         if len(refs) != 3:
-            raise UsageError("usage: whosbehind org explain A B (two references)")
+            raise wb.UsageError("usage: whosbehind org explain A B (two references)")
         with open_store(context) as engine:
-            result = explain_orgs(engine, refs[1], refs[2])
+            result = wb.explain_orgs(engine, refs[1], refs[2])
         _print_explanation(result, as_json)
         return
     if len(refs) != 1:
-        raise UsageError("give one name or id (quote a name with spaces), or: explain A B")
+        raise wb.UsageError("give one name or id (quote a name with spaces), or: explain A B")
     with open_store(context) as engine:
-        view = org(engine, refs[0], valid_at=valid_at)
-    if isinstance(view, OrgMatches):
+        view = wb.org(engine, refs[0], valid_at=valid_at)
+    if isinstance(view, wb.OrgMatches):
         _print_matches(view, as_json)
         return
     if as_json:

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from whosbehind import (
-    PATH_MAX_HOPS,
-    PATH_TOP,
-    Chain,
-    HopEdge,
-    PathResult,
-    plot_path,
-    supply_chain_path,
-)
+import whosbehind as wb
 from whosbehind.cli.context import open_store
 from whosbehind.cli.render import Wide, console, print_json, set_wide, table
+
+if TYPE_CHECKING:
+    from whosbehind import Chain, HopEdge, PathResult
 
 Entity = "An agency (code or name), a company (name, DUNS, UEI, org id), a FedRAMP offering "
 
@@ -41,8 +36,8 @@ def path(
             "store. Default: the agency among A and B, if one is; else the whole store."
         ),
     ] = None,
-    max_hops: Annotated[int, typer.Option(help="Longest chain, in hops.")] = PATH_MAX_HOPS,
-    top: Annotated[int, typer.Option(help="How many chains, shortest first.")] = PATH_TOP,
+    max_hops: Annotated[int, typer.Option(help="Longest chain, in hops.")] = wb.PATH_MAX_HOPS,
+    top: Annotated[int, typer.Option(help="How many chains, shortest first.")] = wb.PATH_TOP,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     wide: Wide = False,
     plot: Annotated[
@@ -56,11 +51,11 @@ def path(
     """
     set_wide(wide)
     with open_store(context) as engine:
-        result = supply_chain_path(
+        result = wb.supply_chain_path(
             engine, a, b, as_of=as_of, agency=agency, max_hops=max_hops, top=top
         )
     if plot:
-        plot_path(result, plot)
+        wb.plot_path(result, plot)
     if as_json:
         print_json(result.to_json())
         return

@@ -8,11 +8,9 @@ from typing import Annotated
 import typer
 
 import whosbehind as wb
-from whosbehind import UsageError, plot_agency_graph, plot_agency_money
 from whosbehind.cli.choices import ReportFormat
 from whosbehind.cli.context import open_store
 from whosbehind.cli.render import Wide, print_json, set_wide
-from whosbehind.cli.report_render import FORMATS, write_or_print
 
 AsOf = Annotated[
     str | None,
@@ -47,8 +45,10 @@ def register(app: typer.Typer) -> None:
 
 
 def _check(fmt: str) -> None:
+    from whosbehind.cli.report_render import FORMATS
+
     if fmt not in FORMATS:
-        raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        raise wb.UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
 def agency(
@@ -101,15 +101,15 @@ def agency(
             top=top,
         )
         if plot:
-            plot_agency_money(engine, answer, plot)
+            wb.plot_agency_money(engine, answer, plot)
         if plot_graph:
-            plot_agency_graph(
+            wb.plot_agency_graph(
                 engine, name, plot_graph, as_of=as_of, contracts_as_of=contracts_as_of, top=top
             )
     if as_json:
         print_json(answer.to_json())
         return
-    write_or_print(answer.document, fmt, out)
+    _write(answer.document, fmt, out)
     if plot and out is None and fmt == "table":
         typer.echo(f"chart written to {plot}")
     if plot_graph and out is None and fmt == "table":
@@ -153,4 +153,10 @@ def company(
     if as_json:
         print_json(answer.to_json())
         return
-    write_or_print(answer.document, fmt, out)
+    _write(answer.document, fmt, out)
+
+
+def _write(document: wb.Document, fmt: str, out: Path | None) -> None:
+    from whosbehind.cli.report_render import write_or_print
+
+    write_or_print(document, fmt, out)

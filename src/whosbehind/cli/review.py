@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from whosbehind import (
-    REVIEW_PROMPT,
-    CandidatePair,
-    OrgRecord,
-    UsageError,
-    review_answer,
-    review_pairs,
-    uncertain_pairs,
-    undecided_pairs,
-)
+import whosbehind as wb
 from whosbehind.cli.context import open_store
 from whosbehind.cli.judgement_commands import Author, JudgementsFile, author_of, judgements_path
 from whosbehind.cli.render import console
+
+if TYPE_CHECKING:
+    from whosbehind import CandidatePair, OrgRecord
 
 
 def review(
@@ -36,13 +30,13 @@ def review(
     Each answer is appended to the judgements file at once; pairs already judged are not asked.
     """
     if top is not None and top < 1:
-        raise UsageError("--top must be at least 1")
+        raise wb.UsageError("--top must be at least 1")
     path = judgements_path(context, judgements)
     with open_store(context) as engine:
-        pairs = uncertain_pairs(engine)
+        pairs = wb.uncertain_pairs(engine)
     out = console()
     total = len(pairs)
-    pending = undecided_pairs(pairs, judgements=path)
+    pending = wb.undecided_pairs(pairs, judgements=path)
     if top is not None:
         pending = min(pending, top)
     shown = 0
@@ -53,16 +47,16 @@ def review(
         out.print(_pair_table(pair, f"Uncertain pair {shown} of {pending}"))
         while True:
             try:
-                text = typer.prompt(REVIEW_PROMPT, default="s", show_default=False)
+                text = typer.prompt(wb.REVIEW_PROMPT, default="s", show_default=False)
             except typer.Abort:
                 out.print()
                 return "quit"  # Ctrl-C or end of input: stop, keeping what was written
             try:
-                return review_answer(text)
-            except UsageError as error:
+                return wb.review_answer(text)
+            except wb.UsageError as error:
                 out.print(str(error), markup=False, highlight=False)
 
-    summary = review_pairs(pairs, ask, judgements=path, author=author_of(author), limit=top)
+    summary = wb.review_pairs(pairs, ask, judgements=path, author=author_of(author), limit=top)
     out.print(
         f"{summary.accepted} accepted, {summary.rejected} rejected, {summary.skipped} skipped, "
         f"{summary.already_judged} already judged, of {total} uncertain pairs; "

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from whosbehind import resolve_db_path
+import whosbehind as wb
 
 
 def register(app: typer.Typer) -> None:
@@ -35,7 +35,7 @@ def serve(
 
     from whosbehind.web import FileStore, create_app
 
-    path = resolve_db_path(db or (context.find_root().obj or {}).get("db"))
+    path = wb.resolve_db_path(db or (context.find_root().obj or {}).get("db"))
     store = FileStore(path)
     typer.echo(f"serving {path} on http://{host}:{port}/ (Ctrl-C stops)")
     try:

@@ -31,13 +31,13 @@ from whosbehind.analysis.agencies import resolve_agency
 from whosbehind.errors import MissingDataError, NotFoundError, UsageError, WhosbehindError
 from whosbehind.export.build import build_graph
 from whosbehind.export.graph import MONEY_KINDS, Edge, Graph, Node, plain
+from whosbehind.export.path_limits import LIMIT as LIMIT
+from whosbehind.export.path_limits import MAX_HOPS as MAX_HOPS
 from whosbehind.model.citation import Citation
 from whosbehind.resolve.names import name_key
 from whosbehind.store.engine import Engine
 
-MAX_HOPS = 8
 WHOLE_STORE = "*"  # as ``agency``: search the graph of the whole store
-LIMIT = 10
 _SHOWN = 12
 Plain = str | int | bool | None
 

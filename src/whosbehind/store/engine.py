@@ -9,16 +9,18 @@ import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pyarrow as pa
 
 from whosbehind.errors import StoreError
 from whosbehind.model.redaction import SQL_FUNCTION, masked_text
 from whosbehind.store.dialect import DUCKDB, Dialect
 from whosbehind.store.missing import missing_data
 from whosbehind.store.published import Publisher
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 DEFAULT_DB = "whosbehind.duckdb"
 DB_ENV = "WHOSBEHIND_DB"
@@ -91,10 +93,13 @@ class Engine:
             raise StoreError(f"{self.path}: cannot open the store ({reason}){hint}") from None
         _opened.append(self.path)
         self._refuse_foreign()
-        # readers mask contact data in descriptions; SQL that builds awards calls the same code
-        self.connection.create_function(
-            SQL_FUNCTION, masked_text, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR")
-        )
+        if not read_only:
+            # readers mask contact data in descriptions; SQL that builds awards calls the same
+            # code. Only ingest runs that SQL, and a Python function makes DuckDB import NumPy:
+            # a query does not pay for it.
+            self.connection.create_function(
+                SQL_FUNCTION, masked_text, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR")
+            )
         self._publisher = Publisher(self.path) if publish and not read_only else None
 
     def cursor(self) -> Engine:

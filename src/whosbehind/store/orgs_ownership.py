@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import pyarrow as pa
-
 from whosbehind.model.orgs import OwnershipEdge
 from whosbehind.store.engine import Engine
 
@@ -24,7 +22,6 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("detail", "text"),
     ("citation", "text"),
 )
-_ARROW = {"text": pa.string(), "date": pa.date32()}
 
 
 def create_ownership_table(engine: Engine) -> None:
@@ -43,9 +40,12 @@ def has_ownership(engine: Engine) -> bool:
 
 def replace_edges(engine: Engine, edges: Sequence[OwnershipEdge]) -> int:
     """Delete every stored edge and write ``edges``. Runs inside the caller's transaction."""
+    import pyarrow as pa  # here, not at the top: queries that read the edges do not need it
+
+    arrow = {"text": pa.string(), "date": pa.date32()}
     create_ownership_table(engine)
     engine.execute(f"DELETE FROM {TABLE}")
-    schema = pa.schema([(name, _ARROW[kind]) for name, kind in COLUMNS])
+    schema = pa.schema([(name, arrow[kind]) for name, kind in COLUMNS])
     data = {name: [getattr(edge, name) for edge in edges] for name, _ in COLUMNS}
     engine.insert_arrow(TABLE, pa.table(data, schema=schema))
     return len(edges)
