@@ -5,6 +5,7 @@ goes straight into the store; anything else falls back to the staged path with t
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,13 @@ from whosbehind.analysis.contracts.spending import SpendingResult, spending
 from whosbehind.model.contracts import Quarantined
 from whosbehind.pipeline.contracts.ingest import ingest_usaspending
 from whosbehind.sources.usaspending.csv_reader import iter_csv_records
-from whosbehind.store.contracts.rollup import NAMES, ROLLUP, is_fresh, subtier_names
+from whosbehind.store.contracts.rollup import (
+    BY_RECIPIENT,
+    NAMES,
+    ROLLUP,
+    is_fresh,
+    subtier_names,
+)
 from whosbehind.store.engine import Engine
 
 SOURCE = ICE_LOCAL_GOV / "us-reg-state-gov-ice-contracts.csv"
@@ -41,6 +48,9 @@ def answers(engine: Engine) -> list[object]:
         ("recipient", Filters(agency=ice)),
         ("parent", Filters()),
         ("agency", Filters(recipient="054007823")),
+        # a DUNS and a UEI stated in the files: read from the copy sorted by recipient
+        ("agency", Filters(recipient="094016941")),
+        ("fiscal-year", Filters(recipient="CU82DUZEEL81")),
         ("fiscal-year", Filters()),
         ("recipient", Filters(recipient="county", fiscal_year=2019)),
     ):
@@ -70,6 +80,7 @@ def test_a_clean_file_is_loaded_in_one_pass_and_the_rollup_answers(
     assert summary.snapshots_stored == 2 and summary.rows_quarantined == 0
     assert is_fresh(engine) and engine.scalar(f"SELECT count(*) FROM {ROLLUP}")
     from_rollup = answers(engine)
+    assert all(found[0] for found in from_rollup[3:5])  # type: ignore[index]  (DUNS, UEI)
     monkeypatch.setattr(spending_module, "is_fresh", lambda _engine: False)
     assert answers(engine) == from_rollup
 
@@ -159,3 +170,24 @@ def test_agency_names_come_from_the_name_counts_as_from_the_awards(tmp_path: Pat
     assert agency_names(engine, sorted(expected)) == expected
     ingest_usaspending(engine, SOURCE)  # nothing new: the run rebuilds the stale rollup
     assert is_fresh(engine) and subtier_names(engine, sorted(expected)) == expected
+
+
+def test_the_rollups_are_sorted_again_after_a_run_that_appended_parts(tmp_path: Path) -> None:
+    """Two files appended in one run: both rollups hold the same rows, each sorted as a whole
+    (by fiscal year and agency; by recipient), and answer as the lines do."""
+    engine = Engine(tmp_path / "s.duckdb")
+    summary = ingest_usaspending(engine, ICE_LOCAL_GOV)
+    assert summary.snapshots_stored == 2 and is_fresh(engine)
+    columns = "fiscal_year, awarding_subtier_code, recipient_duns, recipient_uei, amount, lines"
+    by_year = engine.connection.execute(f"SELECT {columns} FROM {ROLLUP}").fetchall()
+    by_recipient = engine.connection.execute(f"SELECT {columns} FROM {BY_RECIPIENT}").fetchall()
+    assert len({row[0] for row in by_year}) > 1 and Counter(by_year) == Counter(by_recipient)
+
+    def first(row: tuple[object, ...], *at: int) -> tuple[tuple[bool, object], ...]:
+        return tuple((row[i] is None, row[i]) for i in at)  # NULLs last, as DuckDB sorts
+
+    assert [first(r, 0, 1) for r in by_year] == sorted(first(r, 0, 1) for r in by_year)
+    assert [first(r, 2, 3) for r in by_recipient] == sorted(first(r, 2, 3) for r in by_recipient)
+    duns = Counter(row[2] for row in by_year if row[2]).most_common(1)[0][0]
+    one = spending(engine, "agency", Filters(recipient=str(duns)))
+    assert one.rows and one.total == sum(row[4] for row in by_year if row[2] == duns)

@@ -130,7 +130,7 @@ def recipient_condition(text: str, alias: str = "l") -> tuple[str, list[Any]]:
     value = text.strip()
     if value.isdigit() and len(value) <= _DUNS_DIGITS:
         return f"{alias}.recipient_duns = ?", [value.zfill(_DUNS_DIGITS)]
-    if re.fullmatch(r"[0-9A-Za-z]{12}", value) and not value.isalpha():
+    if identifies_recipient(value):
         return f"{alias}.recipient_uei = ?", [value.upper()]
     pattern = like.contains(value)
     return (
@@ -138,6 +138,14 @@ def recipient_condition(text: str, alias: str = "l") -> tuple[str, list[Any]]:
         f"OR {alias}.recipient_parent_name ILIKE ? {like.ESCAPE})",
         [pattern, pattern],
     )
+
+
+def identifies_recipient(text: str) -> bool:
+    """Whether ``--recipient`` text is a DUNS or a UEI (not a part of a name)."""
+    value = text.strip()
+    if value.isdigit() and len(value) <= _DUNS_DIGITS:
+        return True
+    return bool(re.fullmatch(r"[0-9A-Za-z]{12}", value)) and not value.isalpha()
 
 
 def check_fiscal_year(year: int | None) -> None:

@@ -28,6 +28,7 @@ from typing import Any
 from whosbehind.analysis.agencies import agency_names
 from whosbehind.analysis.contracts.lines import (
     Filters,
+    identifies_recipient,
     lines_sql,
     require_contracts,
     snapshot_citations,
@@ -35,7 +36,7 @@ from whosbehind.analysis.contracts.lines import (
 from whosbehind.analysis.org_rollup import load_rollup, rollup_lines_sql
 from whosbehind.errors import UsageError
 from whosbehind.model.citation import Citation
-from whosbehind.store.contracts.rollup import ROLLUP, is_fresh
+from whosbehind.store.contracts.rollup import BY_RECIPIENT, ROLLUP, is_fresh
 from whosbehind.store.engine import Engine
 from whosbehind.store.orgs_schema import has_registry
 
@@ -232,6 +233,10 @@ def _from_rollup(
         return None
     key = GROUPS[by][0]
     where, params = filters.where("l")
+    table = ROLLUP
+    if filters.recipient and identifies_recipient(filters.recipient):
+        # one recipient's rows lie together in the copy sorted by recipient
+        table = BY_RECIPIENT if engine.has_table(BY_RECIPIENT) else ROLLUP
     spelled = ROLLUP_DISPLAY[by]
     named = "".join(f", {column}" for column in spelled)
     ranked = top is not None and by != "fiscal-year"
@@ -254,7 +259,7 @@ def _from_rollup(
     limit = f" LIMIT {int(top or 0)}" if ranked else ""
     found: list[tuple[Any, ...]] = engine.connection.execute(
         f"WITH sel AS MATERIALIZED (SELECT {key} AS key, amount, lines, award_lines, "
-        f"award_amount, snapshots{named} FROM {ROLLUP} l WHERE {where}), "
+        f"award_amount, snapshots{named} FROM {table} l WHERE {where}), "
         "g AS MATERIALIZED (SELECT key, sum(amount) AS amount, sum(award_lines) AS awards, "
         "sum(lines) AS lines, sum(award_amount) AS award_totals, "
         "sum(lines - award_lines) AS other_lines FROM sel GROUP BY key), "

@@ -42,8 +42,15 @@ from whosbehind.sources.usaspending import agency_list, metadata
 from whosbehind.sources.usaspending.csv_layout import LayoutMatch, detect_layout
 from whosbehind.sources.usaspending.redact import redacted_csv
 from whosbehind.store import snapshots
+from whosbehind.store.contracts.rollup import (
+    ROLLUP,
+    compact,
+    create_rollup,
+    is_fresh,
+    mark_stale,
+    rebuild,
+)
 from whosbehind.store.contracts.rollup import append as append_to_rollup
-from whosbehind.store.contracts.rollup import create_rollup, is_fresh, mark_stale, rebuild
 from whosbehind.store.contracts.schema import create_contract_tables
 from whosbehind.store.contracts.snapshots import insert_quarantine, next_seq, stored_sizes
 from whosbehind.store.engine import Engine
@@ -63,6 +70,12 @@ class ContractIngest:
         create_all(engine)
         create_contract_tables(engine)
         create_rollup(engine)
+        # files whose rows this run appends to the rollups, each sorted on its own; rollups
+        # that already held rows, or got more than one part, are sorted again at the end
+        self.appended = 0
+        self.rollup_held_rows = bool(
+            engine.scalar(f"SELECT count(*) FROM (SELECT 1 FROM {ROLLUP} LIMIT 1)")
+        )
         # (feed, sha256): the same bytes read by another feed's reader are another item
         self.seen = snapshots.sha256_by_feed(engine)
         # a file of a size never stored cannot have been seen: it is hashed while it loads
@@ -140,7 +153,7 @@ class ContractIngest:
             with insertion_order_kept(self.engine), self.engine.transaction():
                 result = load_csv_file(self.engine, file, match, feed, seq)
                 if result.one_pass:
-                    append_to_rollup(self.engine, feed, seq)
+                    self.appended += append_to_rollup(self.engine, feed, seq)
                 else:
                     mark_stale(self.engine)
                 file = _hashed(file, pending)
@@ -320,10 +333,15 @@ class ContractIngest:
 
     def finish(self) -> None:
         """Rebuild the money rollups if a file of this run (or an earlier, interrupted one)
-        left them stale."""
+        left them stale; else sort them again if this run appended parts to them."""
         if not is_fresh(self.engine):
             with self.engine.transaction():
                 rebuild(self.engine)
+        elif self.appended > 1 or (self.appended and self.rollup_held_rows):
+            with self.engine.transaction():
+                compact(self.engine)
+        self.appended = 0
+        self.rollup_held_rows = True
 
     # -- snapshot rows ---------------------------------------------------------------------
 

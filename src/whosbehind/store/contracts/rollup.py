@@ -16,7 +16,12 @@ the run (``rebuild``, one transaction). A crash in between leaves it stale: quer
 the lines until the next ingest rebuilds it. The rollup is derived data with no versions: it
 answers only for the newest record (no ``as_of``).
 
-Beside it, and maintained with it, ``contract_subtier_names`` counts the awards' latest
+The same rows are kept a second time sorted by recipient (``BY_RECIPIENT``), so that one
+recipient's money (a DUNS or UEI filter) reads a row group or two instead of the whole rollup,
+as an index would. Each file appends its own sorted rows; a run that appended to rollups that
+already held rows sorts both again at its end (``compact``), so that their zone maps stay tight.
+
+Beside them, and maintained with them, ``contract_subtier_names`` counts the awards' latest
 records by subtier code and subtier name as stated, so that a store without the agency list
 names its agencies without reading every award (``subtier_names``).
 """
@@ -29,6 +34,7 @@ from whosbehind.store.engine import Engine
 ROLLUP = "contract_money_rollup"
 STATE = "contract_rollup_state"
 NAMES = "contract_subtier_names"
+BY_RECIPIENT = "contract_money_by_recipient"
 DIMENSIONS = (
     "fiscal_year",
     "awarding_toptier_code",
@@ -53,6 +59,7 @@ _SUMS = (
     "list(DISTINCT feed || ':' || seq) AS snapshots"
 )
 _ORDER = "fiscal_year, awarding_subtier_code"
+_RECIPIENT_ORDER = "recipient_duns, recipient_uei, fiscal_year"
 _NAME_COUNTS = (
     "awarding_subtier_code, awarding_subtier_name, count(*) FROM contract_award "
     "WHERE latest AND awarding_subtier_code IS NOT NULL"
@@ -66,6 +73,10 @@ def create_rollup(engine: Engine) -> None:
             f"CREATE TABLE {NAMES} (subtier_code VARCHAR, subtier_name VARCHAR, awards BIGINT)"
         )
         if engine.has_table(STATE):  # a store from before the names: rebuilt by this ingest
+            mark_stale(engine)
+    if not engine.has_table(BY_RECIPIENT):
+        engine.execute(f"CREATE TABLE {BY_RECIPIENT} ({_COLUMNS})")
+        if engine.has_table(STATE):  # a store from before the copy: rebuilt by this ingest
             mark_stale(engine)
     if engine.has_table(STATE):
         return
@@ -85,30 +96,45 @@ def is_fresh(engine: Engine) -> bool:
     return engine.has_table(STATE) and bool(engine.scalar(f"SELECT bool_and(fresh) FROM {STATE}"))
 
 
-def append(engine: Engine, feed: str, seq: int) -> None:
+def append(engine: Engine, feed: str, seq: int) -> bool:
     """Add the lines of snapshot ``seq``, whose award rows are all new awards (the one-pass
     load). Its awards add award-total lines and change no other line, unless the store holds
-    transactions of them (then their lines change: the rollup goes stale instead)."""
+    transactions of them (then their lines change: the rollup goes stale instead, and this
+    returns False)."""
     if engine.scalar(
         "SELECT count(*) FROM (SELECT 1 FROM contract_transaction WHERE award_key IN "
         "(SELECT award_key FROM contract_award WHERE feed = ? AND seq = ?) LIMIT 1)",
         [feed, seq],
     ):
         mark_stale(engine)
-        return
+        return False
     dims = ", ".join(DIMENSIONS)
     # every line is an award total of this one snapshot: no list or filter to aggregate
     engine.execute(
-        f"INSERT INTO {ROLLUP} SELECT {dims}, sum(total_obligation) AS amount, "
+        f"CREATE TEMP TABLE _rollup_part AS SELECT {dims}, sum(total_obligation) AS amount, "
         "count(*) AS lines, count(*) AS award_lines, sum(total_obligation) AS award_amount, "
         "[?] AS snapshots FROM contract_award WHERE feed = ? AND seq = ? AND counts AND latest "
-        f"AND total_obligation IS NOT NULL GROUP BY {dims} ORDER BY {_ORDER}",
+        f"AND total_obligation IS NOT NULL GROUP BY {dims}",
         [f"{feed}:{seq}", feed, seq],
     )
+    try:
+        engine.execute(f"INSERT INTO {ROLLUP} SELECT * FROM _rollup_part ORDER BY {_ORDER}")
+        engine.execute(
+            f"INSERT INTO {BY_RECIPIENT} SELECT * FROM _rollup_part ORDER BY {_RECIPIENT_ORDER}"
+        )
+    finally:
+        engine.execute("DROP TABLE _rollup_part")
     engine.execute(
         f"INSERT INTO {NAMES} SELECT {_NAME_COUNTS} AND feed = ? AND seq = ? GROUP BY ALL",
         [feed, seq],
     )
+    return True
+
+
+def compact(engine: Engine) -> None:
+    """Sort both rollups again as a whole (call inside a transaction, after appends)."""
+    for table, order in ((ROLLUP, _ORDER), (BY_RECIPIENT, _RECIPIENT_ORDER)):
+        engine.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {table} ORDER BY {order}")
 
 
 def rebuild(engine: Engine) -> None:
@@ -121,6 +147,8 @@ def rebuild(engine: Engine) -> None:
         f"GROUP BY ALL ORDER BY {_ORDER}",
         params,
     )
+    engine.execute(f"DELETE FROM {BY_RECIPIENT}")
+    engine.execute(f"INSERT INTO {BY_RECIPIENT} SELECT * FROM {ROLLUP} ORDER BY {_RECIPIENT_ORDER}")
     engine.execute(f"DELETE FROM {NAMES}")
     engine.execute(f"INSERT INTO {NAMES} SELECT {_NAME_COUNTS} GROUP BY ALL")
     engine.execute(f"UPDATE {STATE} SET fresh = true")
