@@ -94,10 +94,18 @@ def store_sql() -> dict[str, str]:
 
 def rollup_sql() -> dict[str, str]:
     """The same questions over whosbehind's money rollup (``store.contracts.rollup``), which
-    ``spending()`` reads when its selection allows. One rollup row sums ``lines`` award totals."""
-    from whosbehind.store.contracts.rollup import ROLLUP
+    ``spending()`` reads when its selection allows (q3: the copy sorted by recipient). One
+    rollup row sums ``lines`` award totals."""
+    from whosbehind.store.contracts.rollup import BY_RECIPIENT, ROLLUP
 
-    return query_sql(ROLLUP, "fiscal_year", "amount", "awarding_subtier_code", "?", "sum(lines)")
+    questions = query_sql(
+        ROLLUP, "fiscal_year", "amount", "awarding_subtier_code", "?", "sum(lines)"
+    )
+    # one recipient: its copy sorted by recipient, as ``spending()`` reads it
+    by_recipient = query_sql(
+        BY_RECIPIENT, "fiscal_year", "amount", "awarding_subtier_code", "?", "sum(lines)"
+    )
+    return {**questions, Q3: by_recipient[Q3]}
 
 
 def functions_runner(
