@@ -240,12 +240,9 @@ def _from_rollup(
     spelled = ROLLUP_DISPLAY[by]
     named = "".join(f", {column}" for column in spelled)
     ranked = top is not None and by != "fiscal-year"
-    cut = (
-        f"WHERE amount IS NULL OR amount >= (SELECT min(amount) FROM "
-        f"(SELECT amount FROM g ORDER BY amount DESC LIMIT {int(top or 0)}))"
-        if ranked
-        else ""
-    )
+    # with ``top``: the groups at or above the top-th largest amount (ties included)
+    cut = f"list_min(max(amount, {int(top or 0)}))" if ranked and (top or 0) > 0 else "NULL"
+    keep = "false" if ranked and (top or 0) <= 0 else "t.cut IS NULL OR g.amount >= t.cut"
     # the most frequent spelling, weighting each rollup row by its lines (``mode`` over lines)
     spellings = "".join(
         f", n{i} AS (SELECT key, arg_max(v, w) AS v FROM (SELECT key, {column} AS v, "
@@ -255,7 +252,6 @@ def _from_rollup(
     )
     name = f"coalesce({', '.join(f'n{i}.v' for i in range(len(spelled)))})" if spelled else "NULL"
     joins = "".join(f" LEFT JOIN n{i} USING (key)" for i in range(len(spelled)))
-    order = "key" if by == "fiscal-year" else "amount DESC, name, key"
     limit = f" LIMIT {int(top or 0)}" if ranked else ""
     found: list[tuple[Any, ...]] = engine.connection.execute(
         f"WITH sel AS MATERIALIZED (SELECT {key} AS key, amount, lines, award_lines, "
@@ -263,24 +259,22 @@ def _from_rollup(
         "g AS MATERIALIZED (SELECT key, sum(amount) AS amount, sum(award_lines) AS awards, "
         "sum(lines) AS lines, sum(award_amount) AS award_totals, "
         "sum(lines - award_lines) AS other_lines FROM sel GROUP BY key), "
-        "t AS (SELECT coalesce(sum(amount), 0) AS total, count(*) AS groups, "
+        "t AS MATERIALIZED (SELECT coalesce(sum(amount), 0) AS total, count(*) AS groups, "
         "coalesce(sum(award_totals), 0) AS award_totals, "
-        "coalesce(sum(awards), 0) AS award_lines, "
-        "coalesce(sum(other_lines), 0) AS other_lines FROM g), "
-        "c AS (SELECT coalesce(sum(CAST(amount * 100 AS HUGEINT) * CAST(amount * 100 AS HUGEINT)), "
-        "0) AS squares FROM g WHERE amount > 0), "
-        "r AS (SELECT coalesce(sum(amount), 0) AS top4 FROM "
-        "(SELECT amount FROM g WHERE amount > 0 ORDER BY amount DESC LIMIT 4)), "
-        f"cand AS MATERIALIZED (SELECT * FROM g {cut}){spellings}, "
-        f"shown AS MATERIALIZED (SELECT cand.*, {name} AS name FROM cand{joins} "
-        f"ORDER BY {order}{limit}), "
+        "coalesce(sum(awards), 0) AS award_lines, coalesce(sum(other_lines), 0) AS other_lines, "
+        "coalesce(sum(CAST(amount * 100 AS HUGEINT) * CAST(amount * 100 AS HUGEINT)) "
+        "FILTER (WHERE amount > 0), 0) AS squares, "
+        "coalesce(list_sum(max(amount, 4) FILTER (WHERE amount > 0)), 0) AS top4, "
+        f"{cut} AS cut FROM g), "
+        f"cand AS MATERIALIZED (SELECT g.* FROM g, t WHERE {keep}){spellings}, "
         "cited AS (SELECT key, list_distinct(flatten(list(snapshots))) AS snaps "
-        "FROM sel SEMI JOIN shown USING (key) GROUP BY key) "
+        "FROM sel SEMI JOIN cand USING (key) GROUP BY key), "
+        f"s AS (SELECT cand.*, {name} AS name, cited.snaps FROM cand{joins} "
+        "LEFT JOIN cited USING (key)) "
         "SELECT s.key, s.name, s.amount, s.awards, s.lines, "
-        "array_to_string(list_sort(cited.snaps), ','), t.total, t.groups, t.award_totals, "
-        "t.award_lines, c.squares, r.top4, t.other_lines "
-        "FROM t CROSS JOIN c CROSS JOIN r LEFT JOIN shown s ON true "
-        f"LEFT JOIN cited USING (key) ORDER BY {_outer(by)}",
+        "array_to_string(list_sort(s.snaps), ','), t.total, t.groups, t.award_totals, "
+        "t.award_lines, t.squares, t.top4, t.other_lines "
+        f"FROM t LEFT JOIN s ON true ORDER BY {_outer(by)}{limit}",
         params,
     ).fetchall()
     if found and found[0][12]:
