@@ -26,6 +26,7 @@ from whosbehind.web import (
 )
 from whosbehind.web.cache import AnswerCache
 from whosbehind.web.provider import StoreProvider
+from whosbehind.web.response_cache import ResponseCache
 from whosbehind.web.templating import setup_templates
 
 HERE = Path(__file__).parent
@@ -50,4 +51,5 @@ def create_app(store: StoreProvider) -> FastAPI:
     for module in (pages_search, pages_reports, pages_fedramp, pages_market, pages_graph):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_middleware(ResponseCache, store=store)
     return app
