@@ -221,6 +221,7 @@ def test_with_the_registry_suppliers_roll_up_to_registry_orgs(
     try:
         run_resolve(engine, judgements_path=None)
         report = agency_report(engine, "7012", as_of=at("2020-06-30"), top=100)
+        document = agency_document(report, engine)
     finally:
         engine.close()
     assert report.rollup.startswith("organization registry")
@@ -239,6 +240,30 @@ def test_with_the_registry_suppliers_roll_up_to_registry_orgs(
     aws = [link for link in links if (link.name or "").startswith("AWS")]
     assert aws and {link.provider for link in aws} == {"Amazon"}
     assert len({link.owner for link in aws}) == 1
+    # the clouds under its contractors: Palantir's own offerings in the 2019 snapshot, under
+    # the supplier Palantir, with what they run on, whether or not ICE authorized them
+    assert report.contractor_clouds is not None
+    under = report.contractor_clouds.offerings
+    providers = _legacy_providers(dt.date(2019, 12, 31))
+    palantir_ids = {i for i, name in providers.items() if name.lower().startswith("palantir")}
+    assert palantir_ids, "the 2019 snapshot lists Palantir's offerings"
+    found = {o.offering.package_id for o in under if o.supplier_key == palantir.key}
+    assert found == palantir_ids
+    assert all(o.supplier == palantir.name for o in under if o.supplier_key == palantir.key)
+    assert all(o.supplier_key.startswith("org:") for o in under)  # registry owners only
+    assert any(link.name for o in under for link in o.offering.runs_on)
+    section = next(s for s in document.sections if s.key == "contractor-clouds")
+    assert {row.cells[1] for row in section.rows} == {o.offering.package_id for o in under}
+    assert all(row.citations for row in section.rows)
+
+
+def _legacy_providers(day: dt.date) -> dict[str, str]:
+    """Package id -> provider name in the legacy snapshot of ``day``, read with json alone."""
+    data = json.loads(legacy_on(day).content)["data"]
+    return {
+        p["Package_ID"]: (p.get("Cloud_Service_Provider_Name") or "").strip()
+        for p in data["Providers"]
+    }
 
 
 def test_valid_time_counts_the_atos_dated_by_it_in_the_record_of_the_as_of_date(

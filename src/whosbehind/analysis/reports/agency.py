@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from whosbehind.analysis.agencies import AgencySelection, resolve_agency
-from whosbehind.analysis.fedramp.agency import AgencyCloud, agency_cloud
+from whosbehind.analysis.fedramp.agency import AgencyCloud, AuthorizedOffering, agency_cloud
+from whosbehind.analysis.reports.contractor_clouds import ContractorClouds, contractor_clouds
 from whosbehind.analysis.reports.coverage import (
     MissingYears,
     is_it_psc,
@@ -79,6 +81,8 @@ class AgencyReport:
     splits: list[Split] = field(default_factory=list)
     it_splits: list[Split] = field(default_factory=list)
     snapshots: set[tuple[str, int]] = field(default_factory=set)
+    # the FedRAMP offerings of the largest suppliers (None: no registry, or no FedRAMP data)
+    contractor_clouds: ContractorClouds | None = None
 
 
 def agency_report(
@@ -120,8 +124,14 @@ def agency_report(
         cloud = agency_cloud(engine, selection, cloud_as_of, feed, valid_at)
     except NotFoundError as error:
         cloud_missing = str(error)
-    if cloud is not None and isinstance(rollup, RegistryRollup):
-        _infrastructure_owners(cloud, rollup, (valid_at or cloud_as_of).date())
+    under: ContractorClouds | None = None
+    if isinstance(rollup, RegistryRollup):
+        on = (valid_at or cloud_as_of).date()
+        if cloud is not None:
+            _infrastructure_owners(cloud.offerings, rollup, on)
+        with suppress(NotFoundError):  # no FedRAMP snapshot: cloud_missing says so
+            under = contractor_clouds(engine, rollup, suppliers, cloud_as_of, feed, valid_at)
+            _infrastructure_owners([o.offering for o in under.offerings], rollup, on)
     return AgencyReport(
         selection=selection,
         as_of=as_of,
@@ -157,6 +167,7 @@ def agency_report(
         splits=splits(lines, key),
         it_splits=splits(it_lines, key),
         snapshots={line.snapshot for line in lines},
+        contractor_clouds=under,
     )
 
 
@@ -174,9 +185,11 @@ def _supplier_awards(
     return found
 
 
-def _infrastructure_owners(cloud: AgencyCloud, rollup: RegistryRollup, on: dt.date) -> None:
-    """Who owns the infrastructure each authorized offering runs on, as of the cloud date."""
-    for offering in cloud.offerings:
+def _infrastructure_owners(
+    offerings: list[AuthorizedOffering], rollup: RegistryRollup, on: dt.date
+) -> None:
+    """Who owns the infrastructure each offering runs on, as of the cloud date."""
+    for offering in offerings:
         for link in offering.runs_on:
             if link.provider_key:
                 link.owner = rollup.provider_owner(link.provider_key, link.provider, link.uei, on)

@@ -11,6 +11,7 @@ from whosbehind.analysis.reports.cited import (
     award_row,
     letter_text,
 )
+from whosbehind.analysis.reports.contractor_clouds import ContractorClouds
 from whosbehind.analysis.reports.coverage import total
 from whosbehind.analysis.reports.money import AwardLine, Group
 from whosbehind.analysis.reports.sections import (
@@ -73,6 +74,8 @@ def agency_document(report: AgencyReport, engine: Engine) -> Document:
     ]
     if report.cloud is not None:
         sections += [_cloud(report.cloud, book), _infrastructure(report.cloud, book)]
+    if report.contractor_clouds is not None:
+        sections.append(_contractor_clouds(report.contractor_clouds, book))
     return Document(
         f"Who is behind {label}",
         facts,
@@ -222,6 +225,45 @@ def _infrastructure(cloud: AgencyCloud, book: CitationBook) -> Section:
         "What those offerings run on",
         columns + (["its owner (registry)"] if owned else []),
         rows,
+    )
+
+
+def _contractor_clouds(found: ContractorClouds, book: CitationBook) -> Section:
+    rows = []
+    for item in found.offerings:
+        offering = item.offering
+        runs_on = "; ".join(
+            f"{link.name or link.underlying_id} ({link.owner or link.provider or '?'})"
+            for link in offering.runs_on
+        )
+        rows.append(
+            Row(
+                [
+                    item.supplier,
+                    offering.package_id,
+                    offering.name,
+                    offering.provider,
+                    offering.status,
+                    offering.impact,
+                    runs_on,
+                ],
+                book.add([*offering.citations, *(link.citation for link in offering.runs_on)]),
+            )
+        )
+    snapshot = found.snapshot
+    return Section(
+        "contractor-clouds",
+        f"Clouds under its contractors: the FedRAMP offerings of its suppliers, largest "
+        f"first (FedRAMP {snapshot.feed} snapshot of {date_text(snapshot.record_time)})",
+        ["supplier", "package id", "offering", "provider", "status", "impact", "runs on"],
+        rows,
+        [
+            Note(
+                "Each provider is rolled up by the organization registry to its ultimate "
+                "parent, as the suppliers are; runs on: the infrastructure (its owner)",
+                book.add([snapshot.cite()]),
+            )
+        ],
     )
 
 

@@ -129,6 +129,15 @@ class RegistryRollup:
         found = self._rollup.provider(provider_key, name, uei, on)
         return None if found is None else found.parent_name
 
+    def provider_owner_key(
+        self, provider_key: str, name: str | None, uei: str | None, on: dt.date
+    ) -> str | None:
+        """A FedRAMP provider's ultimate parent on ``on`` as the key ``owner`` gives a contract
+        recipient's (so a provider meets the supplier it is); None when the registry does not
+        know the provider."""
+        found = self._rollup.provider(provider_key, name, uei, on)
+        return None if found is None else f"org:{found.parent_id}"
+
     def owner(self, statement: Statement, on: dt.date | None) -> Owner:
         day = on or dt.date.today()
         found = self._rollup.recipient(statement.name, statement.duns, statement.uei, day)
