@@ -16,7 +16,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
-import anyio.to_thread
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from whosbehind.web.provider import StoreProvider
@@ -74,7 +74,7 @@ class ResponseCache:
     async def _version(self) -> str:
         now = time.monotonic()
         if now - self._looked >= CHECK_EVERY:
-            digest = (await anyio.to_thread.run_sync(self.store.version)).digest
+            digest = (await run_in_threadpool(self.store.version)).digest
             if digest != self._digest:  # answers of the old version are never asked again
                 self._kept.clear()
                 self._bytes = 0
