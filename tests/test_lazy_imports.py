@@ -86,9 +86,10 @@ def test_a_fresh_import_of_the_root_loads_no_submodule() -> None:
 def test_a_name_is_the_object_its_module_defines_even_after_a_subpackage_of_that_name() -> None:
     import whosbehind.api.orgs
     import whosbehind.export.paths
-    import whosbehind.resolve.registry  # the subpackage `resolve` must not replace the function
+    import whosbehind.resolve.registry
 
-    assert whosbehind.resolve is whosbehind.api.orgs.resolve
+    assert whosbehind.resolve_organizations is whosbehind.api.orgs.resolve_organizations
+    assert whosbehind.resolve is sys.modules["whosbehind.resolve"]  # no name hides a subpackage
     assert whosbehind.PATH_TOP == whosbehind.export.paths.LIMIT
     assert whosbehind.PATH_MAX_HOPS == whosbehind.export.paths.MAX_HOPS
     with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import inspect
 import itertools
+import pkgutil
 import typing
 from pathlib import Path
 
@@ -25,6 +26,17 @@ def test_the_root_exports_exactly_the_listed_names() -> None:
     assert listed == sorted(listed), "keep tests/public_api.txt sorted"
     assert sorted(whosbehind.__all__) == listed
     assert len(set(whosbehind.__all__)) == len(whosbehind.__all__)
+
+
+def test_no_name_shadows_a_subpackage() -> None:
+    """``whosbehind.resolve`` must stay the sub-package: ``import whosbehind.resolve.names as n``
+    reads it as an attribute of the root."""
+    modules = {info.name for info in pkgutil.iter_modules(whosbehind.__path__)}
+    assert {"resolve", "api", "cli"} <= modules
+    assert modules & set(whosbehind.__all__) == set()
+    import whosbehind.resolve.names as names
+
+    assert names.name_key("Acme, Inc.") == whosbehind.name_key("Acme, Inc.")
 
 
 def test_every_name_is_importable_and_documented() -> None:

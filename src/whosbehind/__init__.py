@@ -30,8 +30,6 @@ See docs/api.md. ``tests/test_public_api.py`` lists every exported name.
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the names, for type checkers; at run time each is imported on first use
@@ -116,7 +114,7 @@ if TYPE_CHECKING:  # the names, for type checkers; at run time each is imported 
         explain_orgs,
         find_orgs,
         org,
-        resolve,
+        resolve_organizations,
     )
     from whosbehind.api.reports import (
         AgencyAnswer,
@@ -244,7 +242,7 @@ _EXPORTS: dict[str, str] = {
     "explain_orgs": "whosbehind.api.orgs",
     "find_orgs": "whosbehind.api.orgs",
     "org": "whosbehind.api.orgs",
-    "resolve": "whosbehind.api.orgs",
+    "resolve_organizations": "whosbehind.api.orgs",
     "AgencyAnswer": "whosbehind.api.reports",
     "CompanyAnswer": "whosbehind.api.reports",
     "agency_graph": "whosbehind.api.reports",
@@ -414,8 +412,8 @@ __all__ = [
     "plot_spending",
     "plot_timeline",
     "render_report",
-    "resolve",
     "resolve_db_path",
+    "resolve_organizations",
     "review_answer",
     "review_pairs",
     "spending",
@@ -425,18 +423,6 @@ __all__ = [
     "undecided_pairs",
     "write_graph",
 ]
-
-
-class _Package(types.ModuleType):
-    def __setattr__(self, name: str, value: object) -> None:
-        # Importing the subpackage ``whosbehind.resolve`` sets the attribute ``resolve`` to it;
-        # the public function of that name keeps the name.
-        if name in _EXPORTS and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> object:

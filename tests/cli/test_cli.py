@@ -216,12 +216,18 @@ def test_changes_across_two_feeds_uses_one_that_covers_both(cli_db: Path) -> Non
 
 
 def test_offering_without_an_authorization_date_reads_not_authorized() -> None:
+    import datetime as dt
+
+    from whosbehind import Offering
     from whosbehind.cli.fedramp_commands import _authorized
 
-    assert _authorized({"authorization_date": None, "status": "in process"}) == "not authorized"
-    assert _authorized({"authorization_date": None, "status": "authorized"}).startswith(
-        "authorized, date not given"
-    )
-    assert _authorized({"authorization_date": "2019-06-01", "status": "authorized"}) == (
-        "authorized 2019-06-01"
-    )
+    def offering(status: str, date: dt.date | None) -> Offering:
+        return Offering(
+            *("F1", "Acme", "Acme", "acme", "Acme Cloud", status, status, None, "", None),
+            *("SaaS", None, date, None, None, None, None, None, "$.x"),
+        )
+
+    assert _authorized(offering("in_process", None)) == "not authorized"
+    assert _authorized(offering("authorized", None)).startswith("authorized, date not given")
+    assert _authorized(offering("authorized", dt.date(2019, 6, 1))) == "authorized 2019-06-01"
+    assert _authorized(None) == "not authorized"  # not listed in the snapshot

@@ -45,7 +45,7 @@ class OrgMatches:
         }
 
 
-def resolve(
+def resolve_organizations(
     engine: Engine,
     *,
     judgements: Path | None = None,

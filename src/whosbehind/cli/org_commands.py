@@ -45,7 +45,7 @@ def resolve_command(
     registrants, and the judgements file.
     """
     with open_store(context, read_only=False) as engine:
-        summary = wb.resolve(engine, judgements=judgements, full=full, sec=sec)
+        summary = wb.resolve_organizations(engine, judgements=judgements, full=full, sec=sec)
     if as_json:
         print_json(summary.to_json())
         return
