@@ -9,12 +9,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from whosbehind.analysis.fedramp.changes import fedramp_changes
-from whosbehind.analysis.fedramp.offering import offering_report
-from whosbehind.analysis.fedramp.share import fedramp_share
-from whosbehind.analysis.fedramp.timeline import fedramp_timeline, first_snapshot_date
-from whosbehind.model.timeutil import now_utc
-from whosbehind.web.deps import AsOf, ContractsAsOf, FiscalYear, Store, Top, instant
+import whosbehind as wb
+from whosbehind.web.deps import AsOf, ContractsAsOf, FiscalYear, Store, Top
 from whosbehind.web.jsonout import json_response
 from whosbehind.web.market import spending_concentration
 
@@ -35,15 +31,13 @@ OfferingId = Annotated[
 ]
 
 
-def at(day: dt.date | None) -> dt.datetime:
-    return instant(day) or now_utc()
-
-
 @router.get("/offering/{offering}", summary="An offering: status, history, authorizations")
 def offering(
     engine: Store, offering: OfferingId, as_of: AsOf = None, feed: Feed = "auto"
 ) -> Response:
-    return json_response(offering_report(engine, offering, at(as_of), feed).to_json())
+    return json_response(
+        wb.fedramp_offering(engine, offering, as_of=as_of, feed=wb.Feed(feed)).to_json()
+    )
 
 
 @router.get("/market/share", summary="FedRAMP shares by provider or parent, HHI and CR4")
@@ -58,8 +52,15 @@ def share(
     feed: Feed = "auto",
     top: Top = 10,
 ) -> Response:
-    result = fedramp_share(
-        engine, at(as_of), instant(valid_at), measure, attribution, impact, feed, by
+    result = wb.fedramp_share(
+        engine,
+        as_of=as_of,
+        valid_at=valid_at,
+        measure=wb.Measure(measure),
+        attribution=wb.Attribution(attribution),
+        impact=wb.Impact(impact) if impact else None,
+        feed=wb.Feed(feed),
+        by=wb.ShareBy(by),
     )
     return json_response(result.to_json(top))
 
@@ -76,9 +77,15 @@ def timeline(
     feed: Feed = "auto",
     top: Top = 5,
 ) -> Response:
-    first = start or first_snapshot_date(engine) or dt.date.today()
-    result = fedramp_timeline(
-        engine, first, stop or dt.date.today(), every, measure, attribution, impact, feed
+    result = wb.fedramp_timeline(
+        engine,
+        start=start,
+        stop=stop,
+        every=wb.Period(every),
+        measure=wb.Measure(measure),
+        attribution=wb.Attribution(attribution),
+        impact=wb.Impact(impact) if impact else None,
+        feed=wb.Feed(feed),
     )
     return json_response(result.to_json(top))
 
@@ -93,7 +100,7 @@ def spending_market(
     contracts_as_of: ContractsAsOf = None,
     top: Top = 5,
 ) -> Response:
-    found = spending_concentration(engine, by, agency, (from_fy, to_fy), instant(contracts_as_of))
+    found = spending_concentration(engine, by, agency, (from_fy, to_fy), contracts_as_of)
     return json_response({"by": by, "years": [y.to_json(top) for y in found]})
 
 
@@ -104,5 +111,5 @@ def changes(
     until: Annotated[dt.date | None, Query(alias="to")] = None,
     feed: Feed = "auto",
 ) -> Response:
-    found = fedramp_changes(engine, at(since), at(until), feed)
+    found = wb.fedramp_changes(engine, since=since, until=until, feed=wb.Feed(feed))
     return json_response(found.to_json())

@@ -3,6 +3,7 @@ GraphML as downloads) and the chains between two nodes, each hop cited."""
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from pathlib import Path as FilePath
 from typing import Annotated, Literal
@@ -10,13 +11,18 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from whosbehind.export.formats import graph_format
-from whosbehind.export.graph import Graph
-from whosbehind.export.graph_plot import agency_graph
-from whosbehind.export.paths import MAX_HOPS, supply_chain_paths
+from whosbehind import (
+    PATH_MAX_HOPS,
+    Engine,
+    ExportFormat,
+    Graph,
+    agency_graph,
+    graph_format,
+    supply_chain_path,
+)
 from whosbehind.web.api_reports import AgencyName
 from whosbehind.web.cache import cached
-from whosbehind.web.deps import AsOf, ContractsAsOf, FiscalYear, Store, instant
+from whosbehind.web.deps import AsOf, ContractsAsOf, FiscalYear, Store
 from whosbehind.web.graph_view import VIEW_KINDS, graph_view
 from whosbehind.web.jsonout import json_response
 
@@ -38,20 +44,31 @@ def agency_graph_route(
     limit: Annotated[int, Query(ge=1, le=500)] = 40,
     format: GraphFormat = "json",
 ) -> Response:
-    graph = cached(
-        request,
-        ("graph", agency, as_of, contracts_as_of),
-        lambda: agency_graph(engine, agency, instant(contracts_as_of), instant(as_of)),
-    )
+    graph = graph_for(request, engine, agency, as_of, contracts_as_of)
     if format == "json":
         kinds = tuple(kind) if kind else VIEW_KINDS
         return json_response(graph_view(graph, fiscal_year, kinds, limit))
     return graph_file(graph, format, f"graph-{agency}")
 
 
+def graph_for(
+    request: Request,
+    engine: Engine,
+    agency: str,
+    as_of: dt.date | None,
+    contracts_as_of: dt.date | None,
+) -> Graph:
+    """The agency's graph on the report's two clocks, kept per data version."""
+    return cached(
+        request,
+        ("graph", agency, as_of, contracts_as_of),
+        lambda: agency_graph(engine, agency, as_of=as_of, contracts_as_of=contracts_as_of),
+    )
+
+
 def graph_file(graph: Graph, fmt: str, name: str) -> Response:
     """The graph written by the export registry's writer, as a download."""
-    spec = graph_format(fmt)
+    spec = graph_format(ExportFormat(fmt))
     with tempfile.TemporaryDirectory(prefix="whosbehind-web-") as folder:
         out = FilePath(folder) / f"graph{spec.suffix}"
         spec.write(graph, out)
@@ -68,8 +85,10 @@ def path(
     b: Node,
     as_of: AsOf = None,
     agency: Annotated[str | None, Query(max_length=200)] = None,
-    max_hops: Annotated[int, Query(ge=1, le=MAX_HOPS)] = MAX_HOPS,
+    max_hops: Annotated[int, Query(ge=1, le=PATH_MAX_HOPS)] = PATH_MAX_HOPS,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> Response:
-    result = supply_chain_paths(engine, a, b, instant(as_of), agency, max_hops, limit)
+    result = supply_chain_path(
+        engine, a, b, as_of=as_of, agency=agency, max_hops=max_hops, top=limit
+    )
     return json_response(result.to_json())

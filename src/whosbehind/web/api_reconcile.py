@@ -13,9 +13,7 @@ from urllib.parse import parse_qs, quote
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from whosbehind.errors import NotFoundError, UsageError
-from whosbehind.model.timeutil import now_utc
-from whosbehind.resolve.registry import lookup
+from whosbehind import NotFoundError, UsageError
 from whosbehind.web.cache import cached
 from whosbehind.web.deps import Store
 from whosbehind.web.jsonout import json_response
@@ -117,9 +115,7 @@ def properties(
 
 @router.get("/reconcile/preview", response_class=HTMLResponse, summary="A candidate's card")
 def preview(engine: Store, id: Annotated[str, Query(min_length=1, max_length=200)]) -> HTMLResponse:
-    if not lookup(engine, id):
-        raise NotFoundError(f"no organization {id!r}")
-    view = org_answer(engine, id, now_utc().date())
+    view = org_answer(engine, id)
     if view is None:
         raise NotFoundError(f"no organization {id!r}")
     ids = "; ".join(f"{k.upper()} {', '.join(v)}" for k, v in view.identifiers.items())

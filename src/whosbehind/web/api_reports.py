@@ -8,10 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from whosbehind.errors import NotFoundError
-from whosbehind.export.cite import cited_record
-from whosbehind.model.timeutil import now_utc
-from whosbehind.sources.gitwalk import read_blob
+from whosbehind import NotFoundError, cite
 from whosbehind.web.cache import cached
 from whosbehind.web.deps import AsOf, ContractsAsOf, FiscalYear, Store, Top, Version
 from whosbehind.web.downloads import table_response
@@ -101,17 +98,15 @@ def company_table(
 
 
 @router.get("/cite/{citation_id}", summary="A citation and the redacted raw record it names")
-def cite(request: Request, engine: Store, citation_id: CitationId) -> Response:
+def citation(request: Request, engine: Store, citation_id: CitationId) -> Response:
     return json_response(
-        cached(
-            request, ("cite", citation_id), lambda: cited_record(engine, citation_id, read_blob)
-        ).to_json()
+        cached(request, ("cite", citation_id), lambda: cite(engine, citation_id)).to_json()
     )
 
 
 @router.get("/org/{org}", summary="What the organization registry knows (`whosbehind org`)")
 def org(engine: Store, org: CompanyName, as_of: AsOf = None) -> Response:
-    found = org_answer(engine, org, as_of or now_utc().date())
+    found = org_answer(engine, org, as_of)
     if found is None:
         raise NotFoundError(f"no organization matches {org!r} (run `whosbehind resolve` first)")
     return json_response(found.to_json())

@@ -9,8 +9,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
-from whosbehind.model.timeutil import end_of_day
-from whosbehind.store.engine import Engine
+from whosbehind import Engine
 from whosbehind.web.provider import DataVersion, StoreProvider
 
 
@@ -44,4 +43,5 @@ Top = Annotated[int, Query(ge=1, le=200, description="Rows per ranking.")]
 
 
 def instant(day: dt.date | None) -> dt.datetime | None:
-    return end_of_day(day) if day else None
+    """The end of ``day``, UTC (as the library and the command line read a date)."""
+    return dt.datetime.combine(day, dt.time.max, dt.UTC) if day else None

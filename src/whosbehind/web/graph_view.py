@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
-from whosbehind.export.graph import Graph, Node
+from whosbehind import Graph
 
 VIEW_KINDS = ("money", "authorized", "provides", "runs_on", "owns", "part_of")
 
@@ -34,6 +34,15 @@ class ViewEdge:
             "fiscal_years": {str(y): str(a) for y, a in sorted(self.years.items())},
             "citations": sorted(self.citations)[:20],
         }
+
+
+class Node(Protocol):
+    """A node of the ``Graph``: what its link needs."""
+
+    id: str
+    kind: str
+    label: str
+    attributes: dict[str, Any]
 
 
 def node_url(node: Node) -> str | None:

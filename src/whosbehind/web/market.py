@@ -8,10 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from whosbehind.analysis.agencies import resolve_agency
-from whosbehind.analysis.contracts.lines import Filters
-from whosbehind.analysis.contracts.spending import SpendingResult, spending
-from whosbehind.store.engine import Engine
+from whosbehind import Engine, SpendingBy, SpendingResult, spending
 
 
 @dataclass
@@ -24,8 +21,7 @@ class YearConcentration:
 
 
 def spending_years(engine: Engine, agency: str | None) -> list[int]:
-    selection = resolve_agency(engine, agency) if agency else None
-    result = spending(engine, "fiscal-year", Filters(agency=selection))
+    result = spending(engine, by=SpendingBy.FISCAL_YEAR, agency=agency)
     return sorted(int(row.key) for row in result.rows if row.key.isdigit())
 
 
@@ -34,16 +30,16 @@ def spending_concentration(
     by: str,
     agency: str | None,
     years: tuple[int | None, int | None],
-    as_of: dt.datetime | None,
+    as_of: dt.date | None,
 ) -> list[YearConcentration]:
     """Per fiscal year: total, HHI, CR4 and the largest groups, as ``spending --by`` gives."""
-    selection = resolve_agency(engine, agency) if agency else None
     known = spending_years(engine, agency)
     first = years[0] if years[0] is not None else min(known, default=0)
     last = years[1] if years[1] is not None else max(known, default=-1)
     return [
         YearConcentration(
-            year, spending(engine, by, Filters(agency=selection, fiscal_year=year), as_of)
+            year,
+            spending(engine, by=SpendingBy(by), agency=agency, fiscal_year=year, as_of=as_of),
         )
         for year in known
         if first <= year <= last

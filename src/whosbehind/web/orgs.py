@@ -5,24 +5,46 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
+from typing import Protocol
 from urllib.parse import quote
 
-from whosbehind.resolve.org_view import Link as OwnerLink
-from whosbehind.resolve.org_view import OrgView, org_view
-from whosbehind.resolve.registry import lookup, ownership_edges
-from whosbehind.store.engine import Engine
-from whosbehind.store.orgs_schema import has_registry
+from whosbehind import Engine, MissingDataError, OrgView, find_orgs, org
 from whosbehind.web.tables import Link, Table, cite, text
 
 _ID = re.compile(r"c[0-9a-f]{16}(?=\s|$)")
 
 
-def org_answer(engine: Engine, query: str, on: dt.date) -> OrgView | None:
-    """The organization ``query`` names (its most supported match), or None (no registry)."""
-    if not has_registry(engine):
+class OwnerLink(Protocol):
+    """A parent or subsidiary of an ``OrgView``: what its table shows."""
+
+    @property
+    def org_id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def valid_from(self) -> dt.date | None: ...
+    @property
+    def valid_to(self) -> dt.date | None: ...
+    @property
+    def basis(self) -> str: ...
+    @property
+    def detail(self) -> str: ...
+    @property
+    def citation(self) -> str: ...
+
+
+def org_answer(engine: Engine, query: str, on: dt.date | None = None) -> OrgView | None:
+    """The organization ``query`` names (its most supported match) on ``on`` (default today),
+    or None (none, or no registry: `whosbehind resolve` has not run)."""
+    try:
+        found = find_orgs(engine, query)
+    except MissingDataError:
         return None
-    found = lookup(engine, query)
-    return org_view(engine, found[0], on, ownership_edges(engine)) if found else None
+    if not found:
+        return None
+    view = org(engine, found[0].org_id, valid_at=on)
+    return view if isinstance(view, OrgView) else None
 
 
 def citation_id(citation: str) -> str | None:
@@ -35,7 +57,7 @@ def _org(org_id: str, name: str) -> Link:
     return text(name or org_id, f"/company/{quote(org_id, safe='')}")
 
 
-def _owners(key: str, title: str, links: list[OwnerLink]) -> Table:
+def _owners(key: str, title: str, links: Sequence[OwnerLink]) -> Table:
     return Table(
         key,
         title,

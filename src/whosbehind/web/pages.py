@@ -9,8 +9,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
-from whosbehind.analysis.reports.sections import Document
-from whosbehind.errors import NotFoundError, UsageError
+from whosbehind import Document, NotFoundError, UsageError
 from whosbehind.web.downloads import FORMATS, table_response
 from whosbehind.web.provider import StoreProvider
 from whosbehind.web.tables import Table, raw_rows

@@ -9,9 +9,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from whosbehind.analysis.fedramp.changes import fedramp_changes
-from whosbehind.analysis.fedramp.offering import OfferingLink, OfferingReport, offering_report
-from whosbehind.web.api_fedramp import Feed, OfferingId, at
+import whosbehind as wb
+from whosbehind import OfferingLink, OfferingReport
+from whosbehind.web.api_fedramp import Feed, OfferingId
 from whosbehind.web.deps import AsOf, Store
 from whosbehind.web.pages import date_control, tables_page
 from whosbehind.web.tables import Link, Table, cite, text
@@ -93,7 +93,7 @@ def _edge(other: str, row: OfferingLink) -> list[Link]:
 def offering_page(
     request: Request, engine: Store, offering: OfferingId, as_of: AsOf = None, feed: Feed = "auto"
 ) -> Response:
-    report = offering_report(engine, offering, at(as_of), feed)
+    report = wb.fedramp_offering(engine, offering, as_of=as_of, feed=wb.Feed(feed))
     current = report.current
     title = f"{report.package_id} {current.name if current else ''}".strip()
     return tables_page(
@@ -121,7 +121,7 @@ def changes_page(
         return tables_page(
             request, "changes.html", "Changes", [], report=None, date_control=control
         )
-    report = fedramp_changes(engine, at(since), at(until), feed)
+    report = wb.fedramp_changes(engine, since=since, until=until, feed=wb.Feed(feed))
     before, after = report.before.cite(), report.after.cite()
     table = Table(
         "changes",

@@ -10,13 +10,10 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from whosbehind.analysis.agencies import resolve_agency
-from whosbehind.export.graph_plot import agency_graph
-from whosbehind.export.paths import MAX_HOPS, PathResult, supply_chain_paths
-from whosbehind.web.api_graph import EdgeKind
+from whosbehind import PATH_MAX_HOPS, PathResult, find_agency, supply_chain_path
+from whosbehind.web.api_graph import EdgeKind, graph_for
 from whosbehind.web.api_reports import AgencyName
-from whosbehind.web.cache import cached
-from whosbehind.web.deps import AsOf, ContractsAsOf, FiscalYear, Store, instant
+from whosbehind.web.deps import AsOf, ContractsAsOf, FiscalYear, Store
 from whosbehind.web.graph_view import VIEW_KINDS, graph_view
 from whosbehind.web.pages import date_control, tables_page
 from whosbehind.web.tables import Link, Table, cite, text
@@ -64,12 +61,8 @@ def graph_page(
     kind: Annotated[list[EdgeKind] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 40,
 ) -> Response:
-    label = resolve_agency(engine, agency).label
-    graph = cached(
-        request,
-        ("graph", agency, as_of, contracts_as_of),
-        lambda: agency_graph(engine, agency, instant(contracts_as_of), instant(as_of)),
-    )
+    label = find_agency(engine, agency).label
+    graph = graph_for(request, engine, agency, as_of, contracts_as_of)
     kinds = tuple(kind) if kind else VIEW_KINDS
     view = graph_view(graph, fiscal_year, kinds, limit)
     return tables_page(
@@ -130,12 +123,14 @@ def path_page(
     b: Annotated[str, Query(max_length=200)] = "",
     as_of: AsOf = None,
     agency: Annotated[str, Query(max_length=200)] = "",
-    max_hops: Annotated[int, Query(ge=1, le=MAX_HOPS)] = MAX_HOPS,
+    max_hops: Annotated[int, Query(ge=1, le=PATH_MAX_HOPS)] = PATH_MAX_HOPS,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> Response:
     result = None
     if a.strip() and b.strip():
-        result = supply_chain_paths(engine, a, b, instant(as_of), agency or None, max_hops, limit)
+        result = supply_chain_path(
+            engine, a, b, as_of=as_of, agency=agency or None, max_hops=max_hops, top=limit
+        )
     return tables_page(
         request,
         "path.html",

@@ -11,9 +11,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from whosbehind.analysis.fedramp.share import ShareResult, fedramp_share
-from whosbehind.analysis.fedramp.timeline import Timeline, fedramp_timeline, first_snapshot_date
-from whosbehind.errors import NotFoundError
+import whosbehind as wb
+from whosbehind import NotFoundError, ShareResult, Timeline
 from whosbehind.web.api_fedramp import (
     Attribution,
     Every,
@@ -21,9 +20,8 @@ from whosbehind.web.api_fedramp import (
     ShareBy,
     SpendBy,
     ValidAt,
-    at,
 )
-from whosbehind.web.deps import AsOf, ContractsAsOf, Store, Top, instant
+from whosbehind.web.deps import AsOf, ContractsAsOf, Store, Top
 from whosbehind.web.market import YearConcentration, spending_concentration
 from whosbehind.web.pages import date_control, tables_page
 from whosbehind.web.tables import Table, cite, text
@@ -136,21 +134,34 @@ def market_page(
     tables: list[Table] = []
     notes: list[str] = []
     try:
-        share = fedramp_share(
-            engine, at(as_of), instant(valid_at), measure, attribution, impact or None, "auto", by
+        counted, credited = wb.Measure(measure), wb.Attribution(attribution)
+        level = wb.Impact(impact) if impact else None
+        share = wb.fedramp_share(
+            engine,
+            as_of=as_of,
+            valid_at=valid_at,
+            measure=counted,
+            attribution=credited,
+            impact=level,
+            by=wb.ShareBy(by),
         )
         tables.append(share_table(share, top))
         notes += share.notes
-        first = start or first_snapshot_date(engine) or at(as_of).date()
-        timeline = fedramp_timeline(
-            engine, first, at(as_of).date(), every, measure, attribution, impact or None
+        timeline = wb.fedramp_timeline(
+            engine,
+            start=start,
+            stop=as_of,
+            every=wb.Period(every),
+            measure=counted,
+            attribution=credited,
+            impact=level,
         )
         tables.append(timeline_table(timeline))
     except NotFoundError as error:
         notes.append(str(error))
     try:
         years = spending_concentration(
-            engine, spend_by, agency or None, (None, None), instant(contracts_as_of)
+            engine, spend_by, agency or None, (None, None), contracts_as_of
         )
         tables.append(spending_table(years, spend_by))
     except NotFoundError as error:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any, Protocol
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from whosbehind.analysis.reports.money import Group
-from whosbehind.errors import NotFoundError
-from whosbehind.export.cite import cited_record
-from whosbehind.model.timeutil import now_utc
-from whosbehind.sources.gitwalk import read_blob
+from whosbehind import CompanyAnswer, NotFoundError, cite
 from whosbehind.web.api_reports import AgencyName, CitationId, CompanyName
 from whosbehind.web.cache import cached
 from whosbehind.web.charts import Bar, bar_chart
@@ -20,7 +18,7 @@ from whosbehind.web.deps import AsOf, ContractsAsOf, FiscalYear, Store, Top
 from whosbehind.web.jsonout import dumps
 from whosbehind.web.orgs import org_answer, org_tables
 from whosbehind.web.pages import date_control, footnotes, render, tables_page
-from whosbehind.web.reports import CompanyAnswer, agency_for, company_for
+from whosbehind.web.reports import agency_for, company_for
 
 router = APIRouter(include_in_schema=False)
 _DATES = (("as_of", "Cloud and ownership as of"), ("contracts_as_of", "Contracts as recorded on"))
@@ -34,7 +32,16 @@ def _agency_link(code: object) -> str:
     return f"/agency/{quote(str(code), safe='')}"
 
 
-def _chart(groups: list[Group], citations: dict[str, list[str]], title: str) -> str:
+class YearAmount(Protocol):
+    """A report's money in one fiscal year (``AgencyReport.per_year``)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def amount(self) -> Decimal: ...
+
+
+def _chart(groups: Sequence[YearAmount], citations: dict[str, list[str]], title: str) -> str:
     bars = [
         Bar(
             f"FY{g.key}",
@@ -95,14 +102,13 @@ def company_page(
 ) -> Response:
     """The company report, and what the registry knows of the organization; an organization
     with neither contracts nor current offerings still has the registry's part."""
-    on = as_of or now_utc().date()
     try:
         answer: CompanyAnswer | None = company_for(
             request, engine, company, as_of, contracts_as_of, top
         )
     except NotFoundError as error:
         answer, missing = None, error
-    org = org_answer(engine, answer.report.identity.org_id or company if answer else company, on)
+    org = org_answer(engine, answer.report.identity.org_id or company if answer else company, as_of)
     if answer is None and org is None:
         raise missing
     context: dict[str, Any] = {}
@@ -136,9 +142,7 @@ def company_page(
 
 @router.get("/cite/{citation_id}", response_class=HTMLResponse)
 def cite_page(request: Request, engine: Store, citation_id: CitationId) -> HTMLResponse:
-    found = cached(
-        request, ("cite", citation_id), lambda: cited_record(engine, citation_id, read_blob)
-    )
+    found = cached(request, ("cite", citation_id), lambda: cite(engine, citation_id))
     records = [dumps(r).decode() for r in found.records]
     return render(
         request,

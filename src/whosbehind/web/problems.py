@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from whosbehind.errors import (
+from whosbehind import (
     MissingDataError,
     NotFoundError,
     StoreError,

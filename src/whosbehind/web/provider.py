@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from whosbehind.store.engine import Engine
+from whosbehind import Engine
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,27 +1,31 @@
 """OpenRefine reconciliation (Reconciliation Service API v0.2) for organizations: candidates
 for a name, scored by the resolver's name keys; properties to extend a table with.
 
-Candidates are the orgs ``resolve.registry.lookup`` finds for the text (an identifier such as
+Candidates are the orgs ``whosbehind.find_orgs`` finds for the text (an identifier such as
 ``uei:...``, the name as written, its match key, a part of names), then the orgs whose name
-keys are closest to the query's (``rapidfuzz`` on ``resolve.names.name_key``). The score is
+keys are closest to the query's (``rapidfuzz`` on ``whosbehind.name_key``). The score is
 the best similarity (0-100) between the query's key and the keys of the org's records; a
 candidate is a ``match`` when an identifier named it, or when its key equals the query's and no
 other candidate's does."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from whosbehind.analysis.reports.company import company_report
-from whosbehind.errors import NotFoundError, UsageError
-from whosbehind.resolve.names import name_key
-from whosbehind.resolve.org_view import org_view
-from whosbehind.resolve.registry import lookup, org_names, ownership_edges, require_registry
-from whosbehind.store.engine import Engine
+from whosbehind import (
+    Engine,
+    MissingDataError,
+    NotFoundError,
+    OrgView,
+    UsageError,
+    company_report,
+    find_orgs,
+    name_key,
+    org,
+)
 
 TYPE = {"id": "organization", "name": "Organization"}
 ID_PROPERTIES = ("uei", "duns", "cik")
@@ -61,16 +65,19 @@ class KeyIndex:
     """Every record's name key and the org it belongs to, for fuzzy candidates."""
 
     def __init__(self, engine: Engine) -> None:
-        require_registry(engine)
+        if not engine.scalar(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'org_member'"
+        ):
+            raise MissingDataError("no organization registry", "`whosbehind resolve`")
         rows = engine.connection.execute(
             "SELECT r.name_key, m.org_id FROM org_record r JOIN org_member m USING (record_key) "
             "WHERE r.name_key IS NOT NULL AND r.name_key <> ''"
         ).fetchall()
         self.keys_of: dict[str, set[str]] = {}
         orgs_of: dict[str, set[str]] = {}
-        for key, org in rows:
-            self.keys_of.setdefault(org, set()).add(key)
-            orgs_of.setdefault(key, set()).add(org)
+        for key, member in rows:
+            self.keys_of.setdefault(member, set()).add(key)
+            orgs_of.setdefault(key, set()).add(member)
         self.orgs_of = orgs_of
         self.keys = sorted(orgs_of)
 
@@ -95,19 +102,23 @@ def reconcile_one(engine: Engine, index: KeyIndex, query: dict[str, Any]) -> lis
         raise UsageError(f"'limit' must be a whole number from 1 to {MAX_LIMIT}")
     named = _by_identifier(engine, query.get("properties"))
     key = name_key(text)
-    found = [*named, *lookup(engine, text)[: limit * 2], *index.closest(key, _FUZZY)]
+    named_text = [m.org_id for m in find_orgs(engine, text)[: limit * 2]]
+    found = [*named, *named_text, *index.closest(key, _FUZZY)]
     ordered = list(dict.fromkeys(found))
-    scored = [(org, 100.0 if org in named else index.score(key, org)) for org in ordered]
+    scored = [(one, 100.0 if one in named else index.score(key, one)) for one in ordered]
     scored.sort(key=lambda pair: (-pair[1], ordered.index(pair[0])))
-    top = scored[:limit]
-    names = org_names(engine, [org for org, _ in top])
-    exact = [org for org, score in scored if score >= 100.0]
+    exact = [one for one, score in scored if score >= 100.0]
     return [
         Candidate(
-            org, names.get(org, org), score, org in named or (len(exact) == 1 and org in exact)
+            one, _name(engine, one), score, one in named or (len(exact) == 1 and one in exact)
         )
-        for org, score in top
+        for one, score in scored[:limit]
     ]
+
+
+def _name(engine: Engine, org_id: str) -> str:
+    found = find_orgs(engine, org_id)
+    return found[0].name if found else org_id
 
 
 def _by_identifier(engine: Engine, properties: object) -> list[str]:
@@ -120,7 +131,7 @@ def _by_identifier(engine: Engine, properties: object) -> list[str]:
             continue
         pid, value = item.get("pid"), item.get("v")
         if pid in ID_PROPERTIES and isinstance(value, str | int) and str(value).strip():
-            found += lookup(engine, f"{pid}:{str(value).strip()}")
+            found += [m.org_id for m in find_orgs(engine, f"{pid}:{str(value).strip()}")]
     return found
 
 
@@ -130,23 +141,18 @@ def extend(engine: Engine, ids: list[str], properties: list[str]) -> dict[str, A
     unknown = [p for p in properties if p not in known]
     if unknown:
         raise UsageError(f"unknown properties {unknown}; known: {', '.join(known)}")
-    today = dt.datetime.now(dt.UTC).date()
-    edges = ownership_edges(engine)
     rows: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for org in ids:
-        found = lookup(engine, org)
-        if not found:
-            rows[org] = {p: [] for p in properties}
-            continue
-        view = org_view(engine, found[0], today, edges)
-        values: dict[str, list[dict[str, Any]]] = {}
-        for prop in properties:
-            values[prop] = _value(engine, view, prop)
-        rows[org] = values
+    for asked in ids:
+        found = find_orgs(engine, asked)
+        view = org(engine, found[0].org_id) if found else None  # as of today
+        rows[asked] = {
+            prop: _value(engine, view, prop) if isinstance(view, OrgView) else []
+            for prop in properties
+        }
     return {"meta": [known[p] for p in properties], "rows": rows}
 
 
-def _value(engine: Engine, view: Any, prop: str) -> list[dict[str, Any]]:
+def _value(engine: Engine, view: OrgView, prop: str) -> list[dict[str, Any]]:
     if prop == "ultimate_parent":
         return [{"id": view.ultimate_parent, "name": view.ultimate_parent_name}]
     if prop == "parent":
@@ -158,7 +164,7 @@ def _value(engine: Engine, view: Any, prop: str) -> list[dict[str, Any]]:
     if prop in ID_PROPERTIES:
         return [{"str": value} for value in view.identifiers.get(prop, [])]
     try:
-        total = company_report(engine, view.org_id).total
+        total = company_report(engine, view.org_id).report.total
     except NotFoundError:
         return []
     return [{"float": float(total), "str": str(total)}]

@@ -3,9 +3,13 @@ link (a number links to its citation, a name to its page)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from whosbehind.analysis.reports.sections import Cell, format_cell
+from whosbehind import format_cell
+
+Cell = str | int | float | Decimal | dt.date | None  # a report cell, as ``format_cell`` takes
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi.templating import Jinja2Templates
 
-from whosbehind.analysis.reports.sections import format_cell
+from whosbehind import format_cell
 
 
 def cell(value: object, kind: str | None = None) -> str:
