@@ -98,3 +98,32 @@ def test_a_new_file_and_a_real_store_open(store: Path, tmp_path: Path) -> None:
     engine = Engine(copy, read_only=True)
     assert engine.scalar("SELECT count(*) FROM contract_award") > 0
     engine.close()
+
+
+def test_catalog_checks_and_what_a_read_only_store_keeps_of_them(tmp_path: Path) -> None:
+    """``has_table``/``has_column`` see what DuckDB's catalog holds; a writing engine asks
+    every time (its tables change), a read-only one keeps the answers (they cannot change)."""
+    path = tmp_path / "s.duckdb"
+    writer = Engine(path, publish=False)
+    writer.execute("CREATE TABLE snapshot (feed VARCHAR)")
+    assert writer.has_table("snapshot") and not writer.has_table("contract_award")
+    assert writer.has_column("snapshot", "feed") and not writer.has_column("snapshot", "seq")
+    writer.execute("CREATE TABLE contract_award (award_key VARCHAR)")
+    assert writer.has_table("contract_award")
+    writer.execute("DROP TABLE contract_award")
+    assert not writer.has_table("contract_award")
+    writer.close()
+    reader = Engine(path, read_only=True)
+    asked: list[str] = []
+    scalar = reader.scalar
+
+    def counting(sql: str, params: object = None) -> object:
+        asked.append(sql)
+        return scalar(sql, params)  # type: ignore[arg-type]
+
+    reader.scalar = counting  # type: ignore[method-assign]
+    for _ in range(3):
+        assert reader.has_table("snapshot") and not reader.has_table("contract_award")
+        assert reader.has_column("snapshot", "feed") and not reader.has_column("snapshot", "x")
+    assert len(asked) == 4  # each question once
+    reader.close()
