@@ -23,7 +23,10 @@ NEEDS_EXTRA: dict[str, tuple[str, str]] = {}
 # Installed in the test environment but not at runtime: none may be here, or this check proves
 # nothing about a runtime-only install. (click is not listed: uvicorn, which `whosbehind serve`
 # runs, depends on it, so it is a runtime dependency now.)
-NOT_RUNTIME = ("pytest", "hypothesis", "respx", "followthemoney", "networkx", "splink")
+NOT_RUNTIME = (
+    "pytest", "hypothesis", "respx", "followthemoney", "networkx", "splink", "playwright",
+    "schemathesis",
+)
 
 
 def main() -> int:
