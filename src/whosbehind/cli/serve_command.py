@@ -18,7 +18,10 @@ def serve(
     context: typer.Context,
     db: Annotated[
         Path | None,
-        typer.Option(help="Store file (overrides the global --db). Opened read-only."),
+        typer.Option(
+            help="Store file (overrides the global --db). Read through the copy writers "
+            "publish beside it (NAME.published.duckdb), so ingests go on while it serves."
+        ),
     ] = None,
     host: Annotated[
         str, typer.Option(help="Address to listen on (0.0.0.0: every interface).")
@@ -33,10 +36,14 @@ def serve(
     """
     import uvicorn
 
-    from whosbehind.web import FileStore, create_app
+    from whosbehind.web import PublishedProvider, create_app
 
     path = wb.resolve_db_path(db or (context.find_root().obj or {}).get("db"))
-    store = FileStore(path)
+    store = PublishedProvider(path)
+    try:
+        store.search_index()  # built now, the first search is as fast as the next
+    except wb.StoreError as error:  # a first ingest still running: pages answer 503 until it publishes
+        typer.echo(f"not ready yet: {error}", err=True)
     typer.echo(f"serving {path} on http://{host}:{port}/ (Ctrl-C stops)")
     try:
         uvicorn.run(create_app(store), host=host, port=port, log_level="warning")

@@ -8,9 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from whosbehind.analysis.search import KINDS
 from whosbehind.web.deps import Store
-from whosbehind.web.lookup import find
 from whosbehind.web.pages import render
+from whosbehind.web.search import find_hits
 
 router = APIRouter(include_in_schema=False)
 
@@ -26,6 +27,7 @@ def search_page(
     engine: Store,
     q: Annotated[str, Query(max_length=200)] = "",
 ) -> HTMLResponse:
-    hits = find(engine, q, 25)
+    ranked = find_hits(request, engine, q, 25) if q.strip() else []
+    hits = sorted(ranked, key=lambda hit: KINDS.index(hit.kind))  # grouped, best first in each
     groups = [(kind, list(found)) for kind, found in groupby(hits, key=lambda h: h.kind)]
     return render(request, "search.html", f"Search: {q}" if q else "Search", q=q, groups=groups)
