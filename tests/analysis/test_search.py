@@ -18,6 +18,7 @@ from tests.export.support import build_supply_chain_store
 from tests.support.contracts import ICE_2018, SHARED_DATA, rows_2018
 from whosbehind.analysis.search import KINDS, SearchIndex
 from whosbehind.errors import UsageError
+from whosbehind.model.redaction import masked_text
 from whosbehind.pipeline.contracts.ingest import ingest_usaspending
 from whosbehind.pipeline.ingest_sec import ingest_sec
 from whosbehind.resolve.registry import run_resolve
@@ -116,10 +117,11 @@ def test_a_piid_from_the_ice_file_finds_its_award(index: SearchIndex) -> None:
 def test_a_word_of_a_description_finds_the_award(index: SearchIndex) -> None:
     """Words of FY18 descriptions (each award's latest) that no other description holds, even
     with another ending: each finds its award among the first five (the index stems English
-    words, so a word shares its stem with a few others)."""
+    words, so a word shares its stem with a few others). The descriptions are read as stored,
+    with officials' names, e-mail addresses and phone numbers masked."""
     rows = [row for row in rows_2018() if row["action_date"].endswith("/2018")]
-    words_of = [set(re.findall(r"[a-z]{8,}", row["award_description"].lower())) for row in rows]
-    every = " ".join(" ".join(row["award_description"].lower().split()) for row in rows_2018())
+    words_of = [set(re.findall(r"[a-z]{8,}", _stored(row).lower())) for row in rows]
+    every = " ".join(" ".join(_stored(row).lower().split()) for row in rows_2018())
     rare = sorted(
         word
         for words in words_of
@@ -131,6 +133,19 @@ def test_a_word_of_a_description_finds_the_award(index: SearchIndex) -> None:
         piid = next(r["award_id_piid"] for r, ws in zip(rows, words_of, strict=True) if word in ws)
         found = [hit.id for hit in index.search(word, 5, kinds=["award"])]
         assert piid in found, word
+
+
+def _stored(row: dict[str, str]) -> str:
+    return masked_text(row["award_description"]) or ""
+
+
+def test_a_masked_official_is_not_found(index: SearchIndex) -> None:
+    """Officials named after "COR:" and "ALT. COR:" in an FY18 description are masked at
+    ingest, so the index cannot find anything by their names."""
+    row = next(r for r in rows_2018() if "ALT. COR: ETHELINE" in r["award_description"])
+    assert "ETHELINE" not in _stored(row) and "GALLOWAY" not in _stored(row)
+    assert index.search("etheline", 20, kinds=["award"]) == []
+    assert row["award_id_piid"] not in [h.id for h in index.search("galloway", 20, kinds=["award"])]
 
 
 def test_an_agency_by_abbreviation_and_code(index: SearchIndex) -> None:
