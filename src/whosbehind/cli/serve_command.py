@@ -42,7 +42,7 @@ def serve(
     store = PublishedProvider(path)
     try:
         store.search_index()  # built now, the first search is as fast as the next
-    except wb.StoreError as error:  # a first ingest still running: pages answer 503 until it publishes
+    except wb.StoreError as error:  # a first ingest still running: 503 until it publishes
         typer.echo(f"not ready yet: {error}", err=True)
     typer.echo(f"serving {path} on http://{host}:{port}/ (Ctrl-C stops)")
     try:
