@@ -52,6 +52,7 @@ if TYPE_CHECKING:  # the names, for type checkers; at run time each is imported 
     from whosbehind.analysis.reports.agency import AgencyReport
     from whosbehind.analysis.reports.company import CompanyReport
     from whosbehind.analysis.reports.sections import Document, format_cell
+    from whosbehind.analysis.search import Hit, SearchIndex
     from whosbehind.api.contracts import (
         awards,
         contract_filters,
@@ -133,7 +134,8 @@ if TYPE_CHECKING:  # the names, for type checkers; at run time each is imported 
         uncertain_pairs,
         undecided_pairs,
     )
-    from whosbehind.api.store import damaged_store, open_store
+    from whosbehind.api.search import SEARCH_KINDS, search_index
+    from whosbehind.api.store import PUBLISHED_CHECK_EVERY, damaged_store, open_store
     from whosbehind.errors import (
         MissingDataError,
         NotFoundError,
@@ -167,6 +169,11 @@ if TYPE_CHECKING:  # the names, for type checkers; at run time each is imported 
 # is imported when the name is first used, so that `whosbehind --help` does not pay for DuckDB,
 # Arrow, SciPy, ... (tests/test_lazy_imports.py checks this map against the imports above).
 _EXPORTS: dict[str, str] = {
+    "PUBLISHED_CHECK_EVERY": "whosbehind.api.store",
+    "Hit": "whosbehind.analysis.search",
+    "SearchIndex": "whosbehind.analysis.search",
+    "SEARCH_KINDS": "whosbehind.api.search",
+    "search_index": "whosbehind.api.search",
     "AgencySelection": "whosbehind.analysis.agencies",
     "AwardRow": "whosbehind.analysis.contracts.awards",
     "AwardsResult": "whosbehind.analysis.contracts.awards",
@@ -301,7 +308,9 @@ __all__ = [
     "FEDRAMP_FEED_URL",
     "PATH_MAX_HOPS",
     "PATH_TOP",
+    "PUBLISHED_CHECK_EVERY",
     "REVIEW_PROMPT",
+    "SEARCH_KINDS",
     "AgencyAnswer",
     "AgencyReport",
     "AgencySelection",
@@ -328,6 +337,7 @@ __all__ = [
     "Filters",
     "Graph",
     "GraphFormat",
+    "Hit",
     "Hop",
     "HopEdge",
     "Impact",
@@ -362,6 +372,7 @@ __all__ = [
     "ReviewSummary",
     "RunsOnReport",
     "RunsOnRow",
+    "SearchIndex",
     "ShareBy",
     "ShareResult",
     "ShareRow",
@@ -416,6 +427,7 @@ __all__ = [
     "resolve_organizations",
     "review_answer",
     "review_pairs",
+    "search_index",
     "spending",
     "supply_chain_graph",
     "supply_chain_path",

@@ -34,6 +34,9 @@ _WRITER_HEAP = 64 * 1024 * 1024
 
 @dataclass(frozen=True, slots=True)
 class Hit:
+    """One search result: what it is (``kind``), its id, label and detail, the page that
+    shows it (``url``) and how well it matched (``score``)."""
+
     kind: str  # agency, organization, offering or award
     id: str
     label: str
