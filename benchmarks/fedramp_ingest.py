@@ -1,14 +1,18 @@
-"""Whole-history FedRAMP ingest: the real pipeline against a naive full rewrite, as Markdown.
+"""Whole-history FedRAMP ingest: the real pipeline against a naive full rewrite and against the
+floor (read + parse + diff, no store), as Markdown.
 
 Usage: python3 benchmarks/fedramp_ingest.py [--quick] [--repeat 3] [--naive-every 1] [--allow-dirty]
 
-For each history (legacy, marketplace) and each round, two runs, each in a fresh spawned process
-and into a fresh DuckDB file, their order alternating between rounds:
+For each history (legacy, marketplace) and each round, three runs, each in a fresh spawned
+process (and the first two into a fresh DuckDB file), their order rotating between rounds:
 
 - pipeline: ``ingest_fedramp(Engine(db), repo)``, what ``whosbehind ingest fedramp`` does;
 - naive: the same git walk and ``parse_snapshot``, then every fact of every record built and every
   row of every snapshot inserted (one transaction and one Arrow insert per table per snapshot).
-  ``--naive-every K`` runs it on every K-th snapshot only and extrapolates by snapshot count.
+  ``--naive-every K`` runs it on every K-th snapshot only and extrapolates by snapshot count;
+- floor: the least any ingest must do, without a store (``_floor.py``): stream every snapshot
+  from one ``git cat-file --batch``, skip one whose body repeats the previous snapshot's, parse
+  the others with orjson and keep one version per offering that changed.
 
 Peak RSS (VmHWM of the run's own process; the ``git cat-file`` child is not counted) is read
 after 10% of the snapshots and at the end. ``--quick`` ingests the first 5 snapshots of each.
@@ -46,6 +50,7 @@ from _common import (
     verdict,
     workdir,
 )
+from _floor import floor
 from whosbehind.errors import SnapshotError
 from whosbehind.pipeline.ingest_fedramp import ingest_fedramp
 from whosbehind.sources.fedramp.reader import parse_snapshot
@@ -55,6 +60,7 @@ from whosbehind.store.engine import Engine
 
 MB = 1e6
 TARGET_LEGACY_SECONDS = 60.0
+TARGET_FLOOR_RATIO = 1.3  # issue 15: whole-history ingest within 1.3x of the floor
 
 
 @dataclass
@@ -81,14 +87,17 @@ class Tracker:
         self.rss_start, self.rss_10 = peak_rss_mb(), float("nan")
 
     def see(self, raw: RawSnapshot) -> None:
+        self.see_bytes(raw.content)
+
+    def see_bytes(self, content: bytes) -> None:
         self.count += 1
-        self.size += len(raw.content)
-        self.largest = max(self.largest, len(raw.content))
+        self.size += len(content)
+        self.largest = max(self.largest, len(content))
         if self.count == self.at:
             self.rss_10, self.largest_10 = peak_rss_mb(), self.largest
 
-    def finish(self, seconds: float, cpu: float, written: int, db: Path) -> Run:
-        store = sum(p.stat().st_size for p in db.parent.glob(db.name + "*")) / MB
+    def finish(self, seconds: float, cpu: float, written: int, db: Path | None) -> Run:
+        store = sum(p.stat().st_size for p in db.parent.glob(db.name + "*")) / MB if db else 0.0
         return Run(
             seconds,
             cpu,
@@ -132,6 +141,14 @@ def naive_run(history: History, db: Path, only: frozenset[str]) -> Run:
     return tracker.finish(seconds, cpu_seconds() - cpu, rows, db)
 
 
+def floor_run(repo: Path, paths: tuple[str, ...], total: int) -> Run:
+    tracker = Tracker(total)
+    start, cpu = time.perf_counter(), cpu_seconds()
+    counts = floor(repo, paths, tracker.see_bytes)
+    seconds = time.perf_counter() - start
+    return tracker.finish(seconds, cpu_seconds() - cpu, counts.versions, None)
+
+
 def describe(name: str, runs: list[Run], scale: float = 1.0) -> list[object]:
     """One table row: medians over the rounds (seconds scaled up when run on a subset)."""
     secs = [run.seconds * scale for run in runs]
@@ -160,7 +177,7 @@ HEADERS = [
     "MB/s",
     "snapshots/s",
     "snapshots / JSON read",
-    "versions or rows written",
+    "versions or rows written (floor: offering versions)",
     "RSS after imports MB",
     "peak RSS at 10% MB",
     "peak RSS at 100% MB",
@@ -199,18 +216,24 @@ def main() -> bool:
             subset = commits[:: args.naive_every]
             scale = len(commits) / len(subset)
             only = frozenset(commit for commit, *_ in subset)
-            pipeline: list[Run] = []
-            naive: list[Run] = []
+            runs: dict[str, list[Run]] = {"pipeline": [], "naive": [], "floor": []}
+            pipeline, naive, floors = runs["pipeline"], runs["naive"], runs["floor"]
+            order = list(runs)
             for round_ in range(repeat):
                 db = folder / "store.duckdb"
-                for method in ("pipeline", "naive") if round_ % 2 == 0 else ("naive", "pipeline"):
+                for method in order[round_ % 3 :] + order[: round_ % 3]:
                     remove_store(db)
                     if method == "pipeline":
                         pipeline.append(in_child(pipeline_run, source, db, len(commits)))
-                    else:
+                    elif method == "naive":
                         naive.append(in_child(naive_run, history, db, only))
+                    else:
+                        floors.append(
+                            in_child(floor_run, Path(source), history.paths, len(commits))
+                        )
                 remove_store(db)
             ratios = [n.seconds * scale / p.seconds for p, n in zip(pipeline, naive, strict=True)]
+            to_floor = [p.seconds / f.seconds for p, f in zip(pipeline, floors, strict=True)]
             note = "" if scale == 1 else f", every {args.naive_every}th, time x {scale:.2f}"
             print(f"### {history.name} history ({len(commits):,} snapshots, {repeat} rounds)\n")
             print(
@@ -219,6 +242,7 @@ def main() -> bool:
                     [
                         describe("whosbehind pipeline", pipeline),
                         describe(f"naive full rewrite{note}", naive, scale),
+                        describe("floor: read + parse + diff, no store", floors),
                     ],
                 )
             )
@@ -227,6 +251,17 @@ def main() -> bool:
                 + ", ".join(f"{r:.2f}" for r in ratios)
                 + ")"
             )
+            ratio = median(to_floor)
+            print(
+                f"\npipeline / floor time: {ratio:.2f}x (median of per-round ratios: "
+                + ", ".join(f"{r:.2f}" for r in to_floor)
+                + ")"
+            )
+            if not args.quick:
+                print(
+                    f"\ntarget {history.name} ingest within {TARGET_FLOOR_RATIO}x of the floor: "
+                    f"{verdict(ratio <= TARGET_FLOOR_RATIO)} ({ratio:.2f}x)"
+                )
             if history.name == "legacy" and not args.quick:
                 secs = median([run.seconds for run in pipeline])
                 print(

@@ -5,8 +5,9 @@ A snapshot already seen changes nothing. A malformed one, or one that cannot be 
 other reason, is recorded as failed, with where and why, and skipped: one bad snapshot never
 stops the run (``isolation``). One that would remove most of a feed's records at once is held,
 not applied, until confirmed (``removal_guard``). A run killed mid-way leaves the store as it
-was before the snapshot it was writing; the next run goes on from there (git commits already
-read are not read again).
+was before the snapshots it was writing; the next run goes on from there (git commits already
+read are not read again). A run writes its snapshots in batches (``snapshot_batch``), each in
+one transaction; ``add`` on its own writes each snapshot at once.
 """
 
 from __future__ import annotations
@@ -14,22 +15,25 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable
+from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from whosbehind.errors import UsageError
 from whosbehind.model.facts import ParsedSnapshot
 from whosbehind.model.timeutil import implausible_dates
-from whosbehind.pipeline.isolation import item_failure
+from whosbehind.pipeline.isolation import aborts_the_run, item_failure
 from whosbehind.pipeline.removal_guard import HOLD_HINT, removal_to_hold
-from whosbehind.sources.protocol import SnapshotSource
+from whosbehind.pipeline.snapshot_batch import SnapshotBatch
+from whosbehind.sources.protocol import SnapshotSource, StoredCopy
 from whosbehind.sources.snapshot import RawSnapshot
 from whosbehind.store import snapshots
 from whosbehind.store.engine import Engine
 from whosbehind.store.schema import create_all
-from whosbehind.store.versions import Changes, FeedState, load_state, write_changes
+from whosbehind.store.versions import Changes, FeedState, RowIds, load_state
 
 Progress = Callable[[RawSnapshot], None]
 
@@ -69,6 +73,7 @@ class SnapshotIngest:
         self.engine = engine
         create_all(engine)
         self.states: dict[str, FeedState] = {}
+        self.row_ids = RowIds()  # shared by the feeds' states
         self.latest: dict[str, snapshots.LatestSnapshot | None] = {}
         # this source's snapshots only: the same bytes given to another reader are another item
         self.seen = snapshots.all_sha256(engine, {*source.feeds, source.name})
@@ -79,6 +84,9 @@ class SnapshotIngest:
             self.seen -= {sha256 for sha256, _ in held}
             self.commits -= {commit for _, commit in held if commit}
         self.summary = IngestSummary()
+        self.batching = False  # True while ``run`` reads: writes wait in ``self.batch``
+        self.batch = SnapshotBatch()
+        self._before_batch: tuple[IngestSummary, set[str], set[str], dict[str, Any]] | None = None
 
     def run(
         self,
@@ -90,10 +98,18 @@ class SnapshotIngest:
         where = source or getattr(self.source, "default_location", None)
         if not where:
             raise UsageError(f"give the {self.source.name} files to read (a file or a folder)")
-        for raw in self.source.snapshots(where, skip, client, self._skipped):
-            self.add(raw)
-            if progress:
-                progress(raw)
+        self.batching = True
+        try:
+            for raw in self.source.snapshots(where, skip, client, self._skipped):
+                self.add(raw)
+                if progress:
+                    progress(raw)
+            self._flush()
+        except BaseException:
+            self.batch = SnapshotBatch()  # not written: the store stays as it was before it
+            raise
+        finally:
+            self.batching = False
         if self.summary.snapshots_read == 0:
             self.summary.found_nothing = self.source.holds_nothing(where)
         return self.summary
@@ -101,6 +117,15 @@ class SnapshotIngest:
     def add(self, raw: RawSnapshot) -> None:
         """Read one snapshot. Whatever goes wrong with it is recorded as its failure, with
         where and why, and the run goes on; only what must abort the run is raised."""
+        if self.batching:
+            if not self.batch.raws:  # what to go back to if writing the batch fails
+                self._before_batch = (
+                    deepcopy(self.summary),
+                    set(self.seen),
+                    set(self.commits),
+                    dict(self.latest),
+                )
+            self.batch.hold(raw)
         summary = self.summary
         summary.snapshots_read += 1
         summary.bytes_read += len(raw.content)
@@ -114,6 +139,44 @@ class SnapshotIngest:
             summary.errors.append(f"{raw.locator}: {reason}")
             feed = self.source.feed_of(raw.locator) or self.source.name
             self._record_other(raw, feed, "failed", reason)
+        if self.batching and self.batch.full():
+            self._flush()
+
+    def _flush(self) -> None:
+        """Write the batch. If that fails for a reason that does not stop the run, the store
+        is as it was before the batch: read its snapshots again, each written at once, so
+        that the one that fails is recorded as failed and the others are stored."""
+        batch, before = self.batch, self._before_batch
+        self.batch, self._before_batch = SnapshotBatch(), None
+        try:
+            batch.write(self.engine)
+        except Exception as error:
+            if aborts_the_run(error) or before is None:
+                raise
+            self.summary, self.seen, self.commits, self.latest = before
+            # the feeds' states are loaded again from the store, which holds none of the batch
+            self.states, self.row_ids = {}, RowIds()
+            self.batching = False
+            try:
+                for raw in batch.raws:
+                    self.add(raw)
+            finally:
+                self.batching = True
+
+    def _write(
+        self,
+        row: snapshots.SnapshotRow,
+        changes: Changes | None = None,
+        audit: dict[str, int] | None = None,
+        copy: StoredCopy | None = None,
+    ) -> None:
+        """What one snapshot writes: into the batch while ``run`` reads, else at once."""
+        if self.batching:
+            self.batch.add(row, changes, audit, copy)
+            return
+        alone = SnapshotBatch()
+        alone.add(row, changes, audit, copy)
+        alone.write(self.engine)
 
     def _add(self, raw: RawSnapshot) -> None:
         summary = self.summary
@@ -135,12 +198,6 @@ class SnapshotIngest:
             return
         parsed = self.source.parse(raw)
         self._store(raw, parsed.feed, parsed.record_time or raw.fallback_time, digest, parsed)
-
-    def _store_copy(self, raw: RawSnapshot, feed: str, seq: int) -> None:
-        """Keep the redacted copy of a file or URL snapshot, and count what was removed."""
-        copy = self.source.stored_copy(raw)
-        snapshots.store_raw(self.engine, raw.sha256, copy.content, copy.encoding)
-        snapshots.insert_audit(self.engine, feed, seq, copy.audit)
 
     def _skipped(self, path: Path, reason: str) -> None:
         self.summary.skipped += 1
@@ -210,17 +267,14 @@ class SnapshotIngest:
             changes.closed,
             self.source.public_locator(raw, feed),
         )
-        if parsed is None:  # one statement is atomic on its own
-            snapshots.insert(self.engine, row)
+        if parsed is None:
+            self._write(row)
             self._stored(raw, feed, row)
             return
         try:
-            with self.engine.transaction():
-                write_changes(self.engine, feed, seq, changes)
-                snapshots.insert(self.engine, row)
-                snapshots.insert_audit(self.engine, feed, seq, parsed.unknown_fields)
-                if raw.kind != "git":
-                    self._store_copy(raw, feed, seq)
+            # a file or URL snapshot: keep its redacted copy, and count what was removed
+            kept = self.source.stored_copy(raw) if raw.kind != "git" else None
+            self._write(row, changes, parsed.unknown_fields, kept)
         except BaseException:
             state.rollback()
             raise
@@ -244,7 +298,7 @@ class SnapshotIngest:
 
     def _state(self, feed: str) -> FeedState:
         if feed not in self.states:
-            self.states[feed] = load_state(self.engine, feed)
+            self.states[feed] = load_state(self.engine, feed, self.row_ids)
         return self.states[feed]
 
     def _record_other(self, raw: RawSnapshot, feed: str, status: str, error: str) -> None:
@@ -262,7 +316,7 @@ class SnapshotIngest:
             len(raw.content),
             public_locator=self.source.public_locator(raw, feed),
         )
-        snapshots.insert(self.engine, row)
+        self._write(row)
         self.seen.add(raw.sha256)
         if raw.commit:
             self.commits.add(raw.commit)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import hashlib
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,27 +106,35 @@ def latest(engine: Engine, feed: str) -> LatestSnapshot | None:
 
 
 def insert(engine: Engine, row: SnapshotRow) -> None:
-    engine.execute(
+    insert_many(engine, [row])
+
+
+def insert_many(engine: Engine, rows: Sequence[SnapshotRow]) -> None:
+    ingested_at = now_utc()
+    engine.connection.executemany(
         "INSERT INTO snapshot (feed, seq, record_time, status, error, kind, locator, commit_id, "
         "sha256, payload_digest, size, inserted, closed, ingested_at, public_locator, "
         "retrieved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            row.feed,
-            row.seq,
-            row.record_time,
-            row.status,
-            row.error,
-            row.kind,
-            row.locator,
-            row.commit_id,
-            row.sha256,
-            row.payload_digest,
-            row.size,
-            row.inserted,
-            row.closed,
-            now_utc(),
-            row.public_locator or row.locator,
-            row.retrieved_at,
+            [
+                row.feed,
+                row.seq,
+                row.record_time,
+                row.status,
+                row.error,
+                row.kind,
+                row.locator,
+                row.commit_id,
+                row.sha256,
+                row.payload_digest,
+                row.size,
+                row.inserted,
+                row.closed,
+                ingested_at,
+                row.public_locator or row.locator,
+                row.retrieved_at,
+            ]
+            for row in rows
         ],
     )
 

@@ -51,11 +51,19 @@ class Changes:
 
 
 @dataclass
+class RowIds:
+    """The next row id, one counter for every feed one ingest reads: the feeds share tables,
+    and a close names the row it closes by its id alone."""
+
+    next: int = 1
+
+
+@dataclass
 class FeedState:
     feed: str
     open_rows: dict[str, dict[Key, tuple[str, int]]]  # table -> key -> (hash, row_id)
     group_keys: dict[str, dict[str, set[Key]]]  # group -> table -> keys
-    next_row_id: int
+    row_ids: RowIds
     raw_by_group: dict[str, object] = field(default_factory=dict)
     pending: tuple[dict[str, object], int] | None = None
     staged: dict[str, dict[str, set[Key]]] = field(default_factory=dict)
@@ -63,7 +71,7 @@ class FeedState:
     def diff(self, parsed: ParsedSnapshot) -> Changes:
         changes = Changes()
         new_raw: dict[str, object] = {}
-        next_id = self.next_row_id
+        next_id = self.row_ids.next
         claimed: set[tuple[str, Key]] = set()
         for name, groups in _merge_same_name(parsed.groups).items():
             raw = groups[0].raw if len(groups) == 1 else tuple(g.raw for g in groups)
@@ -126,7 +134,7 @@ class FeedState:
                 self.group_keys.pop(group, None)
         self.staged.clear()
         assert self.pending is not None
-        self.raw_by_group, self.next_row_id = self.pending
+        self.raw_by_group, self.row_ids.next = self.pending
         self.pending = None
 
     def rollback(self) -> None:
@@ -145,8 +153,9 @@ def _merge_same_name(groups: Sequence[RecordGroup]) -> dict[str, list[RecordGrou
     return merged
 
 
-def load_state(engine: Engine, feed: str) -> FeedState:
-    """The open versions of ``feed`` as the store holds them."""
+def load_state(engine: Engine, feed: str, row_ids: RowIds | None = None) -> FeedState:
+    """The open versions of ``feed`` as the store holds them. ``row_ids``: the counter the
+    other feeds of the same ingest number their new versions with."""
     open_rows: dict[str, dict[Key, tuple[str, int]]] = {table: {} for table in TABLES}
     group_keys: dict[str, dict[str, set[Key]]] = defaultdict(lambda: defaultdict(set))
     next_row_id = 1
@@ -162,26 +171,43 @@ def load_state(engine: Engine, feed: str) -> FeedState:
             group_keys[group][table].add(tuple(key))
         top = engine.scalar(f"SELECT max(row_id) FROM {table}")
         next_row_id = max(next_row_id, (top or 0) + 1)
-    return FeedState(feed, open_rows, {g: dict(t) for g, t in group_keys.items()}, next_row_id)
+    row_ids = row_ids or RowIds()
+    row_ids.next = max(row_ids.next, next_row_id)
+    return FeedState(feed, open_rows, {g: dict(t) for g, t in group_keys.items()}, row_ids)
 
 
 def write_changes(engine: Engine, feed: str, seq: int, changes: Changes) -> None:
     """Insert new versions and close replaced ones. Call inside a transaction."""
-    for table, closed in changes.closes.items():
-        ids = [row_id for _, row_id in closed]
-        engine.connection.execute(
-            f"UPDATE {table} SET to_seq = ? WHERE row_id IN (SELECT unnest(?))", [seq, ids]
-        ).fetchall()
-    for table, rows in changes.inserts.items():
-        kind = TABLES[table]
-        names = fact_columns(kind)
+    write_many(engine, [(feed, seq, changes)])
+
+
+def write_many(engine: Engine, written: Sequence[tuple[str, int, Changes]]) -> None:
+    """The changes of several snapshots (feed, seq, changes), oldest first, in one statement
+    per table for the inserts and one for the closes. Call inside a transaction."""
+    closes: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+    inserts: dict[str, list[tuple[str, int, tuple[str, int, str, Fact]]]] = defaultdict(list)
+    for feed, seq, changes in written:
+        for table, closed in changes.closes.items():
+            ids, seqs = closes[table]
+            ids += [row_id for _, row_id in closed]
+            seqs += [seq] * len(closed)
+        for table, added in changes.inserts.items():
+            inserts[table] += [(feed, seq, row) for row in added]
+    for table, rows in inserts.items():  # first: a version may be closed in the same call
         columns: dict[str, list[Any]] = {
-            "feed": [feed] * len(rows),
-            "group_key": [group for group, _, _, _ in rows],
-            "row_id": [row_id for _, row_id, _, _ in rows],
-            "row_hash": [digest for _, _, digest, _ in rows],
-            "from_seq": [seq] * len(rows),
+            "feed": [feed for feed, _, _ in rows],
+            "group_key": [row[0] for _, _, row in rows],
+            "row_id": [row[1] for _, _, row in rows],
+            "row_hash": [row[2] for _, _, row in rows],
+            "from_seq": [seq for _, seq, _ in rows],
         }
-        for name in names:
-            columns[name] = [getattr(fact, name) for _, _, _, fact in rows]
+        for name in fact_columns(TABLES[table]):
+            columns[name] = [getattr(row[3], name) for _, _, row in rows]
         engine.insert_arrow(table, pa.table(columns))
+    for table, (ids, seqs) in closes.items():
+        engine.connection.execute(
+            f"UPDATE {table} SET to_seq = closed.to_seq "
+            "FROM (SELECT unnest(?) AS row_id, unnest(?) AS to_seq) AS closed "
+            f"WHERE {table}.row_id = closed.row_id",
+            [ids, seqs],
+        ).fetchall()
