@@ -92,6 +92,7 @@ def test_batches_leave_the_store_writing_each_snapshot_at_once_leaves(
     one_at_a_time: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(snapshot_batch, "MAX_SNAPSHOTS", 5)  # several batches, some mixed
+    monkeypatch.setattr(snapshot_batch, "MAX_SECONDS", 1e6)  # however slow the machine
     writes: list[int] = []
     write = snapshot_batch.SnapshotBatch.write
 
