@@ -28,6 +28,9 @@ LAZY_EXTRAS = {
 NOT_IMPORTED = {
     "tzdata": "time zone data for zoneinfo where the system has none",
     "jinja2": "the web pages' templates, loaded through fastapi.templating.Jinja2Templates",
+    "httptools": "uvicorn's HTTP parser, which `whosbehind serve` gets when it is installed "
+    "(about a fourth of the pure-Python parser's CPU per request; docs/benchmarks.md)",
+    "uvloop": "uvicorn's event loop where it is installed (not on Windows), as httptools",
 }
 
 
