@@ -17,6 +17,7 @@ from whosbehind.web import (
     api_reconcile,
     api_reports,
     api_search,
+    pages_api,
     pages_fedramp,
     pages_graph,
     pages_market,
@@ -40,6 +41,8 @@ def create_app(store: StoreProvider) -> FastAPI:
         description="Read-only. Every number carries citation ids; `/api/cite/{id}` shows the "
         "source, locator, record time, content hash and the redacted raw record.",
         responses=problems.PROBLEM_RESPONSES,
+        docs_url=None,  # Swagger UI and ReDoc load their scripts from a CDN: web/pages_api.py
+        redoc_url=None,
     )
     app.state.store = store
     app.state.answers = AnswerCache()
@@ -48,7 +51,14 @@ def create_app(store: StoreProvider) -> FastAPI:
     app.include_router(api_reconcile.router)
     for module in (api_search, api_reports, api_fedramp, api_graph):
         app.include_router(module.router, prefix="/api")
-    for module in (pages_search, pages_reports, pages_fedramp, pages_market, pages_graph):
+    for module in (
+        pages_search,
+        pages_reports,
+        pages_fedramp,
+        pages_market,
+        pages_graph,
+        pages_api,
+    ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(ResponseCache, store=store)
