@@ -133,8 +133,8 @@ def test_every_page_has_a_date_control_and_names_its_data_version(
     digest = client.get("/api/version").json()["digest"]
     for url, page in pages.items():
         assert digest in " ".join(page.text), url
-        if url.startswith(UNDATED) or urlsplit(url).path in ("/", "/search"):
-            continue  # TODO(webdone): the search pages' date control, once the index lands
+        if url.startswith(UNDATED):
+            continue
         forms = [f for f in page.all("form") if "date-control" in f.get("class", "")]
         assert forms, url
         dates = [f for f in page.fields if f.get("type") == "date"]
@@ -163,3 +163,14 @@ def test_text_contrast_is_at_least_wcag_aa() -> None:
         assert contrast(colors[ink], colors["paper"]) >= 4.5, ink
     assert contrast(colors["link"], "#e8eefa") >= 4.5  # a highlighted suggestion
     assert "outline: 3px solid var(--focus)" in css  # focus is visible
+
+
+def test_search_results_open_as_of_the_date_chosen(client: TestClient) -> None:
+    page = parse(
+        client.get("/search", params={"q": "palantir", "as_of": "2020-06-30"}, headers=HTML).text
+    )
+    hits = [a["href"] for a in page.all("a") if a.get("href", "").startswith("/company/")]
+    assert hits and all(href.endswith("as_of=2020-06-30") for href in hits)
+    kept = [f for f in page.all("input") if f.get("name") == "as_of" and f.get("type") == "hidden"]
+    assert kept and kept[0]["value"] == "2020-06-30"  # a new search keeps the date
+    assert client.get("/search", params={"q": "x", "as_of": "June"}).status_code == 422

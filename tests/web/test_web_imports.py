@@ -7,16 +7,6 @@ import ast
 from pathlib import Path
 
 WEB = Path(__file__).resolve().parents[2] / "src" / "whosbehind" / "web"
-# web module -> the internal modules it still imports. Only shrinks: lookup.py is the SQL search
-# that the search index (analysis/search, through the root) replaces.
-ALLOWED_INTERNAL = {
-    "lookup.py": {
-        "whosbehind.errors",
-        "whosbehind.store",
-        "whosbehind.store.engine",
-        "whosbehind.store.orgs_schema",
-    },
-}
 
 
 def internal_imports(path: Path) -> set[str]:
@@ -42,7 +32,7 @@ def test_the_web_app_imports_only_the_package_root() -> None:
         for path in sorted(WEB.rglob("*.py"))
         if (imports := internal_imports(path))
     }
-    assert used == ALLOWED_INTERNAL
+    assert used == {}
 
 
 def test_the_checker_sees_an_internal_import(tmp_path: Path) -> None:

@@ -7,8 +7,7 @@ from typing import Protocol, runtime_checkable
 
 from fastapi import Request
 
-from whosbehind.analysis.search import Hit, SearchIndex
-from whosbehind.store.engine import Engine
+from whosbehind import Engine, Hit, SearchIndex
 from whosbehind.web.cache import cached
 
 

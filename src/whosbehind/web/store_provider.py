@@ -10,17 +10,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from whosbehind.analysis.search import SearchIndex
-from whosbehind.store.engine import Engine
-from whosbehind.store.published import PublishedVersion
-from whosbehind.store.published_reader import DEFAULT_CHECK_EVERY, PublishedStore
+from whosbehind import Engine, PublishedStore, PublishedVersion, SearchIndex
 from whosbehind.web.provider import DataVersion, data_version
 
 
 class PublishedProvider:
-    def __init__(self, store: Path, check_every: float = DEFAULT_CHECK_EVERY) -> None:
+    def __init__(self, store: Path, check_every: float | None = None) -> None:
+        """``check_every``: seconds between looks for a newer copy (default: the reader's)."""
         self.path = store
-        self._published = PublishedStore(store, check_every)
+        self._published = (
+            PublishedStore(store) if check_every is None else PublishedStore(store, check_every)
+        )
 
     @contextmanager
     def engine(self) -> Iterator[Engine]:
