@@ -32,3 +32,11 @@ def test_bad_periods() -> None:
         period_ends(dt.date(2020, 1, 1), dt.date(2019, 1, 1), "month")
     with pytest.raises(UsageError):
         period_ends(dt.date(2019, 1, 1), dt.date(2020, 1, 1), "week")
+
+
+def test_the_calendar_edges() -> None:
+    last = period_ends(dt.date(9999, 11, 2), dt.date(9999, 12, 31), "month")
+    assert [m.date() for m in last] == [dt.date(9999, 11, 30), dt.date(9999, 12, 31)]
+    assert [y.date() for y in period_ends(dt.date(1, 1, 1), dt.date(1, 2, 1), "year")] == [
+        dt.date(1, 2, 1)
+    ]

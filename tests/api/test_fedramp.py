@@ -73,6 +73,18 @@ def test_timeline_starts_at_the_first_snapshot_by_default(engine: Engine) -> Non
     )
 
 
+def test_timeline_skips_periods_before_the_data_and_refuses_too_many(engine: Engine) -> None:
+    """From year 1 by month: the periods before the first snapshot are not computed (the same
+    points as from the first snapshot); up to year 9999 by month is refused, not run for hours."""
+    from_year_one = wb.fedramp_timeline(
+        engine, start="0001-01-01", stop="2017-12-31", every="quarter"
+    )  # type: ignore[arg-type]
+    default = wb.fedramp_timeline(engine, stop="2017-12-31", every=wb.Period.QUARTER)
+    assert [p.to_json() for p in from_year_one.points] == [p.to_json() for p in default.points]
+    with pytest.raises(wb.UsageError, match="at most 600"):
+        wb.fedramp_timeline(engine, stop="9999-12-31", every=wb.Period.MONTH)
+
+
 def test_offering_runs_on_and_changes_answer_as_of_record_time(engine: Engine) -> None:
     share = wb.fedramp_share(engine, as_of=AS_OF, measure=wb.Measure.OFFERINGS)
     package_id = share.rows[0].offerings[0]

@@ -31,5 +31,7 @@ def period_ends(start: dt.date, stop: dt.date, every: str) -> list[dt.datetime]:
 
 
 def _last_day(year: int, month: int) -> dt.date:
+    if month == 12:  # also the last day the calendar has, 9999-12-31
+        return dt.date(year, 12, 31)
     following = dt.date(year + (month == 12), month % 12 + 1, 1)
     return following - dt.timedelta(days=1)

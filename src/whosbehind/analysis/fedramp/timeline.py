@@ -7,8 +7,12 @@ from dataclasses import dataclass
 
 from whosbehind.analysis.fedramp.share import ShareResult, fedramp_share
 from whosbehind.analysis.periods import period_ends
-from whosbehind.errors import NotFoundError
+from whosbehind.errors import NotFoundError, UsageError
 from whosbehind.store.engine import Engine
+
+# Each point is a whole share computation; a range of centuries by month (which a web client
+# can ask for) would run for hours. 600 points is fifty years by month.
+MAX_POINTS = 600
 
 
 @dataclass
@@ -41,8 +45,17 @@ def fedramp_timeline(
     feed: str = "auto",
     valid_at: dt.datetime | None = None,
 ) -> Timeline:
+    ends = period_ends(start, stop, every)
+    first = first_snapshot_date(engine)
+    if first is not None:  # a period ending before the first snapshot has no point
+        ends = [end for end in ends if end.date() >= first]
+    if len(ends) > MAX_POINTS:
+        raise UsageError(
+            f"{len(ends):,} periods (every {every}) from {start} to {stop} with FedRAMP data; "
+            f"at most {MAX_POINTS}: choose a longer period or a shorter range"
+        )
     points = []
-    for end in period_ends(start, stop, every):
+    for end in ends:
         try:
             points.append(fedramp_share(engine, end, valid_at, measure, attribution, impact, feed))
         except NotFoundError:
