@@ -1,7 +1,8 @@
 """Start-up stays fast because nothing is imported before it is needed: the package root
 imports no submodule, ``whosbehind --help`` and every command's help load no database,
-dataframe, plotting or web library, and ``fedramp share`` loads DuckDB only. Structural checks
-(which modules a fresh interpreter holds), not timings; benchmarks/startup.py times them."""
+dataframe, plotting, web, pydantic or Rich library, and ``fedramp share`` loads DuckDB and Rich
+(to print) only. Structural checks (which modules a fresh interpreter holds), not timings;
+benchmarks/startup.py times them."""
 
 from __future__ import annotations
 
@@ -33,8 +34,9 @@ HEAVY = (
     "jinja2",
     "pydantic",
 )
-# Typer itself converts a command's option values with pydantic (from a command's own help on)
-BY_TYPER = {"pydantic"}
+# Typer's Rich help (and Rich's Markdown) cost more than the rest of ``--help``: help is
+# Click's, and Rich is imported when a command prints a table
+HELP = (*HEAVY, "rich", "markdown_it", "pygments")
 
 # Runs the CLI in this interpreter once per argument list given as JSON (each run ends in
 # SystemExit, caught), then prints the top-level names of the modules it imported.
@@ -98,7 +100,7 @@ def test_a_name_is_the_object_its_module_defines_even_after_a_subpackage_of_that
 
 def test_help_loads_no_heavy_library() -> None:
     loaded, printed = imported_by(("--help",))
-    assert "fedramp" in printed and loaded & set(HEAVY) == set()
+    assert "fedramp" in printed and loaded & set(HELP) == set()
 
 
 def test_every_commands_help_loads_no_heavy_library() -> None:
@@ -113,10 +115,10 @@ def test_every_commands_help_loads_no_heavy_library() -> None:
         paths += [(name, sub) for sub in subcommands] if subcommands else [(name,)]
     loaded, printed = imported_by(*[(*path, "--help") for path in paths])
     assert len(paths) > 20 and printed.count("Usage:") == len(paths)
-    assert loaded & (set(HEAVY) - BY_TYPER) == set()
+    assert loaded & set(HELP) == set()
 
 
-def test_fedramp_share_loads_duckdb_and_nothing_else_heavy(
+def test_fedramp_share_loads_duckdb_and_no_pydantic(
     store_path: Path, tmp_path: Path
 ) -> None:
     db = tmp_path / "store.duckdb"
@@ -125,4 +127,15 @@ def test_fedramp_share_loads_duckdb_and_nothing_else_heavy(
         ("--db", str(db), "fedramp", "share", "--as-of", "2019-06-01", "--json")
     )
     assert json.loads(printed)["rows"] and "duckdb" in loaded  # the query ran
-    assert loaded & (set(HEAVY) - BY_TYPER - {"duckdb"}) == set()
+    # Typer converts option values with pydantic unless cli.option_values does it first
+    assert loaded & (set(HEAVY) - {"duckdb"}) == set()
+
+
+def test_a_table_loads_rich_but_no_pydantic(store_path: Path, tmp_path: Path) -> None:
+    db = tmp_path / "store.duckdb"
+    shutil.copy(store_path, db)
+    loaded, printed = imported_by(
+        ("--db", str(db), "fedramp", "share", "--as-of", "2019-06-01", "--top", "5")
+    )
+    assert "HHI" in printed and "rich" in loaded
+    assert loaded & (set(HEAVY) - {"duckdb"}) == set()

@@ -7,7 +7,6 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 import whosbehind as wb
 from whosbehind.cli.context import open_store
@@ -117,6 +116,8 @@ def agencies(
 
 @contextmanager
 def _progress(quiet: bool) -> Iterator[Callable[[str, int], None]]:
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),

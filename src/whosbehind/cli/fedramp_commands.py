@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
 import whosbehind as wb
 from whosbehind.cli.choices import (
@@ -204,6 +203,8 @@ def offering(
     if as_json:
         print_json(report.to_json())
         return
+    from rich.markup import escape
+
     current = report.current
     name, provider = (escape(cell_text(text)) for text in _names(current))
     status = current.status_raw if current else "not listed"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 import whosbehind as wb
 from whosbehind.cli.context import open_store
@@ -39,6 +38,8 @@ def ingest_fedramp(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Ingest FedRAMP Marketplace snapshots (legacy, marketplace, organization export)."""
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     with (
         open_store(context, read_only=False) as engine,
         Progress(

@@ -15,14 +15,13 @@ from collections.abc import Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich import box
-from rich.console import Console
-from rich.measure import Measurement
-from rich.table import Table
-from rich.text import Text
+
+if TYPE_CHECKING:  # Rich is imported when a command prints (start-up: benchmarks/startup.py)
+    from rich.console import Console
+    from rich.table import Table
 
 Wide = Annotated[
     bool,
@@ -34,10 +33,14 @@ _NUMERIC = {"count", "share", "total", "hhi", "cr4", "#", "obligated", "awards"}
 
 def console() -> Console:
     """Standard output, made per use so that the width follows the environment of the call."""
+    from rich.console import Console
+
     return Console()
 
 
 def errors() -> Console:
+    from rich.console import Console
+
     return Console(stderr=True)
 
 
@@ -155,6 +158,10 @@ def new_table(
     """A Rich table laid out so that no token is ever split (see the module docstring);
     ``width``: the console's, to fit in; ``optional``: columns to leave out first when even
     cut text does not make the table fit."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     cells = [[cell_text(cell) for cell in row] for row in rows]  # bounded: see cell_text
     layout = _columns(columns, cells)
     wide = _WIDE.get() or width is None
@@ -191,6 +198,8 @@ def show(out: Console, view: Table) -> None:
     if not _WIDE.get():
         out.print(view)
         return
+    from rich.measure import Measurement
+
     width = out.width
     out.width = max(width, Measurement.get(out, out.options.update_width(10**5), view).maximum)
     try:

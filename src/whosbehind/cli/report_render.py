@@ -4,17 +4,21 @@ written as Markdown or HTML by the library's writers (``whosbehind.render_report
 from __future__ import annotations
 
 from pathlib import Path
-
-from rich.console import Console
+from typing import TYPE_CHECKING
 
 from whosbehind import Citation, Document, ReportFormat, render_report
 from whosbehind.cli.render import console, new_table, show
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 FORMATS = tuple(f.value for f in ReportFormat)
 
 
 def write_or_print(document: Document, fmt: str, out: Path | None) -> None:
     if fmt == "table":
+        from rich.console import Console
+
         target = Console(file=out.open("w"), width=200) if out else console()
         try:
             print_table(document, target)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 import whosbehind as wb
 from whosbehind.cli.context import open_store
@@ -14,6 +12,8 @@ from whosbehind.cli.judgement_commands import Author, JudgementsFile, author_of,
 from whosbehind.cli.render import console
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from whosbehind import CandidatePair, OrgRecord
 
 
@@ -67,6 +67,9 @@ def review(
 
 
 def _pair_table(pair: CandidatePair, heading: str) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
     view = Table(
         title=f"{heading}: matcher probability {pair.probability:.3f}",
         title_justify="left",

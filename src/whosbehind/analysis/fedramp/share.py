@@ -14,14 +14,17 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from whosbehind.analysis.concentration import concentration_ratio, hhi
 from whosbehind.analysis.fedramp.feeds import choose_snapshot
-from whosbehind.analysis.org_rollup import RollUp, load_rollup
 from whosbehind.errors import UsageError
 from whosbehind.model.fedramp import IMPACT_LEVELS
 from whosbehind.store.asof import LIVE, SnapshotRef
 from whosbehind.store.engine import Engine
+
+if TYPE_CHECKING:  # the registry's modules are imported by the by-parent share only
+    from whosbehind.analysis.org_rollup import RollUp
 
 MEASURES = ("offerings", "authorizations", "letters")
 ATTRIBUTIONS = ("direct", "infrastructure")
@@ -123,7 +126,11 @@ def fedramp_share(
     providers = own = _provider_names(engine, snapshot)
     parents: dict[str, str | None] = {}
     if by == "parent":
-        providers, parents = _by_parent(own, rollup or load_rollup(engine), valid_at.date())
+        if rollup is None:
+            from whosbehind.analysis.org_rollup import load_rollup
+
+            rollup = load_rollup(engine)
+        providers, parents = _by_parent(own, rollup, valid_at.date())
         offerings = {pid: (providers[pid][0], path) for pid, (_, path) in offerings.items()}
     counts: Counter[str] = Counter()
     members: defaultdict[str, list[str]] = defaultdict(list)
