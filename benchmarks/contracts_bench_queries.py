@@ -94,25 +94,23 @@ def store_sql() -> dict[str, str]:
 
 def rollup_sql() -> dict[str, str]:
     """The same questions over whosbehind's money rollup (``store.contracts.rollup``), which
-    ``spending()`` reads when its selection allows (q3: the copy sorted by recipient). One
-    rollup row sums ``lines`` award totals."""
-    from whosbehind.store.contracts.rollup import BY_RECIPIENT, ROLLUP
+    ``spending()`` reads when its selection allows (q1: the copy sorted by agency; q3: the
+    copy sorted by recipient). One rollup row sums ``lines`` award totals."""
+    from whosbehind.store.contracts.rollup import BY_AGENCY, BY_RECIPIENT, ROLLUP
 
-    questions = query_sql(
-        ROLLUP, "fiscal_year", "amount", "awarding_subtier_code", "?", "sum(lines)"
-    )
-    # one recipient: its copy sorted by recipient, as ``spending()`` reads it
-    by_recipient = query_sql(
-        BY_RECIPIENT, "fiscal_year", "amount", "awarding_subtier_code", "?", "sum(lines)"
-    )
-    return {**questions, Q3: by_recipient[Q3]}
+    def over(table: str) -> dict[str, str]:
+        return query_sql(table, "fiscal_year", "amount", "awarding_subtier_code", "?", "sum(lines)")
+
+    # one agency, one recipient: their copies, as ``spending()`` reads them
+    return {**over(ROLLUP), Q1: over(BY_AGENCY)[Q1], Q3: over(BY_RECIPIENT)[Q3]}
 
 
 def functions_runner(
     db: str, params: dict[str, list[Any]]
 ) -> Callable[[str], list[tuple[Any, ...]]]:
     """The questions through whosbehind's analysis function ``spending`` (what the CLI runs):
-    one call per fiscal year for q1 and q2, merged in Python."""
+    one call over the fiscal-year range for q1 (``top=20``), one call per fiscal year for q2
+    (``top=10``)."""
     from whosbehind.analysis.agencies import AgencySelection
     from whosbehind.analysis.contracts.lines import Filters
     from whosbehind.analysis.contracts.spending import spending
@@ -124,15 +122,11 @@ def functions_runner(
         if query == Q1:
             agency, first, last = params[Q1]
             selection = AgencySelection(agency, agency, frozenset({agency}))
-            merged: dict[str, list[Any]] = {}
-            for fy in range(first, last + 1):
-                found = spending(engine, "recipient", Filters(agency=selection, fiscal_year=fy))
-                for row in found.rows:
-                    entry = merged.setdefault(row.key, [row.key, Decimal(0), 0])
-                    entry[1] += row.amount
-                    entry[2] += row.awards
-            ranked = sorted(merged.values(), key=lambda entry: (-entry[1], entry[0]))
-            return [tuple(entry) for entry in ranked[:20]]
+            years = Filters(agency=selection, first_fiscal_year=first, last_fiscal_year=last)
+            # one call over the range, top=20 (ties at the cut included, then cut here)
+            found = spending(engine, "recipient", years, top=20)
+            ranked = sorted(found.rows, key=lambda row: (-row.amount, row.key))
+            return [(row.key, row.amount, row.awards) for row in ranked[:20]]
         if query == Q2:
             rows = []
             for fy in params[Q2]:

@@ -23,7 +23,8 @@ Usage: python3 benchmarks/contracts_vs_postgres.py --rows 10000000 [--quick] [--
    and their share; q3 one recipient's money by agency. Engines: DuckDB on the raw table;
    DuckDB on whosbehind's store, the same SQL over its money lines (``lines_sql``) and over its
    money rollup (``store.contracts.rollup``, maintained by the ingest); whosbehind's analysis
-   function ``spending()`` (one call per fiscal year for q1 and q2, ``top=10`` for q2);
+   function ``spending()`` (q1 one call over the fiscal years, ``top=20``; q2 one call per
+   fiscal year, ``top=10``);
    PostgreSQL without indexes (index scans disabled in the session) and with them. Answers are
    compared.
 5. Where whosbehind's ingest spends its time over 100k rows: each SQL statement it runs

@@ -19,6 +19,7 @@ from whosbehind.model.contracts import Quarantined
 from whosbehind.pipeline.contracts.ingest import ingest_usaspending
 from whosbehind.sources.usaspending.csv_reader import iter_csv_records
 from whosbehind.store.contracts.rollup import (
+    BY_AGENCY,
     BY_RECIPIENT,
     NAMES,
     ROLLUP,
@@ -43,6 +44,7 @@ def write(path: Path, rows: list[list[str]]) -> Path:
 
 def answers(engine: Engine) -> list[object]:
     ice = AgencySelection("7012", "7012", frozenset({"7012"}))
+    dhs = AgencySelection("070", "070", toptier_codes=frozenset({"070"}))
     found: list[object] = []
     for by, filters in (
         ("recipient", Filters(agency=ice)),
@@ -53,6 +55,9 @@ def answers(engine: Engine) -> list[object]:
         ("fiscal-year", Filters(recipient="CU82DUZEEL81")),
         ("fiscal-year", Filters()),
         ("recipient", Filters(recipient="county", fiscal_year=2019)),
+        # one agency over some years, and a toptier agency: read from the copy by agency
+        ("recipient", Filters(agency=ice, first_fiscal_year=2019, last_fiscal_year=2021)),
+        ("parent", Filters(agency=dhs, fiscal_year=2020)),
     ):
         result = spending(engine, by, filters, top=15)
         found.append(
@@ -81,6 +86,7 @@ def test_a_clean_file_is_loaded_in_one_pass_and_the_rollup_answers(
     assert is_fresh(engine) and engine.scalar(f"SELECT count(*) FROM {ROLLUP}")
     from_rollup = answers(engine)
     assert all(found[0] for found in from_rollup[3:5])  # type: ignore[index]  (DUNS, UEI)
+    assert all(found[0] for found in from_rollup[7:9])  # type: ignore[index]  (by agency)
     monkeypatch.setattr(spending_module, "is_fresh", lambda _engine: False)
     assert answers(engine) == from_rollup
 
@@ -173,21 +179,51 @@ def test_agency_names_come_from_the_name_counts_as_from_the_awards(tmp_path: Pat
 
 
 def test_the_rollups_are_sorted_again_after_a_run_that_appended_parts(tmp_path: Path) -> None:
-    """Two files appended in one run: both rollups hold the same rows, each sorted as a whole
-    (by fiscal year and agency; by recipient), and answer as the lines do."""
+    """Two files appended in one run: the rollup and its copies hold the same rows, each
+    sorted as a whole (by fiscal year and agency; by recipient; by agency and fiscal year),
+    and answer as the lines do."""
     engine = Engine(tmp_path / "s.duckdb")
     summary = ingest_usaspending(engine, ICE_LOCAL_GOV)
     assert summary.snapshots_stored == 2 and is_fresh(engine)
     columns = "fiscal_year, awarding_subtier_code, recipient_duns, recipient_uei, amount, lines"
     by_year = engine.connection.execute(f"SELECT {columns} FROM {ROLLUP}").fetchall()
     by_recipient = engine.connection.execute(f"SELECT {columns} FROM {BY_RECIPIENT}").fetchall()
+    by_agency = engine.connection.execute(f"SELECT {columns} FROM {BY_AGENCY}").fetchall()
     assert len({row[0] for row in by_year}) > 1 and Counter(by_year) == Counter(by_recipient)
+    assert Counter(by_agency) == Counter(by_year)
 
     def first(row: tuple[object, ...], *at: int) -> tuple[tuple[bool, object], ...]:
         return tuple((row[i] is None, row[i]) for i in at)  # NULLs last, as DuckDB sorts
 
     assert [first(r, 0, 1) for r in by_year] == sorted(first(r, 0, 1) for r in by_year)
     assert [first(r, 2, 3) for r in by_recipient] == sorted(first(r, 2, 3) for r in by_recipient)
+    assert [first(r, 1, 0) for r in by_agency] == sorted(first(r, 1, 0) for r in by_agency)
     duns = Counter(row[2] for row in by_year if row[2]).most_common(1)[0][0]
     one = spending(engine, "agency", Filters(recipient=str(duns)))
     assert one.rows and one.total == sum(row[4] for row in by_year if row[2] == duns)
+
+
+def test_a_store_from_before_the_agency_copy_gets_it_at_its_next_ingest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the copy sorted by agency, an agency's money is read from the rollup; the next
+    contracts ingest, even with nothing new, builds the copy, and the answers stay the same."""
+    engine = Engine(tmp_path / "s.duckdb")
+    ingest_usaspending(engine, ICE_LOCAL_GOV)
+    expected = answers(engine)
+    engine.execute(f"DROP TABLE {BY_AGENCY}")
+    assert answers(engine) == expected  # from the rollup sorted by fiscal year
+    ingest_usaspending(engine, SOURCE)  # nothing new: the run builds the copy
+    assert is_fresh(engine) and engine.scalar(f"SELECT count(*) FROM {BY_AGENCY}") == (
+        engine.scalar(f"SELECT count(*) FROM {ROLLUP}")
+    )
+    tables: list[str] = []
+    real = spending_module._rollup_copy
+
+    def chosen(engine: Engine, filters: Filters) -> str:
+        tables.append(real(engine, filters))
+        return tables[-1]
+
+    monkeypatch.setattr(spending_module, "_rollup_copy", chosen)
+    assert answers(engine) == expected
+    assert tables[0] == BY_AGENCY  # the first question selects one agency (ICE)

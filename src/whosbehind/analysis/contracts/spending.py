@@ -36,7 +36,7 @@ from whosbehind.analysis.contracts.lines import (
 from whosbehind.analysis.org_rollup import load_rollup, rollup_lines_sql
 from whosbehind.errors import UsageError
 from whosbehind.model.citation import Citation
-from whosbehind.store.contracts.rollup import BY_RECIPIENT, ROLLUP, is_fresh
+from whosbehind.store.contracts.rollup import BY_AGENCY, BY_RECIPIENT, ROLLUP, is_fresh
 from whosbehind.store.engine import Engine
 from whosbehind.store.orgs_schema import has_registry
 
@@ -233,10 +233,7 @@ def _from_rollup(
         return None
     key = GROUPS[by][0]
     where, params = filters.where("l")
-    table = ROLLUP
-    if filters.recipient and identifies_recipient(filters.recipient):
-        # one recipient's rows lie together in the copy sorted by recipient
-        table = BY_RECIPIENT if engine.has_table(BY_RECIPIENT) else ROLLUP
+    table = _rollup_copy(engine, filters)
     spelled = ROLLUP_DISPLAY[by]
     named = "".join(f", {column}" for column in spelled)
     ranked = top is not None and by != "fiscal-year"
@@ -280,6 +277,19 @@ def _from_rollup(
     if found and found[0][12]:
         return None
     return found
+
+
+def _rollup_copy(engine: Engine, filters: Filters) -> str:
+    """The copy of the rollup whose sort order keeps the selected rows together: one
+    recipient's in the copy sorted by recipient, one agency's in the copy sorted by agency,
+    then fiscal year; else the rollup itself (sorted by fiscal year, then agency)."""
+    if filters.recipient and identifies_recipient(filters.recipient):
+        copy = BY_RECIPIENT
+    elif filters.agency is not None:
+        copy = BY_AGENCY
+    else:
+        return ROLLUP
+    return copy if engine.has_table(copy) else ROLLUP
 
 
 def _outer(by: str) -> str:

@@ -16,10 +16,14 @@ the run (``rebuild``, one transaction). A crash in between leaves it stale: quer
 the lines until the next ingest rebuilds it. The rollup is derived data with no versions: it
 answers only for the newest record (no ``as_of``).
 
-The same rows are kept a second time sorted by recipient (``BY_RECIPIENT``), so that one
-recipient's money (a DUNS or UEI filter) reads a row group or two instead of the whole rollup,
-as an index would. Each file appends its own sorted rows; a run that appended to rollups that
-already held rows sorts both again at its end (``compact``), so that their zone maps stay tight.
+The same rows are kept twice more, as an index would be: sorted by recipient
+(``BY_RECIPIENT``), so that one recipient's money (a DUNS or UEI filter) reads a row group or
+two instead of the whole rollup, and sorted by agency, then fiscal year (``BY_AGENCY``), so that
+one agency's money over some years ("top recipients of ICE in FY2016-18") reads only that
+agency's rows. Each file appends its own sorted rows; a run that appended to rollups that
+already held rows sorts them all again at its end (``compact``), so that their zone maps stay
+tight. A store from before a copy gets it at its next contracts ingest (the rollup is marked
+stale, and the run rebuilds it).
 
 Beside them, and maintained with them, ``contract_subtier_names`` counts the awards' latest
 records by subtier code and subtier name as stated, so that a store without the agency list
@@ -35,6 +39,7 @@ ROLLUP = "contract_money_rollup"
 STATE = "contract_rollup_state"
 NAMES = "contract_subtier_names"
 BY_RECIPIENT = "contract_money_by_recipient"
+BY_AGENCY = "contract_money_by_agency"
 DIMENSIONS = (
     "fiscal_year",
     "awarding_toptier_code",
@@ -60,6 +65,9 @@ _SUMS = (
 )
 _ORDER = "fiscal_year, awarding_subtier_code"
 _RECIPIENT_ORDER = "recipient_duns, recipient_uei, fiscal_year"
+_AGENCY_ORDER = "awarding_subtier_code, fiscal_year"
+# the copies of the rollup, each with its sort order
+_COPIES = ((BY_RECIPIENT, _RECIPIENT_ORDER), (BY_AGENCY, _AGENCY_ORDER))
 _NAME_COUNTS = (
     "awarding_subtier_code, awarding_subtier_name, count(*) FROM contract_award "
     "WHERE latest AND awarding_subtier_code IS NOT NULL"
@@ -74,10 +82,11 @@ def create_rollup(engine: Engine) -> None:
         )
         if engine.has_table(STATE):  # a store from before the names: rebuilt by this ingest
             mark_stale(engine)
-    if not engine.has_table(BY_RECIPIENT):
-        engine.execute(f"CREATE TABLE {BY_RECIPIENT} ({_COLUMNS})")
-        if engine.has_table(STATE):  # a store from before the copy: rebuilt by this ingest
-            mark_stale(engine)
+    for copy, _order in _COPIES:
+        if not engine.has_table(copy):
+            engine.execute(f"CREATE TABLE {copy} ({_COLUMNS})")
+            if engine.has_table(STATE):  # a store from before the copy: rebuilt by this ingest
+                mark_stale(engine)
     if engine.has_table(STATE):
         return
     engine.execute(f"CREATE TABLE {ROLLUP} ({_COLUMNS})")
@@ -118,10 +127,8 @@ def append(engine: Engine, feed: str, seq: int) -> bool:
         [f"{feed}:{seq}", feed, seq],
     )
     try:
-        engine.execute(f"INSERT INTO {ROLLUP} SELECT * FROM _rollup_part ORDER BY {_ORDER}")
-        engine.execute(
-            f"INSERT INTO {BY_RECIPIENT} SELECT * FROM _rollup_part ORDER BY {_RECIPIENT_ORDER}"
-        )
+        for table, order in ((ROLLUP, _ORDER), *_COPIES):
+            engine.execute(f"INSERT INTO {table} SELECT * FROM _rollup_part ORDER BY {order}")
     finally:
         engine.execute("DROP TABLE _rollup_part")
     engine.execute(
@@ -132,8 +139,9 @@ def append(engine: Engine, feed: str, seq: int) -> bool:
 
 
 def compact(engine: Engine) -> None:
-    """Sort both rollups again as a whole (call inside a transaction, after appends)."""
-    for table, order in ((ROLLUP, _ORDER), (BY_RECIPIENT, _RECIPIENT_ORDER)):
+    """Sort the rollup and its copies again as a whole (call inside a transaction, after
+    appends)."""
+    for table, order in ((ROLLUP, _ORDER), *_COPIES):
         engine.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {table} ORDER BY {order}")
 
 
@@ -147,8 +155,9 @@ def rebuild(engine: Engine) -> None:
         f"GROUP BY ALL ORDER BY {_ORDER}",
         params,
     )
-    engine.execute(f"DELETE FROM {BY_RECIPIENT}")
-    engine.execute(f"INSERT INTO {BY_RECIPIENT} SELECT * FROM {ROLLUP} ORDER BY {_RECIPIENT_ORDER}")
+    for copy, order in _COPIES:
+        engine.execute(f"DELETE FROM {copy}")
+        engine.execute(f"INSERT INTO {copy} SELECT * FROM {ROLLUP} ORDER BY {order}")
     engine.execute(f"DELETE FROM {NAMES}")
     engine.execute(f"INSERT INTO {NAMES} SELECT {_NAME_COUNTS} GROUP BY ALL")
     engine.execute(f"UPDATE {STATE} SET fresh = true")
