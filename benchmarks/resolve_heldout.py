@@ -79,7 +79,9 @@ def _studied_keys(labels: Path) -> set[str]:
         return {name_key(row[c]) for row in rows for c in ("provider", "name") if row[c]}
 
 
-def fedramp_provider_names(data: Path = DEFAULT_SHARED, labels: Path = CROSS_SOURCE_LABELS) -> Named:
+def fedramp_provider_names(
+    data: Path = DEFAULT_SHARED, labels: Path = CROSS_SOURCE_LABELS
+) -> Named:
     """Records (name only) of FedRAMP provider names, and name -> UEI gold."""
     fedramp = data / "fedramp"
     ueis: dict[str, set[str]] = defaultdict(set)  # package id -> UEIs
