@@ -1,36 +1,38 @@
-"""The matcher on data its rules never saw: weights learned without labels, scored on a split.
+"""The matcher on data its rules never saw: weights learned without labels, scored held out.
 
 Usage (package installed, or PYTHONPATH=src):
-    python benchmarks/resolve_eval_unseen.py [--data DIR] [--local-gov DIR]
+    python benchmarks/resolve_eval_unseen.py [--data DIR] [--local-gov DIR] [--shared DIR]
 
 1. **Training, no labels.** ``match_em.estimate`` fits m, u and the prior by expectation
-   maximisation to the candidate pairs of the fy13-fy18 award rows as the registry states them
+   maximisation to the candidate pairs of the registry's own records, with no label of any
+   file: the fy13-fy18 award rows as the registry states them
    (``labeled_records.award_statements``: recipient statements with DUNS, reported parent, city
-   and state, and the reported parents). No label of any file is read. Two variants: the
-   matcher's levels (``match_features.COMPARISONS``), and the same with a term-frequency level
-   (*+ TF*): a ``subset`` pair whose extra words are all common words of the record set it is
-   found in (in at least ``COMMON_SHARE`` of its distinct name keys: "county", "services",
-   "group", counted, not listed) is ``subset_common``, weighed apart.
+   and state, and the reported parents), and the same with the 2023 local-government names
+   (no UEI). The levels are the matcher's (``match_features.COMPARISONS``, with the
+   term-frequency ``descriptor`` level), the ``ESTIMATED_TOGETHER`` levels counted as one, as
+   the shipped model counts them.
 2. **Threshold, chosen elsewhere.** Each EM model's threshold is the one with the best summed
    pairwise F1 on the three labelled ICE files (names with their award rows' DUNS, parent, city,
    state), as ``resolve_eval.py --write-weights`` chose the shipped model's.
 3. **Scores, every pair of each set.** Each row says which records it scores and whether the
    method saw them: the development split (fy13-fy18 recipient names grouped by DUNS, names,
    city and state only; the name rules were written on these rows), the labelled files names
-   only (they chose the thresholds and trained the shipped model), and the 2023 ICE
+   only (they chose the thresholds and trained the shipped model), the 2023 ICE
    local-government split (gold = recipient UEI, names, city and state; never used to fit a
-   weight or choose a threshold), whole and in two halves by state (``state_half``): half A's
-   misses were studied in session 5 and the government-name rules (``gov_names``, the record
-   code descriptor) written from them; half B is held out, scored only once those rules were
-   fixed. *matcher*: the matcher's pairs at the
-   threshold, union-find (the row resolve_eval.py prints); *registry*: with the identifier and
-   name-key edges, as ``whosbehind resolve`` clusters.
-4. **What the UEI gold allows**: pairs of names with one name key filed under different UEIs
-   (a method that joins equal keys makes each a false positive), and the precision bound that
-   follows.
-5. **Half B's pairs, classified** (true positives, false positives, false negatives) by what
-   each pair's names have in common, for the shipped model (after scoring; nothing is fitted or
-   written from them, and whatever is written after reading them must be scored elsewhere).
+   weight or choose a threshold, but every pair of it studied: half A in session 5, half B,
+   held out then, in session 6; ``state_half``), and session 6's **held-out sets**
+   (``resolve_heldout.py``: FedRAMP provider names by UEI, Treasury's 2016-09 vendors by DUNS;
+   defined and committed before any of their pairs was scored, scored once after the rules
+   were fixed). *matcher*: the matcher's pairs at the threshold, union-find (the row
+   resolve_eval.py prints); *registry*: with the identifier and name-key edges, as ``whosbehind
+   resolve`` clusters.
+4. **What the gold allows**: pairs of names with one name key filed under different
+   identifiers (a method that joins equal keys makes each a false positive), and the precision
+   bound that follows.
+5. **Pairs classified** (true positives, false positives, false negatives) by what each pair's
+   names have in common, for the shipped model, on the 2023 split and on each held-out set
+   (after scoring; nothing is fitted or written from them, and whatever is written after
+   reading them must be scored elsewhere).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from resolve_eval_methods import (  # type: ignore[import-not-found]
     PROBABILITY_THRESHOLDS,
     RecordSet,
 )
+from resolve_heldout import DEFAULT_SHARED, HELDOUT_SETS  # type: ignore[import-not-found]
 from whosbehind.model.orgs import OrgRecord
 from whosbehind.resolve.evaluate import PairwiseScore, pairwise
 from whosbehind.resolve.gov_names import STATES
@@ -61,58 +64,25 @@ from whosbehind.resolve.labeled_records import (
 )
 from whosbehind.resolve.match_em import estimate
 from whosbehind.resolve.match_eval import ScoredPairs, clusters_by_probability
-from whosbehind.resolve.match_features import COMPARISONS, Levels, Profile, name_level
+from whosbehind.resolve.match_features import COMPARISONS, Profile, compare
 from whosbehind.resolve.match_model import MatchModel
 from whosbehind.resolve.match_weights import DEFAULT_MODEL, FITTED_THRESHOLD
 from whosbehind.resolve.matching import profiles_of, scored_pairs
 from whosbehind.resolve.names import name_key, place_bound
-
-COMMON_SHARE = 0.01  # a word in 1% of a set's distinct name keys is a common word there
+from whosbehind.resolve.term_frequency import common_words
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT / "../shared/data/contracts/ice-fy13-fy18"
 DEFAULT_LOCAL_GOV = ROOT / "../shared/data/contracts/ice-local-gov"
-TF_COMPARISONS = {
-    **COMPARISONS,
-    "name": tuple(
-        level
-        for name in COMPARISONS["name"]
-        for level in (("subset_common",) if name == "subset" else ()) + (name,)
-    ),
-}
-SCORED: dict[tuple[int, bool], ScoredPairs] = {}
+SCORED: dict[int, ScoredPairs] = {}
 
 
-def with_tf(
-    profiles: list[Profile], pairs: list[tuple[int, int, Levels]]
-) -> list[tuple[int, int, Levels]]:
-    """``subset`` pairs whose extra words are all common words of ``profiles``, relabelled."""
-    common = common_words(profiles)
-    out = []
-    for i, j, levels in pairs:
-        if levels[0] == "subset" and profiles[i].tokens ^ profiles[j].tokens <= common:
-            levels = ("subset_common", *levels[1:])
-        out.append((i, j, levels))
-    return out
-
-
-def common_words(profiles: list[Profile]) -> frozenset[str]:
-    """Tokens in at least ``COMMON_SHARE`` of the distinct name keys (and in two)."""
-    keys = {p.key: p.tokens for p in profiles if p.key}
-    frequency: Counter[str] = Counter(t for tokens in keys.values() for t in tokens)
-    least = max(2.0, COMMON_SHARE * len(keys))
-    return frozenset(t for t, n in frequency.items() if n >= least)
-
-
-def scored_of(data: RecordSet, tf: bool) -> ScoredPairs:
-    """The set's candidate pairs and levels (cached: each set is compared once per variant)."""
-    key = (id(data), tf)
+def scored_of(data: RecordSet) -> ScoredPairs:
+    """The set's candidate pairs and levels (cached: each set is compared once)."""
+    key = id(data)
     if key not in SCORED:
         profiles = profiles_of(data.records)
-        pairs = scored_pairs(profiles)
-        SCORED[key] = ScoredPairs.of(
-            profiles, with_tf(profiles, pairs) if tf else pairs, data.name_of
-        )
+        SCORED[key] = ScoredPairs.of(profiles, scored_pairs(profiles), data.name_of)
     return SCORED[key]
 
 
@@ -121,10 +91,9 @@ class Method:
     name: str
     model: MatchModel
     threshold: float
-    tf: bool = False
 
     def pairs(self, data: RecordSet) -> list[tuple[str, str, float]]:
-        scored = scored_of(data, self.tf)
+        scored = scored_of(data)
         return [(a, b, self.model.probability(lv)) for a, b, lv in scored.within(set(data.gold))]
 
     def matcher(self, data: RecordSet) -> dict[str, str]:
@@ -144,23 +113,21 @@ class Method:
 
 
 def em_method(
-    name: str, records: list[OrgRecord], tf: bool, sets: Mapping[str, RecordSet]
+    name: str, records: list[OrgRecord], sets: Mapping[str, RecordSet]
 ) -> tuple[Method, int, int]:
     """EM on ``records``' candidate pairs, the threshold chosen on ``sets``; pairs, iterations."""
     profiles = profiles_of(records)
     pairs = scored_pairs(profiles, duplicates=False)
-    if tf:
-        pairs = with_tf(profiles, pairs)
-    model, iterations = estimate((lv for _, _, lv in pairs), TF_COMPARISONS if tf else COMPARISONS)
+    model, iterations = estimate(lv for _, _, lv in pairs)
 
     def f1(t: float) -> float:
         total = PairwiseScore()
         for data in sets.values():
-            total = total + pairwise(Method(name, model, t, tf).matcher(data), data.gold)
+            total = total + pairwise(Method(name, model, t).matcher(data), data.gold)
         return total.f1
 
     threshold = max(PROBABILITY_THRESHOLDS, key=lambda t: (f1(t), t))
-    return Method(name, model, threshold, tf), len(pairs), iterations
+    return Method(name, model, threshold), len(pairs), iterations
 
 
 def _row(records: str, seen: str, method: str, pw: PairwiseScore) -> str:
@@ -181,8 +148,9 @@ def _row(records: str, seen: str, method: str, pw: PairwiseScore) -> str:
 
 def classify(data: RecordSet, predicted: Mapping[str, str]) -> list[tuple[str, str, int, str]]:
     """(kind, class, count, an example) of the true positives and errors of ``predicted`` on
-    ``data``."""
+    ``data``, by the name level of the pair (as the matcher computes it on ``data``)."""
     profiles = {data.name_of[p.record_key]: p for p in profiles_of(data.records)}
+    common = common_words(p.key for p in profiles.values())
     counts: Counter[tuple[str, str]] = Counter()
     example: dict[tuple[str, str], str] = {}
     fps, fns = pair_errors(predicted, data.gold)
@@ -194,13 +162,17 @@ def classify(data: RecordSet, predicted: Mapping[str, str]) -> list[tuple[str, s
     for kind, pairs in (("TP", tps), ("FP", fps), ("FN", fns)):
         for a, b in pairs:
             pa, pb = profiles[a], profiles[b]
-            level = name_level(pa, pb)
+            level = compare(pa, pb, common)[0]
             if kind == "FN" and _government_and_office(pa, pb):
                 what = "a government and one of its offices (sheriff, police, department, ...)"
             elif level == "equal":
                 what = "equal name key"
             elif level in ("compact", "sort95", "truncated", "sort90", "sort80"):
                 what = "spelling variant (token-sort ratio >= 80)"
+            elif level == "core":
+                what = "one government name's core (gov_names)"
+            elif level == "descriptor":
+                what = "one name's words all in the other's, descriptor words added"
             elif level == "subset":
                 what = "one name's words all in the other's"
             elif pa.tokens & pb.tokens:
@@ -274,6 +246,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--local-gov", type=Path, default=DEFAULT_LOCAL_GOV)
+    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     args = parser.parse_args()
     started = time.perf_counter()
     data_dir = args.data.resolve()
@@ -293,17 +266,15 @@ def main() -> None:
     unseen = RecordSet(records, {r.record_key: r.name for r in records}, gold)
     halves = {half: _half(unseen, half) for half in ("A", "B")}
     methods = [shipped]
-    for name, tf, training, what in (
-        ("EM on the award statements", False, statements, ""),
-        ("EM on the award statements + TF", True, statements, ""),
+    for name, training, what in (
+        ("EM on the award statements", statements, ""),
         (
-            "EM on the award statements and half A",
-            False,
-            [*statements, *halves["A"].records],
-            f" and half A's {len(halves['A'].records)} local-government names (no UEI)",
+            "EM on the award statements and the local-gov names",
+            [*statements, *unseen.records],
+            f" and the {len(unseen.records)} local-government names of 2023 (no UEI)",
         ),
     ):
-        method, n_pairs, iterations = em_method(name, training, tf, with_ids)
+        method, n_pairs, iterations = em_method(name, training, with_ids)
         methods.append(method)
         print(
             f"- {name}: {len(statements)} unlabelled award statements and reported parents"
@@ -313,7 +284,7 @@ def main() -> None:
         )
     print("\n| comparison | level | " + " | ".join(f"{m.name}: ln(m/u)" for m in methods) + " |")
     print("|---|---|" + "---|" * len(methods))
-    for comparison, levels in TF_COMPARISONS.items():
+    for comparison, levels in COMPARISONS.items():
         for level in levels:
             weights = [m.model.weights.get(comparison, {}).get(level) for m in methods]
             cells = " | ".join("" if w is None else f"{w:+.2f}" for w in weights)
@@ -321,22 +292,31 @@ def main() -> None:
 
     dev_records, dev_gold = duns_names(awards)
     dev = RecordSet(dev_records, {r.record_key: r.name for r in dev_records}, dev_gold)
+    held_out = {
+        label: RecordSet(records, {r.record_key: r.name for r in records}, gold)
+        for label, build in HELDOUT_SETS.items()
+        for records, gold in (build(args.shared.resolve()),)
+    }
     scored_sets = [
         ("dev: fy13-fy18 names by DUNS", "rules written on these rows", dev),
         *(
             (f"{source}, names only", "trained the shipped model; chose the EM thresholds", data)
             for source, data in names_only.items()
         ),
-        ("local-gov 2023 by UEI, whole split", "half A studied (session 5)", unseen),
+        ("local-gov 2023 by UEI, whole split", "studied (sessions 4-6)", unseen),
         (
             f"local-gov 2023 by UEI, half A ({_states(halves['A'])})",
-            "misses studied, government-name rules written from them (session 5)",
+            "studied: rules written from its misses (sessions 5, 6)",
             halves["A"],
         ),
         (
             f"local-gov 2023 by UEI, half B ({_states(halves['B'])})",
-            "no: held out (scored after the session-5 rules were fixed)",
+            "studied: held out in session 5, its misses read in session 6",
             halves["B"],
+        ),
+        *(
+            (label, "no: held out (resolve_heldout.py, session 6)", data)
+            for label, data in held_out.items()
         ),
     ]
     print("\n## Scores (whole sets, every pair)\n")
@@ -349,21 +329,21 @@ def main() -> None:
                 pw = pairwise(predicted, data.gold)
                 print(_row(label, seen, f"{method.name}, t={method.threshold:g}, {how}", pw))
 
-    for label, data in (("Whole split", unseen), ("Half B", halves["B"])):
+    for label, data in (("Whole split", unseen), ("Half B", halves["B"]), *held_out.items()):
         apart, true = equal_keys_apart(data)
         print(
             f"\n{label}: {apart} pairs of names with one name key are filed under different"
-            f" UEIs, against {true} true pairs; a method that joins every equal key has"
+            f" identifiers, against {true} true pairs; a method that joins every equal key has"
             f" precision at most {true / (true + apart):.3f} there, whatever else it does."
         )
-    print("\n## Pairs of the held-out half B by what their names share (shipped model)\n")
-    print("| clustering | kind | class | pairs | example |")
-    print("|---|---|---|---|---|")
-    held_out = halves["B"]
-    for how in ("matcher", "registry"):
-        predicted = shipped.matcher(held_out) if how == "matcher" else shipped.registry(held_out)
-        for kind, what, n, example in classify(held_out, predicted):
-            print(f"| {how} | {kind} | {what} | {n} | {example} |")
+    for label, data in (("the 2023 local-government split", unseen), *held_out.items()):
+        print(f"\n## Pairs of {label} by what their names share (shipped model)\n")
+        print("| clustering | kind | class | pairs | example |")
+        print("|---|---|---|---|---|")
+        for how in ("matcher", "registry"):
+            predicted = shipped.matcher(data) if how == "matcher" else shipped.registry(data)
+            for kind, what, n, example in classify(data, predicted):
+                print(f"| {how} | {kind} | {what} | {n} | {example} |")
     print(f"\n_{time.perf_counter() - started:.1f} s_")
 
 

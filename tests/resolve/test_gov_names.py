@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.support.contracts import ICE_LOCAL_GOV
-from whosbehind.resolve.gov_names import GOVERNMENT_WORDS, STATES, core, same_core
+from whosbehind.resolve.gov_names import GOVERNMENT_WORDS, STATES, core, letters, same_core
 from whosbehind.resolve.labeled_records import local_gov_names
 from whosbehind.resolve.names import name_key
 
@@ -34,6 +34,12 @@ def _core(name: str, state: str | None) -> str:
             "wa",
         ),
         ("CORRECTIONS, TEXAS DEPARTMENT OF", "TEXAS DEPT OF CORRECTIONS", "Texas"),
+        # a state ending in "s" is its state, not a plural ("texas" is not "texa")
+        ("PUBLIC SAFETY TX DEPT OF (0130)", "TEXAS DEPARTMENT OF PUBLIC SAFETY", "TX"),
+        ("ARKANSAS STATE POLICE", "STATE POLICE, AR", "AR"),
+        # two words written as one, in any order
+        ("COUNTY OF BROADWATER", "BROAD WATER COUNTY", "MT"),
+        ("SHERIFF OF BROAD WATER COUNTY", "BROADWATER COUNTY SHERIFF", "MT"),
     ],
 )
 def test_one_office_written_two_ways_has_one_core(left: str, right: str, state: str) -> None:
@@ -47,6 +53,9 @@ def test_one_office_written_two_ways_has_one_core(left: str, right: str, state: 
         ("JACKSON COUNTY", "JACKSON COUNTY SHERIFFS OFFICE", "OR"),
         ("CITY OF MESA", "CITY OF TEMPE", "AZ"),
         ("SPOKANE SCHOOL DISTRICT #81", "SPOKANE SCHOOL DISTRICT #82", "WA"),
+        # a county and its sheriff, even with a word written as two
+        ("BROAD WATER COUNTY SHERIFFS OFFICE", "COUNTY OF BROADWATER", "MT"),
+        ("GRAND FORKS COUNTY", "GRANDFORKS COUNTY SHERIFF", "ND"),
     ],
 )
 def test_different_offices_keep_different_cores(left: str, right: str, state: str) -> None:
@@ -88,3 +97,27 @@ def test_cores_of_real_government_names() -> None:
             assert (record.state or "").casefold() not in found.split()
     assert with_core > len(records) // 2
     assert "sheriff" in GOVERNMENT_WORDS and "department" in GOVERNMENT_WORDS
+
+
+core_words = st.lists(
+    st.text("abcdefg", min_size=2, max_size=6), min_size=2, max_size=5, unique=True
+)
+
+
+@given(core_words, st.data())
+def test_two_words_written_as_one_are_one_core(tokens: list[str], data: st.DataObject) -> None:
+    """Joining two words of a core gives the same core (``same_core``), with the same sorted
+    letters, which is how the matcher finds such pairs in bulk (``letters``)."""
+    i = data.draw(st.integers(0, len(tokens) - 2))
+    joined = [*tokens[:i], tokens[i] + tokens[i + 1], *tokens[i + 2 :]]
+    if tokens[i] + tokens[i + 1] in tokens:
+        return  # the joined word is already a word of the core
+    a, b = " ".join(sorted(tokens)), " ".join(sorted(joined))
+    assert same_core(a, b) and same_core(b, a)
+    assert letters(a) == letters(b)
+
+
+@given(core_words, core_words)
+def test_same_core_is_symmetric(left: list[str], right: list[str]) -> None:
+    a, b = " ".join(sorted(left)), " ".join(sorted(right))
+    assert same_core(a, b) == same_core(b, a)

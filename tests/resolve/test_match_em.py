@@ -64,7 +64,9 @@ def test_missing_weighs_nothing_and_changes_nothing() -> None:
     without_parent = [(n, i, p, "missing") for n, i, p, _ in pairs]
     model, _ = estimate(without_parent)
     assert model.weights["parent"]["missing"] == 0.0
-    assert model.weights["name"]["compact"] == 0.0  # no pair at that level: no evidence
+    assert model.weights["name"]["sort90"] == 0.0  # no pair at that level: no evidence
+    # no pair at "compact" either, but its group (ESTIMATED_TOGETHER) has: the group's weight
+    assert model.weights["name"]["compact"] == model.weights["name"]["sort95"]
     assert model.weights["ids"]["same"] > 2 > 0 > model.weights["ids"]["differ"]
 
 
@@ -87,3 +89,20 @@ def test_weights_learned_from_the_award_statements_order_the_levels() -> None:
     assert name["equal"] > name["subset"]
     assert ids["same"] > 0 > ids["differ"]
     assert place["city"] > place["state"] > place["differ"]
+
+
+def test_levels_estimated_together_share_one_weight() -> None:
+    """EM counts the levels of one ``ESTIMATED_TOGETHER`` group as one, as ``train`` does: the
+    fit on pairs split between two levels of a group equals the fit with all of them at one."""
+    pairs = _mixture_pairs(2000)
+    split = [
+        (("compact" if n % 3 else "core"), *rest) if name == "sort95" else (name, *rest)
+        for n, (name, *rest) in enumerate(pairs)
+    ]
+    merged, _ = estimate(pairs)
+    grouped, _ = estimate(split)  # type: ignore[arg-type]
+    near = [grouped.weights["name"][level] for level in ("compact", "sort95", "truncated", "core")]
+    assert len(set(near)) == 1
+    assert near[0] == pytest.approx(merged.weights["name"]["sort95"])
+    assert grouped.prior == pytest.approx(merged.prior)
+    assert grouped.weights["name"]["equal"] == pytest.approx(merged.weights["name"]["equal"])

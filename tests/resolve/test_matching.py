@@ -41,6 +41,7 @@ from whosbehind.resolve.matching import (
     profiles_of,
     scored_pairs,
 )
+from whosbehind.resolve.term_frequency import common_words
 
 DATA = (
     Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "contracts" / "ice-fy13-fy18"
@@ -135,8 +136,9 @@ def test_records_without_a_name_are_never_paired() -> None:
 def test_compare_is_symmetric_on_real_pairs() -> None:
     records, _ = _records(FREEZER)
     profiles = profiles_of(records)
+    common = common_words(p.key for p in profiles)
     for i, j, levels in scored_pairs(profiles):
-        assert compare(profiles[j], profiles[i]) == levels
+        assert compare(profiles[j], profiles[i], common) == levels
 
 
 def _one_by_one(profiles: list[Profile]) -> list[tuple[int, int, Levels]]:
@@ -145,8 +147,9 @@ def _one_by_one(profiles: list[Profile]) -> list[tuple[int, int, Levels]]:
         (rep, i) for i, rep in enumerate(blocking.representative) if rep != i
     ]
     found = []
+    common = common_words(p.key for p in profiles)
     for i, j in candidates:
-        levels = compare_names_first(profiles[i], profiles[j])
+        levels = compare_names_first(profiles[i], profiles[j], None, common)
         if levels is not None:
             found.append((i, j, levels))
     return found
@@ -176,6 +179,26 @@ def test_scored_pairs_compares_in_bulk_as_one_by_one() -> None:
     found = scored_pairs(profiles)
     assert found == _one_by_one(profiles)
     assert sum(levels[0] == "core" for _, _, levels in found) >= 20
+    # a name and the same with descriptor words (term_frequency), and two cores, one of which
+    # writes two words as one
+    named = {frozenset({profiles[i].key, profiles[j].key}): levels[0] for i, j, levels in found}
+    dts = frozenset(
+        {"california department of technology", "california department of technology services dts"}
+    )
+    assert named[dts] == "descriptor"
+    spaced = [
+        OrgRecord("a", "test", "COUNTY OF BROADWATER", state="MT"),
+        OrgRecord("b", "test", "BROAD WATER, COUNTY OF", state="MT"),
+        OrgRecord("c", "test", "SHERIFF OF BROAD WATER COUNTY", state="MT"),
+        OrgRecord("d", "test", "BROADWATER COUNTY SHERIFF", state="MT"),
+    ]
+    profiles = profiles_of(spaced)
+    found = scored_pairs(profiles)
+    assert found == _one_by_one(profiles)
+    assert {(i, j) for i, j, levels in found if levels[0] in ("compact", "core")} == {
+        (0, 1),
+        (2, 3),
+    }
 
 
 def test_blocking_finds_every_pair_sharing_a_key_prefix_in_the_labelled_sets() -> None:

@@ -8,7 +8,9 @@ representatives are put in blocks by:
 - each of their ``RARE_TOKENS`` rarest key tokens, rarity counted over the representatives
   ("sherburne" joins "sherburne county" and "sherburne sheriff");
 - each identifier (UEI, DUNS);
-- a government name's core (``gov_names.core``), so that names written in another order meet.
+- a government name's core (``gov_names.core``), so that names written in another order meet,
+  and the core's letters sorted (``gov_names.letters``), so that "BROADWATER" meets "BROAD
+  WATER" in any order.
 
 A block of up to ``MAX_BLOCK`` representatives is paired out in full. A larger one (a common
 token or prefix, a DUNS with hundreds of names) is sorted by compact key and each member is
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from whosbehind.resolve.gov_names import letters
 from whosbehind.resolve.match_features import Profile
 
 PREFIX = 10
@@ -59,6 +62,7 @@ def _block_keys(profile: Profile, frequency: Counter[str]) -> Iterator[str]:
         yield "i:" + identifier
     if profile.core:
         yield "g:" + profile.core
+        yield "l:" + letters(profile.core)
 
 
 def block(profiles: Sequence[Profile]) -> Blocking:

@@ -76,6 +76,11 @@ def _singular(token: str) -> str:
     return token
 
 
+def expand(token: str) -> str:
+    """A key token with its abbreviation written out and a plural made singular."""
+    return _singular(_ABBREVIATIONS.get(token, token))
+
+
 def _state_words(state: str) -> frozenset[str]:
     code = state.strip().casefold()
     if code not in STATES:
@@ -88,22 +93,42 @@ def _state_words(state: str) -> frozenset[str]:
 def core(key: str, state: str | None) -> str:
     """The sorted core words of a government name's key (``names.name_key``), "" for a name
     without a government word or with fewer than two core words."""
-    tokens = [_singular(_ABBREVIATIONS.get(t, t)) for t in key.split()]
+    own = _state_words(state or "")
+    # the state's words are set aside before plurals are made singular ("texas" is not "texa")
+    tokens = [t if t in own else expand(t) for t in key.split()]
     if GOVERNMENT_WORDS.isdisjoint(tokens):
         return ""
-    own = _state_words(state or "")
     kept = {t for t in tokens if t not in _LIGHT_WORDS and t not in own}
     return " ".join(sorted(kept)) if len(kept) >= _MIN_CORE else ""
 
 
 def same_core(a: str, b: str) -> bool:
-    """Two cores (``core``) that name one office: equal, or a letter or two apart with the same
-    numbers ("SCHOOL DISTRICT 81" and "82" are two districts)."""
+    """Two cores (``core``) that name one office: equal, one writing two of the other's words as
+    one ("BROADWATER" / "BROAD WATER"), or a letter or two apart with the same numbers ("SCHOOL
+    DISTRICT 81" and "82" are two districts)."""
     if not (a and b):
         return False
-    if a == b:
+    if a == b or _compound(a, b):
         return True
     return fuzz.ratio(a, b, score_cutoff=CORE_RATIO) > 0 and _numbers(a) == _numbers(b)
+
+
+def letters(core_words: str) -> str:
+    """A core's letters and digits, sorted: equal for two cores that are ``_compound``."""
+    return "".join(sorted(core_words.replace(" ", "")))
+
+
+def _compound(a: str, b: str) -> bool:
+    """One core writes two of the other's words as one ("broadwater" / "broad water"), the
+    rest equal."""
+    words_a, words_b = set(a.split()), set(b.split())
+    only_a, only_b = words_a - words_b, words_b - words_a
+    if len(only_a) == 2 and len(only_b) == 1:
+        only_a, only_b = only_b, only_a
+    if len(only_a) != 1 or len(only_b) != 2:
+        return False
+    joined, (x, y) = next(iter(only_a)), sorted(only_b)
+    return joined in (x + y, y + x)
 
 
 def _numbers(text: str) -> set[str]:

@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
 from whosbehind.errors import UsageError
-from whosbehind.resolve.match_features import COMPARISONS, Levels
+from whosbehind.resolve.match_features import COMPARISONS, ESTIMATED_TOGETHER, Levels
 from whosbehind.resolve.match_model import MatchModel
 
 MAX_ITERATIONS = 200
@@ -48,7 +48,7 @@ def _start(comparisons: Comparisons) -> tuple[Shares, Shares]:
     return m, u
 
 
-def _log_likelihoods(levels: Levels, m: Shares, u: Shares) -> tuple[float, float]:
+def _log_likelihoods(levels: tuple[str, ...], m: Shares, u: Shares) -> tuple[float, float]:
     log_m = log_u = 0.0
     for comparison, level in zip(m, levels, strict=True):
         if level == "missing":
@@ -66,13 +66,46 @@ def _shares(
     return {level: (counts.get((comparison, level), 0.0) + _SMOOTHING) / total for level in chosen}
 
 
+def _grouped(
+    comparisons: Comparisons, together: Mapping[str, Mapping[str, str]]
+) -> dict[str, tuple[str, ...]]:
+    """Each comparison's levels with the levels of one group (``ESTIMATED_TOGETHER``) as one."""
+    out: dict[str, tuple[str, ...]] = {}
+    for comparison, names in comparisons.items():
+        groups = together.get(comparison, {})
+        out[comparison] = tuple(dict.fromkeys(groups.get(level, level) for level in names))
+    return out
+
+
 def estimate(
-    pairs: Iterable[Levels], comparisons: Comparisons = COMPARISONS
+    pairs: Iterable[Levels],
+    comparisons: Comparisons = COMPARISONS,
+    together: Mapping[str, Mapping[str, str]] = ESTIMATED_TOGETHER,
 ) -> tuple[MatchModel, int]:
     """The model EM fits to the candidate pairs' levels, and the number of iterations run.
     ``comparisons``: each comparison's levels, strongest first (``match_features.COMPARISONS``
-    unless a variant adds levels)."""
-    patterns = sorted(Counter(pairs).items())  # one summation order for one input
+    unless a variant adds levels). Levels of one group of ``together`` are one level, as
+    ``match_model.train`` counts them: each alone is too rare to estimate."""
+    groups = [together.get(c, {}) for c in comparisons]
+    grouped = Counter(
+        tuple(g.get(level, level) for g, level in zip(groups, levels, strict=True))
+        for levels in pairs
+    )
+    model, iterations = _estimate(grouped, _grouped(comparisons, together))
+    weights = {
+        comparison: {
+            level: model.weights[comparison][together.get(comparison, {}).get(level, level)]
+            for level in names
+        }
+        for comparison, names in comparisons.items()
+    }
+    return MatchModel(prior=model.prior, weights=weights), iterations
+
+
+def _estimate(
+    counted: Counter[tuple[str, ...]], comparisons: Comparisons
+) -> tuple[MatchModel, int]:
+    patterns = sorted(counted.items())  # one summation order for one input
     seen = {
         (c, level) for levels, _ in patterns for c, level in zip(comparisons, levels, strict=True)
     }

@@ -16,7 +16,10 @@ levels into a probability. Levels, first that holds wins:
   names with one core (``gov_names.same_core``: the same words in any order, once the record's
   own state, "of", "state", "dept" and the like are set aside, to a letter or two: "PUBLIC
   SAFETY ARIZONA DEPT OF" / "ARIZONA DEPARTMENT OF PUBLIC SAFETY"); ``sort90``; ``subset``
-  every token of one key is in the other; ``sort80``; ``other``. ``compact``, ``sort95``,
+  every token of one key is in the other, and ``descriptor`` when each word the longer key
+  adds is a common word of the record set that names no other body (``term_frequency``:
+  "CALIFORNIA DEPARTMENT OF TECHNOLOGY SERVICES DTS", an acronym of its own words, "SERVICES")
+  or a ``subset`` otherwise; ``sort80``; ``other``. ``compact``, ``sort95``,
   ``truncated`` and ``core`` are weighed as one (``ESTIMATED_TOGETHER``).
 - ``ids``: ``same`` a UEI or DUNS in common; ``differ`` both have one and none is shared;
   ``missing``.
@@ -36,11 +39,12 @@ from rapidfuzz import fuzz
 from whosbehind.model.orgs import OrgRecord
 from whosbehind.resolve.gov_names import core, same_core
 from whosbehind.resolve.names import NormalizedName, normalize_name
+from whosbehind.resolve.term_frequency import extra_words_describe
 
 COMPARISONS: dict[str, tuple[str, ...]] = {
     "name": (
         *("equal", "compact", "sort95", "truncated", "core"),
-        *("sort90", "subset", "sort80", "other"),
+        *("sort90", "descriptor", "subset", "sort80", "other"),
     ),
     "ids": ("same", "differ", "missing"),
     "place": ("city", "state", "differ", "missing"),
@@ -144,9 +148,12 @@ def name_level(a: Profile, b: Profile) -> str:
     return name_level_at(a, b, fuzz.token_sort_ratio(a.key, b.key, score_cutoff=80))
 
 
-def name_level_at(a: Profile, b: Profile, ratio: float) -> str:
+def name_level_at(
+    a: Profile, b: Profile, ratio: float, common: frozenset[str] = frozenset()
+) -> str:
     """``name_level`` given the keys' ``token_sort_ratio`` (0 below 80), as the matcher computes
-    it for many pairs at once."""
+    it for many pairs at once; ``common``: the record set's common words
+    (``term_frequency.common_words``), for the ``descriptor`` level."""
     if a.key == b.key:
         return "equal"
     if a.compact == b.compact:
@@ -161,7 +168,8 @@ def name_level_at(a: Profile, b: Profile, ratio: float) -> str:
     if ratio >= 90:
         return "sort90"
     if a.tokens <= b.tokens or b.tokens <= a.tokens:
-        return "subset"
+        short, long = (a, b) if len(a.tokens) <= len(b.tokens) else (b, a)
+        return "descriptor" if extra_words_describe(short.key, long.key, common) else "subset"
     return "sort80" if ratio else "other"
 
 
@@ -205,17 +213,25 @@ def _parent_level(a: Profile, b: Profile) -> str:
     return "differ" if has_a and has_b else "missing"
 
 
-def compare(a: Profile, b: Profile) -> Levels:
-    """The level of each comparison for the pair ``a``, ``b`` (symmetric)."""
-    return (name_level(a, b), _ids_level(a, b), _place_level(a, b), _parent_level(a, b))
+def compare(a: Profile, b: Profile, common: frozenset[str] = frozenset()) -> Levels:
+    """The level of each comparison for the pair ``a``, ``b`` (symmetric); ``common``: the record
+    set's common words (``term_frequency.common_words``)."""
+    ratio = 0.0 if a.key == b.key else fuzz.token_sort_ratio(a.key, b.key, score_cutoff=80)
+    name = name_level_at(a, b, ratio, common)
+    return (name, _ids_level(a, b), _place_level(a, b), _parent_level(a, b))
 
 
-def compare_names_first(a: Profile, b: Profile, ratio: float | None = None) -> Levels | None:
+def compare_names_first(
+    a: Profile, b: Profile, ratio: float | None = None, common: frozenset[str] = frozenset()
+) -> Levels | None:
     """``compare``, or None when the names are ``other``: the matcher matches names, and a pair
     whose names share nothing is left to identifiers and judgements (the registry's other edges).
     Two subsidiaries of one parent in one city are not one organization. ``ratio``: the keys'
-    ``token_sort_ratio`` with cutoff 80, when already computed."""
-    name = name_level(a, b) if ratio is None else name_level_at(a, b, ratio)
+    ``token_sort_ratio`` with cutoff 80, when already computed; ``common``: the record set's
+    common words (``term_frequency.common_words``)."""
+    if ratio is None:
+        ratio = 0.0 if a.key == b.key else fuzz.token_sort_ratio(a.key, b.key, score_cutoff=80)
+    name = name_level_at(a, b, ratio, common)
     if name == "other":
         return None
     return (name, _ids_level(a, b), _place_level(a, b), _parent_level(a, b))

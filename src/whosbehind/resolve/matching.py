@@ -26,7 +26,7 @@ from rapidfuzz.process import cpdist
 from whosbehind.model.orgs import MatchedPair, OrgRecord
 from whosbehind.resolve.blocking import Indexes, block
 from whosbehind.resolve.clusters import paused_gc
-from whosbehind.resolve.gov_names import CORE_RATIO
+from whosbehind.resolve.gov_names import CORE_RATIO, letters
 from whosbehind.resolve.match_features import (
     TRUNCATED_AT,
     Levels,
@@ -37,6 +37,7 @@ from whosbehind.resolve.match_features import (
 from whosbehind.resolve.match_model import MatchModel
 from whosbehind.resolve.match_weights import DEFAULT_MODEL, FITTED_THRESHOLD
 from whosbehind.resolve.names import NormalizedName, normalize_name
+from whosbehind.resolve.term_frequency import common_words
 
 MATCH_THRESHOLD = FITTED_THRESHOLD  # best F1 on the labelled ICE sets; see match_weights
 REVIEW_THRESHOLD = 0.2
@@ -91,7 +92,8 @@ def scored_pairs(
     record (see ``match_profiles`` for why the matcher leaves them out).
 
     The name comparisons that decide most pairs are made for all pairs at once (rapidfuzz
-    ``cpdist``); only pairs that may be above ``other`` are compared one by one.
+    ``cpdist``); only pairs that may be above ``other`` are compared one by one. The common
+    words of the ``descriptor`` level are counted on ``profiles``' name keys.
     """
     blocking = block(profiles)
     left, right = blocking.left, blocking.right
@@ -110,10 +112,11 @@ def scored_pairs(
         inside = keep[left] | keep[right] if len(left) else np.zeros(0, dtype=bool)
         left, right = left[inside], right[inside]
     ratios = _ratios(profiles, left, right)
+    common = common_words(p.key for p in profiles)
     scored = []
     for n in np.flatnonzero(_maybe_named_alike(profiles, left, right, ratios)).tolist():
         i, j = int(left[n]), int(right[n])
-        levels = compare_names_first(profiles[i], profiles[j], float(ratios[n]))
+        levels = compare_names_first(profiles[i], profiles[j], float(ratios[n]), common)
         if levels is not None:
             scored.append((i, j, levels))
     return scored
@@ -143,7 +146,8 @@ def _maybe_named_alike(
     profiles: Sequence[Profile], left: Indexes, right: Indexes, ratios: Floats
 ) -> npt.NDArray[np.bool_]:
     """False only for pairs whose name level is surely ``other``: keys and compact keys differ,
-    government cores are not ``gov_names.same_core``, the ratio is below 80, neither raw name
+    government cores are not ``gov_names.same_core`` (neither the same letters nor a ratio of
+    ``CORE_RATIO``), the ratio is below 80, neither raw name
     may be a truncated one, and neither key's tokens are a subset of the other's
     (``token_set_ratio`` is 100 exactly then, for non-empty keys)."""
     if not len(left):
@@ -157,6 +161,14 @@ def _maybe_named_alike(
     alike |= np.asarray(compact[left] == compact[right], dtype=bool)
     governed = np.flatnonzero(~alike & (cores[left] != "") & (cores[right] != ""))
     if len(governed):
+        spelled = {
+            core: letters(core) for core in set(cores[left[governed]]) | set(cores[right[governed]])
+        }
+        same_letters = np.array(
+            [spelled[cores[left[g]]] == spelled[cores[right[g]]] for g in governed.tolist()],
+            dtype=bool,
+        )
+        alike[governed[same_letters]] = True
         near = cpdist(
             cores[left[governed]].tolist(),
             cores[right[governed]].tolist(),
