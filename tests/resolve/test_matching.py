@@ -303,3 +303,27 @@ def test_bulk_ratio_over_sorted_tokens_is_token_sort_ratio(words: list[str]) -> 
     assert fuzz.ratio(sorted_left, sorted_right, score_cutoff=80) == fuzz.token_sort_ratio(
         left, right, score_cutoff=80
     )
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("FAKE CSP 1", "FAKE CSP 10"),
+        ("REGION 4 EDUCATION SERVICE CENTER", "REGION 5 EDUCATION SERVICE CENTER"),
+        ("SPOKANE SCHOOL DISTRICT 81", "SPOKANE SCHOOL DISTRICT 82"),
+    ],
+)
+def test_names_with_different_numbers_are_never_alike(left: str, right: str) -> None:
+    a, b = profiles_of([OrgRecord("a", "test", left), OrgRecord("b", "test", right)])
+    assert compare(a, b)[0] == "other"
+    assert compare_names_first(a, b) is None
+    # the same numbers, or numbers on one side only, leave the names alike
+    c, d = profiles_of([OrgRecord("c", "test", left), OrgRecord("d", "test", f"{left} INC")])
+    assert compare(c, d)[0] == "equal"
+
+
+@given(st.lists(st.sampled_from(["ACME", "WIDGET", "SERVICES", "REGION"]), min_size=1, max_size=4))
+def test_a_changed_number_makes_two_names_other(words: list[str]) -> None:
+    name = " ".join(words)
+    a, b = profiles_of([OrgRecord("a", "t", f"{name} 12"), OrgRecord("b", "t", f"{name} 13")])
+    assert compare(a, b)[0] == "other"

@@ -87,6 +87,10 @@ def test_display_and_key(raw: str, display: str, key: str) -> None:
         ("ST LAWRENCE COUNTY OF (0465)", "COUNTY OF ST LAWRENCE"),
         ("CLARK COUNTY", "COUNTY OF CLARK"),
         ("STATE OF NEW YORK", "NEW YORK STATE"),
+        # HTML character references, as Treasury's 2016 legacy file writes names
+        ("AT&amp;T MOBILITY LLC", "AT&T MOBILITY"),
+        ("JOHNSON &amp; JOHNSON", "JOHNSON & JOHNSON"),
+        ("O&#39;NEIL &amp; ASSOCIATES, INC.", "O'NEIL & ASSOCIATES INC"),
     ],
 )
 def test_same_key(left: str, right: str) -> None:
@@ -102,6 +106,8 @@ def test_same_key(left: str, right: str) -> None:
         ("ACME LIMIT", "acme limit"),
         ("PEOPLE OF THE STATE OF", "people of the state of"),  # "THE STATE OF": no place
         ("DEPARTMENT OF STATE", "department of state"),
+        ("A&B;C WIDGETS", "a and bc widgets"),  # not a character reference
+        ("M&amp WIDGETS", "m and amp widgets"),  # no semicolon: written as it is
     ],
 )
 def test_rules_leave_these_names_alone(raw: str, key: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import string
 
 from hypothesis import given
@@ -135,3 +136,15 @@ def test_text_after_a_legal_form_is_cut(words: list[str], form: str, after: list
     assert name_key(f"{name}{glue}{form.strip() if glue else form} {' '.join(after)}") == (
         name_key(name)
     )
+
+
+# Names as USAspending writes them, with the characters HTML escapes ("&", quotes, "<", ">"),
+# never ";" (so no text is already a character reference).
+ESCAPABLE = st.text(alphabet=string.ascii_uppercase + string.digits + " &'\"<>,.-", max_size=40)
+
+
+@given(ESCAPABLE)
+def test_an_escaped_name_has_the_key_of_the_name(raw: str) -> None:
+    escaped = html.escape(raw)
+    assert name_key(escaped) == name_key(raw)
+    assert normalize_name(escaped).display == normalize_name(raw).display

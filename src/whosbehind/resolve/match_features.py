@@ -8,7 +8,8 @@ A ``Profile`` is the part of an ``OrgRecord`` that matching reads, normalized on
 ``compare(a, b)`` puts a pair into one level per comparison; the matcher (``matching``) turns
 levels into a probability. Levels, first that holds wins:
 
-- ``name``: ``equal`` keys; ``compact`` equal without spaces; ``sort95`` token-sort ratio >= 95;
+- ``name``: ``equal`` keys; ``compact`` equal without spaces; ``other`` when both keys hold
+  numbers and not the same ones ("FAKE CSP 1" / "FAKE CSP 10"); ``sort95`` token-sort ratio >= 95;
   ``truncated`` one raw name is exactly ``TRUNCATED_AT`` characters long and, letters and digits
   only, starts the other (older USAspending rows cut names there: "SYSTEMS RESEARCH AND
   APPLICATI"; a rule read off the fy13-fy18 files), or its key tokens are the other's but for
@@ -31,6 +32,7 @@ levels into a probability. Levels, first that holds wins:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -158,6 +160,8 @@ def name_level_at(
         return "equal"
     if a.compact == b.compact:
         return "compact"
+    if _numbers_differ(a.key, b.key):
+        return "other"
     if ratio >= 95:
         return "sort95"
     short, long = (a, b) if a.raw_length <= b.raw_length else (b, a)
@@ -171,6 +175,21 @@ def name_level_at(
         short, long = (a, b) if len(a.tokens) <= len(b.tokens) else (b, a)
         return "descriptor" if extra_words_describe(short.key, long.key, common) else "subset"
     return "sort80" if ratio else "other"
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _numbers_differ(a: str, b: str) -> bool:
+    """Both keys hold numbers, and not the same ones: "FAKE CSP 1" and "FAKE CSP 10", "REGION 4"
+    and "REGION 5" are two organizations however alike the rest."""
+    if not (_DIGIT.search(a) and _DIGIT.search(b)):
+        return False
+    return _numbered(a) != _numbered(b)
+
+
+def _numbered(key: str) -> set[str]:
+    return {token for token in key.split() if _DIGIT.search(token)}
 
 
 def _cut_from(short: Profile, long: Profile) -> bool:

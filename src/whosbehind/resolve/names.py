@@ -2,7 +2,8 @@
 
 ``normalize_name(raw)`` returns a ``NormalizedName``. Rules, in the order applied:
 
-1. Text: Unicode NFKC, whitespace runs collapsed to one space, ends stripped.
+1. Text: HTML character references written out ("AT&amp;T" -> "AT&T": older USAspending files
+   hold names escaped), Unicode NFKC, whitespace runs collapsed to one space, ends stripped.
 2. Clauses are split off wherever they occur (text before the first one is the name; each
    clause's value runs to the next clause). A clause counts only when both the text before it
    and its value contain a letter or digit, so "DBA SYSTEMS INC" is a name, not a clause.
@@ -43,6 +44,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -71,6 +73,7 @@ _INVERTED_RE = re.compile(
     r"^(?P<place>[^,]*\w[^,]*),\s*(?P<kind>[^,]*\w[^,]*\b(?:of|on|for))$", re.IGNORECASE
 )
 _EDGE_PUNCT = " ,;:-/"
+_ENTITY_RE = re.compile(r"&(?:[A-Za-z]{2,8}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 _CODE_TAIL_RE = re.compile(r"^(?P<name>.*?)\s*(?P<code>\(\d+\)(?:\s+\d+)+)$")
 
 _SUFFIXES: frozenset[tuple[str, ...]] = frozenset(
@@ -140,6 +143,8 @@ class NormalizedName:
 
 def normalize_name(raw: str) -> NormalizedName:
     """Split ``raw`` into name, trade name, reported parent, former name and descriptors."""
+    if "&" in raw:
+        raw = _ENTITY_RE.sub(lambda m: html.unescape(m.group()), raw)
     text = " ".join(unicodedata.normalize("NFKC", raw).split())
     name, clauses = _split_clauses(text)
     parent = clauses.get("subsidiary")
