@@ -71,7 +71,6 @@ class SnapshotBatch:
         with engine.transaction():
             write_many(engine, self.changes)
             snapshots.insert_many(engine, self.rows)
-            for feed, seq, counts in self.audits:
-                snapshots.insert_audit(engine, feed, seq, counts)
+            snapshots.insert_audits(engine, self.audits)
             for sha256, copy in self.copies:
                 snapshots.store_raw(engine, sha256, copy.content, copy.encoding)

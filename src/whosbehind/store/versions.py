@@ -79,7 +79,7 @@ class FeedState:
             previous = self.raw_by_group.get(name, _MISSING)
             if previous is not _MISSING and previous == raw:
                 continue
-            facts = [fact for group in groups for fact in group.build()]
+            facts = parsed.facts_of(name, groups)
             next_id = self._diff_group(name, facts, changes, next_id, claimed)
         for gone in set(self.group_keys) - new_raw.keys():
             next_id = self._diff_group(gone, [], changes, next_id, claimed)

@@ -312,3 +312,18 @@ def test_every_real_head_status_is_known(
     expected = {"Compliant": "authorized", "FedRAMP Authorized": "authorized"}
     for raw, normalized in expected.items():
         assert norm.status(raw) == normalized
+
+
+WHITESPACE = [chr(c) for c in range(0x3001) if re.fullmatch(r"\s", chr(c))]
+
+
+@given(st.text(alphabet=st.sampled_from([*WHITESPACE, "a", "Z", "-", "\u200b", "\x00"])))
+def test_text_collapses_exactly_what_the_regular_expression_does(value: str) -> None:
+    # the definition: every run of ``\s`` becomes one space, then the ends are stripped
+    assert norm.text(value) == re.sub(r"\s+", " ", value).strip()
+
+
+def test_text_of_every_code_point_agrees_with_the_regular_expression() -> None:
+    for code in range(0x110000):
+        value = f"a{chr(code)}{chr(code)}b"
+        assert norm.text(value) == re.sub(r"\s+", " ", value).strip(), hex(code)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from whosbehind.model.facts import Fact, ParsedSnapshot, RecordGroup
@@ -55,16 +56,22 @@ def parse(document: Mapping[str, Any]) -> ParsedSnapshot:
         assessors = listed(data.get("Assessors"), "data.Assessors")
     audit = FieldAudit()
     groups: list[RecordGroup] = []
+    # every record of every parsed snapshot passes here: only what must be done per record,
+    # the rest (facts, their JSONPaths) when the record changed (``RecordGroup``)
     for record in providers:
-        if not isinstance(record, dict) or not norm.text(record.get("Package_ID")):
+        package_id = norm.text(record.get("Package_ID")) if isinstance(record, dict) else ""
+        if not package_id:
             audit.counts["Providers[] without Package_ID"] += 1
             continue
         audit.check("Providers[]", record, PROVIDER_FIELDS)
-        where = jsonpath.where("$.data.Providers", "Package_ID", record["Package_ID"])
-        letters = listed(record.get("Leveraged_ATO_Letters"), f"{where}.Leveraged_ATO_Letters")
-        audit.check_all("Providers[].Leveraged_ATO_Letters[]", letters, LETTER_FIELDS)
-        package_id = norm.text(record["Package_ID"])
-        groups.append(RecordGroup(f"offering:{package_id}", record, _builder(record)))
+        letters = record.get("Leveraged_ATO_Letters")
+        if not isinstance(letters, list):
+            letters = listed(letters, partial(_letters_path, record))
+        if letters:
+            audit.check_all("Providers[].Leveraged_ATO_Letters[]", letters, LETTER_FIELDS)
+        groups.append(
+            RecordGroup(f"offering:{package_id}", record, partial(offering_facts, record))
+        )
     for record in assessors:
         if isinstance(record, dict) and norm.text(record.get("Name")):
             audit.check("Assessors[]", record, ASSESSOR_FIELDS)
@@ -81,8 +88,9 @@ def parse(document: Mapping[str, Any]) -> ParsedSnapshot:
     )
 
 
-def _builder(record: Mapping[str, Any]) -> Any:
-    return lambda: offering_facts(record)
+def _letters_path(record: Mapping[str, Any]) -> str:
+    where = jsonpath.where("$.data.Providers", "Package_ID", record["Package_ID"])
+    return f"{where}.Leveraged_ATO_Letters"
 
 
 def _assessor_builder(record: Mapping[str, Any]) -> Any:

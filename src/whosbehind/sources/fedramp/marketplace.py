@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from whosbehind.model.facts import Fact, ParsedSnapshot, RecordGroup
@@ -62,15 +63,17 @@ def parse(document: Mapping[str, Any]) -> ParsedSnapshot:
         listed(data.get("ReuseMapping"), "data.ReuseMapping"), audit, "ReuseMapping[]"
     )
     groups: list[RecordGroup] = []
+    # every record of every parsed snapshot passes here: only what must be done per record,
+    # the rest (facts, their JSONPaths) when the record changed (``RecordGroup``)
     for product in data["Products"]:
-        if not isinstance(product, dict) or not norm.text(product.get("id")):
+        package_id = norm.text(product.get("id")) if isinstance(product, dict) else ""
+        if not package_id:
             audit.counts["Products[] without id"] += 1
             continue
         audit.check("Products[]", product, PRODUCT_FIELDS)
-        package_id = norm.text(product["id"])
         # mapping rows come in no stable order: sorted, a reordering is not a change
         raw = (product, _ordered(initial.get(package_id, [])), _ordered(reuse.get(package_id, [])))
-        groups.append(RecordGroup(f"offering:{package_id}", raw, _builder(*raw)))
+        groups.append(RecordGroup(f"offering:{package_id}", raw, partial(product_facts, *raw)))
     if "ReuseMapping" not in data:
         for agency in listed(data.get("Agencies"), "data.Agencies"):
             if isinstance(agency, dict) and norm.text(agency.get("id")):
@@ -95,20 +98,21 @@ def _by_product(
 ) -> dict[str, list[Mapping[str, Any]]]:
     grouped: defaultdict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for row in rows:
-        if isinstance(row, dict) and norm.text(row.get("id")):
+        key = norm.text(row.get("id")) if isinstance(row, dict) else ""
+        if key:
             audit.check(where, row, MAPPING_FIELDS)
-            grouped[norm.text(row["id"])].append(row)
+            grouped[key].append(row)
     return grouped
 
 
 def _ordered(rows: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    return sorted(rows, key=lambda row: tuple(str(value) for value in row.values()))
+    if len(rows) < 2:
+        return list(rows)
+    return sorted(rows, key=_row_order)
 
 
-def _builder(
-    product: Mapping[str, Any], initial: list[Mapping[str, Any]], reuse: list[Mapping[str, Any]]
-) -> Callable[[], Sequence[Fact]]:
-    return lambda: product_facts(product, initial, reuse)
+def _row_order(row: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(map(str, row.values()))
 
 
 def _agency_builder(agency: Mapping[str, Any]) -> Callable[[], Sequence[Fact]]:

@@ -6,14 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from whosbehind.errors import SnapshotError
-from whosbehind.model.facts import Fact, ParsedSnapshot, RecordGroup
+from whosbehind.model.facts import ParsedSnapshot
 from whosbehind.model.redaction import RedactionCounts, redacted_tree
 from whosbehind.model.timeutil import parse_eastern_wall_clock, parse_record_timestamp
 from whosbehind.sources import jsonwrite
@@ -65,22 +64,8 @@ def parse_snapshot(raw: RawSnapshot) -> ParsedSnapshot:
         parsed = parsers[kind](document)
     except ShapeError as error:
         raise SnapshotError(raw.locator, f"malformed {kind} snapshot: {error}") from None
-    parsed.groups = [_named_failures(group, raw.locator) for group in parsed.groups]
+    parsed.locator = raw.locator  # a record that cannot be built names itself
     return parsed
-
-
-def _named_failures(group: RecordGroup, locator: str) -> RecordGroup:
-    """The group, whose ``build`` names the record when one of its values cannot be read
-    (a date out of range, a value of the wrong type): the snapshot fails, naming it."""
-
-    def build() -> Sequence[Fact]:
-        try:
-            return group.build()
-        except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as error:
-            reason = f"record {group.group}: {type(error).__name__}: {error}"
-            raise SnapshotError(locator, reason) from error
-
-    return RecordGroup(group.group, group.raw, build)
 
 
 _BODY_START = re.compile(rb'"(?:data|products)"\s*:')
