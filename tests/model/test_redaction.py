@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from whosbehind.model.redaction import (
     EMAIL_MASK,
+    MAY_HOLD_CONTACTS,
     PHONE_MASK,
     RedactionCounts,
     mask_contacts,
@@ -74,6 +75,24 @@ def test_every_phone_number_is_masked(number: str, before: str, after: str) -> N
     digits = re.sub(r"\D", "", number.split(" EXT")[0].split(" x")[0])
     assert digits not in re.sub(r"\D", "", masked.text)
     assert PHONE_MASK in masked.text and masked.phones == 1
+
+
+@given(phones() | international, words, words)
+def test_the_sql_path_calls_the_masker_for_every_phone_number(
+    number: str, before: str, after: str
+) -> None:
+    text = f"{before} {number} {after}"
+    assert mask_contacts(text).phones == 1
+    assert re.search(MAY_HOLD_CONTACTS, text)
+
+
+@given(st.text(st.sampled_from("0123456789 .-()+#:xXPHONETLpheotl"), max_size=40), words)
+def test_a_text_the_masker_changes_matches_the_sql_filter(text: str, before: str) -> None:
+    """The SQL path calls the masker only for texts matching ``MAY_HOLD_CONTACTS``: any text
+    it would change must match (digits, separators and phone words in any order)."""
+    for candidate in (text, f"{before} {text}"):
+        if mask_contacts(candidate).text != candidate:
+            assert re.search(MAY_HOLD_CONTACTS, candidate), candidate
 
 
 amounts = st.decimals(0, Decimal("1e13"), places=2).flatmap(
