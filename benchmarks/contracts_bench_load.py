@@ -94,6 +94,7 @@ class Load:
     rss_mb: float | None = None
     size: int = 0
     note: str = ""
+    cpu: float | None = None  # CPU seconds: the loading process's threads, or the server's
 
 
 def duckdb_load(db: str, files: list[str], types: list[tuple[str, str]]) -> Load:
@@ -101,7 +102,7 @@ def duckdb_load(db: str, files: list[str], types: list[tuple[str, str]]) -> Load
     for path in (Path(db), Path(db + ".wal")):
         path.unlink(missing_ok=True)
     columns = {name: DUCK_TYPES[kind] for name, kind in types}
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     con = duckdb.connect(db)
     con.execute(
         "CREATE TABLE contracts AS SELECT * FROM read_csv(?, header = true, "
@@ -109,7 +110,8 @@ def duckdb_load(db: str, files: list[str], types: list[tuple[str, str]]) -> Load
         [files, columns],
     ).fetchall()
     con.close()
-    return Load(time.perf_counter() - start, peak_rss_mb(), Path(db).stat().st_size)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return Load(seconds, peak_rss_mb(), Path(db).stat().st_size, cpu=cpu)
 
 
 # The columns whosbehind's reader takes from an award-summaries row (csv_rows.award_from_row).
@@ -136,7 +138,7 @@ def duckdb_load_kept(db: str, files: list[str], types: list[tuple[str, str]]) ->
         path.unlink(missing_ok=True)
     columns = {name: DUCK_TYPES[kind] for name, kind in types}
     kept = ", ".join(quoted(name) for name in KEPT_COLUMNS)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     con = duckdb.connect(db)
     con.execute(
         f"CREATE TABLE contracts AS SELECT {kept} FROM read_csv(?, header = true, "
@@ -144,7 +146,8 @@ def duckdb_load_kept(db: str, files: list[str], types: list[tuple[str, str]]) ->
         [files, columns],
     ).fetchall()
     con.close()
-    return Load(time.perf_counter() - start, peak_rss_mb(), Path(db).stat().st_size)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return Load(seconds, peak_rss_mb(), Path(db).stat().st_size, cpu=cpu)
 
 
 def whosbehind_load(db: str, source: str) -> Load:
@@ -154,14 +157,14 @@ def whosbehind_load(db: str, source: str) -> Load:
 
     for path in (Path(db), Path(db + ".wal")):
         path.unlink(missing_ok=True)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     engine = Engine(db)
     try:
         result = ingest_usaspending(engine, source)
     finally:
         engine.close()
-    seconds = time.perf_counter() - start
-    return Load(seconds, peak_rss_mb(), Path(db).stat().st_size, note=_summary(result))
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return Load(seconds, peak_rss_mb(), Path(db).stat().st_size, note=_summary(result), cpu=cpu)
 
 
 def _summary(result: object) -> str:
@@ -174,13 +177,13 @@ def postgres_load(files: list[Path], types: list[tuple[str, str]]) -> Load:
     with pg.session() as connection:
         connection.execute("DROP TABLE IF EXISTS contracts")
         connection.execute("CHECKPOINT")
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), pg.server_cpu()
         with connection.transaction():
             connection.execute(f"CREATE TABLE contracts ({body})")
             for path in files:
                 connection.execute(f"COPY contracts FROM '{path}' WITH (FORMAT csv, HEADER true)")
-        seconds = time.perf_counter() - start
-    return Load(seconds, None, pg.relation_size("contracts"))
+        seconds, cpu = time.perf_counter() - start, pg.server_cpu() - cpu
+    return Load(seconds, None, pg.relation_size("contracts"), cpu=cpu)
 
 
 def have_whosbehind_ingest() -> bool:

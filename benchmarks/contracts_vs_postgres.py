@@ -185,6 +185,11 @@ def main() -> None:
             say(f"  {load.seconds:.1f} s")
             loads[name].append(load)
     copy_seconds = median([load.seconds for load in loads["PostgreSQL COPY"]])
+
+    def cpu_of(runs: list[Load]) -> float:
+        return median([load.cpu for load in runs if load.cpu is not None])
+
+    copy_cpu = cpu_of(loads["PostgreSQL COPY"])
     ingest_rows = []
     for name, runs in loads.items():
         seconds = median([load.seconds for load in runs])
@@ -198,6 +203,8 @@ def main() -> None:
                 size / 1e6 / seconds,
                 f"{rows / seconds:,.0f}",
                 f"{ratio(copy_seconds, seconds):.2f}x",
+                f"{cpu_of(runs):,.1f}",
+                f"{ratio(copy_cpu, cpu_of(runs)):.2f}x",
                 f"{runs[-1].size / 1e9:,.2f} GB",
                 f"{max(rss):,.0f} MB" if rss else "(server)",
             ]
@@ -214,6 +221,8 @@ def main() -> None:
                 "MB/s",
                 "rows/s",
                 "speed vs COPY",
+                "CPU s",
+                "CPU: COPY / engine",
                 "size on disk",
                 "peak RSS",
             ],
@@ -229,6 +238,17 @@ def main() -> None:
         lines.append(
             f"- target: whosbehind's ingest at least {INGEST_TARGET:.0f}x PostgreSQL "
             f"COPY: {speedup:.2f}x, {verdict(speedup >= INGEST_TARGET)}"
+        )
+        mine = loads["whosbehind ingest_usaspending"]
+        bare = loads[KEPT_NAME]
+        over = ratio(whosbehind_seconds, median([load.seconds for load in bare])) - 1
+        over_cpu = ratio(cpu_of(mine), cpu_of(bare)) - 1
+        lines.append(
+            f"- issue 15: whosbehind's ingest at least 2x COPY (wall {speedup:.2f}x "
+            f"{verdict(speedup >= 2)}, CPU {ratio(copy_cpu, cpu_of(mine)):.2f}x "
+            f"{verdict(ratio(copy_cpu, cpu_of(mine)) >= 2)}); its cost over the bare load of "
+            f"the same columns: wall +{over:.0%}, CPU +{over_cpu:.0%} (target: at most about "
+            "+45%)"
         )
         note = loads["whosbehind ingest_usaspending"][-1].note
         lines.append(f"- whosbehind's ingest reported: `{note}`")
