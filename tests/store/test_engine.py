@@ -127,3 +127,31 @@ def test_catalog_checks_and_what_a_read_only_store_keeps_of_them(tmp_path: Path)
         assert reader.has_column("snapshot", "feed") and not reader.has_column("snapshot", "x")
     assert len(asked) == 4  # each question once
     reader.close()
+
+
+def test_a_read_only_engine_keeps_what_it_was_asked_and_a_writer_asks_again(
+    store: Path, tmp_path: Path
+) -> None:
+    from whosbehind.analysis.contracts.lines import snapshot_citations
+
+    asked: list[int] = []
+
+    def ask() -> int:
+        asked.append(1)
+        return len(asked)
+
+    with Engine(store, read_only=True) as reader:
+        assert [reader.kept("k", ask), reader.kept("k", ask), reader.cursor().kept("k", ask)] == [
+            1,
+            1,
+            1,
+        ]
+        feeds = reader.connection.execute("SELECT feed, seq FROM snapshot").fetchall()
+        first = snapshot_citations(reader, feeds)
+        assert first and snapshot_citations(reader, feeds) == first  # kept, the same
+        assert snapshot_citations(reader, feeds[:1]) == {feeds[0]: first[feeds[0]]}
+    copy = tmp_path / "writer.duckdb"
+    shutil.copy(store, copy)
+    with Engine(copy, publish=False) as writer:
+        assert [writer.kept("k", ask), writer.kept("k", ask)] == [2, 3]
+        assert snapshot_citations(writer, feeds) == first

@@ -74,7 +74,8 @@ def resolve_agency(engine: Engine, text: str) -> AgencySelection:
     query = text.strip()
     if not query:
         raise UsageError("--agency needs a code or a name")
-    agencies = reference_agencies(engine)
+    # the agency list, read once per read-only engine (each call of a query names an agency)
+    agencies = engine.kept("contracts:agencies", lambda: reference_agencies(engine))
     code = query.upper()
     if re.fullmatch(r"[0-9]{3}", code):
         return _toptier(query, code, agencies)
@@ -150,9 +151,17 @@ def _names_in_records(engine: Engine, wanted: str) -> list[dict[str, Any]]:
 
 
 def agency_names(engine: Engine, codes: list[str]) -> dict[str, str]:
-    """Subtier code -> name, from the agency list, else the award records."""
-    if not codes:
-        return {}
+    """Subtier code -> name, from the agency list, else the award records (a read-only store
+    is asked each code once per engine)."""
+    known: dict[str, tuple[str] | None] = engine.kept("contracts:agency-names", dict)
+    asked = [code for code in dict.fromkeys(codes) if code not in known]
+    if asked:
+        found = _agency_names(engine, asked)
+        known.update({code: (found[code],) if code in found else None for code in asked})
+    return {code: named[0] for code in codes if (named := known[code]) is not None}
+
+
+def _agency_names(engine: Engine, codes: list[str]) -> dict[str, str]:
     names = {
         row["subtier_code"]: row["subtier_name"]
         for row in engine.rows(

@@ -6,10 +6,10 @@ DuckDB is the embedded default: one file, no server.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import duckdb
 
@@ -21,6 +21,8 @@ from whosbehind.store.published import Publisher
 
 if TYPE_CHECKING:
     import pyarrow as pa
+
+_T = TypeVar("_T")
 
 DEFAULT_DB = "whosbehind.duckdb"
 DB_ENV = "WHOSBEHIND_DB"
@@ -80,6 +82,7 @@ class Engine:
         # a read-only store's tables cannot change while it is open (a writer needs the file's
         # lock): what the catalog checks answer is kept, and every query command asks them
         self._catalog: dict[tuple[str, ...], bool] | None = {} if read_only else None
+        self._kept: dict[str, Any] | None = {} if read_only else None
         if read_only and not self.path.exists():
             raise StoreError(f"{self.path}: no store here yet (run `whosbehind ingest` first)")
         try:
@@ -110,7 +113,7 @@ class Engine:
         is used by one thread at a time). Closed with this one."""
         twin = object.__new__(Engine)
         twin.path, twin._isolated, twin._publisher = self.path, self._isolated, None
-        twin._catalog = self._catalog
+        twin._catalog, twin._kept = self._catalog, self._kept
         twin.connection = Connection(self.connection.raw.cursor())
         if self._isolated:
             twin.connection.execute("USE store")
@@ -171,6 +174,17 @@ class Engine:
         found = bool(self.scalar(sql, list(names)))
         if self._catalog is not None:
             self._catalog[names] = found
+        return found
+
+    def kept(self, key: str, compute: Callable[[], _T]) -> _T:
+        """``compute()``, asked once per engine on a read-only store (its tables cannot
+        change while it is open), every time otherwise: the checks and small lookups that
+        every call of a query function makes (is there contract data, is the rollup fresh)."""
+        if self._kept is None:
+            return compute()
+        if key not in self._kept:
+            self._kept[key] = compute()
+        found: _T = self._kept[key]
         return found
 
     def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:

@@ -44,10 +44,14 @@ _DUNS_DIGITS = 9
 
 
 def require_contracts(engine: Engine) -> None:
-    if not engine.has_table("contract_award") or not engine.scalar(
-        "SELECT count(*) FROM contract_award"
-    ):
+    if not engine.kept("contracts:present", lambda: _has_contracts(engine)):
         raise MissingDataError(*what_is_missing("contract_award"))
+
+
+def _has_contracts(engine: Engine) -> bool:
+    return engine.has_table("contract_award") and bool(
+        engine.scalar("SELECT count(*) FROM (SELECT 1 FROM contract_award LIMIT 1)")
+    )
 
 
 @dataclass(frozen=True)
@@ -156,13 +160,17 @@ def check_fiscal_year(year: int | None) -> None:
 def snapshot_citations(
     engine: Engine, snapshots: Iterable[tuple[str, int]]
 ) -> dict[tuple[str, int], Citation]:
-    """The file or response each (feed, seq) names, as a citation."""
-    wanted = sorted(set(snapshots))
-    if not wanted:
-        return {}
-    return stored_snapshot_citations(
-        engine, "(feed || ':' || seq) IN (SELECT unnest(?))", [[f"{f}:{s}" for f, s in wanted]]
-    )
+    """The file or response each (feed, seq) names, as a citation (a read-only store asks
+    each snapshot once per engine: repeated calls name the same few files)."""
+    wanted = set(snapshots)
+    known: dict[tuple[str, int], Citation | None] = engine.kept("contracts:citations", dict)
+    asked = sorted(wanted - known.keys())
+    if asked:
+        found = stored_snapshot_citations(
+            engine, "(feed || ':' || seq) IN (SELECT unnest(?))", [[f"{f}:{s}" for f, s in asked]]
+        )
+        known.update({key: found.get(key) for key in asked})
+    return {key: cited for key in sorted(wanted) if (cited := known[key]) is not None}
 
 
 def cite_record(citation: Citation, piid: str | None) -> Citation:

@@ -154,10 +154,10 @@ def spending(
     order = "key" if by == "fiscal-year" else "amount DESC, name, key"
     if top is not None and by != "fiscal-year":
         order += f" LIMIT {int(top)}"
-    resolved = by == "parent" and has_registry(engine)
+    resolved = by == "parent" and engine.kept("orgs:registry", lambda: has_registry(engine))
     found = None
     plain = as_of is None and not filters.psc and not filters.naics
-    if not resolved and plain and is_fresh(engine):
+    if not resolved and plain and engine.kept("contracts:rollup-fresh", lambda: is_fresh(engine)):
         found = _from_rollup(engine, by, filters, top)
     if found is None:
         lines, params = lines_sql(as_of)
