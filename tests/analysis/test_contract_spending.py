@@ -109,6 +109,10 @@ def test_top_limits_rows_not_the_measures(engine: Engine) -> None:
         every.cr4,
         every.groups,
     )  # fmt: skip  (HHI is exact: sums of squared cents)
+    none = spending(engine, "parent", Filters(fiscal_year=2017), top=0)
+    assert none.rows == [] and (none.total, none.groups) == (every.total, every.groups)
+    names = {r.key: (r.name, r.snapshot_list) for r in every.rows}
+    assert all(names[r.key] == (r.name, r.snapshot_list) for r in top.rows)
 
 
 def test_by_psc_naics_agency_and_parent_add_up(engine: Engine) -> None:

@@ -227,56 +227,81 @@ def _from_rollup(
 ) -> list[tuple[Any, ...]] | None:
     """The same rows from the money rollups (``store.contracts.rollup``); None when the
     selection holds transaction lines (an award's actions can fall in several rollup rows,
-    so its distinct count needs the lines). Names and snapshots are gathered only for the
-    groups returned (with ``top``: those at or above the top-th amount, ties included)."""
+    so its distinct count needs the lines). Two statements: the numbers of every group (and
+    which are returned: with ``top``, those at or above the top-th amount, ties included),
+    then the names and snapshots of the groups returned."""
     if by not in ROLLUP_DISPLAY:
         return None
     key = GROUPS[by][0]
     where, params = filters.where("l")
     table = _rollup_copy(engine, filters)
-    spelled = ROLLUP_DISPLAY[by]
-    named = "".join(f", {column}" for column in spelled)
     ranked = top is not None and by != "fiscal-year"
-    # with ``top``: the groups at or above the top-th largest amount (ties included)
     cut = f"list_min(max(amount, {int(top or 0)}))" if ranked and (top or 0) > 0 else "NULL"
     keep = "false" if ranked and (top or 0) <= 0 else "t.cut IS NULL OR g.amount >= t.cut"
-    # the most frequent spelling, weighting each rollup row by its lines (``mode`` over lines)
-    spellings = "".join(
-        f", n{i} AS (SELECT key, arg_max(v, w) AS v FROM (SELECT key, {column} AS v, "
-        f"sum(lines) AS w FROM sel SEMI JOIN cand USING (key) WHERE {column} IS NOT NULL "
-        "GROUP BY ALL) GROUP BY key)"
-        for i, column in enumerate(spelled)
-    )
-    name = f"coalesce({', '.join(f'n{i}.v' for i in range(len(spelled)))})" if spelled else "NULL"
-    joins = "".join(f" LEFT JOIN n{i} USING (key)" for i in range(len(spelled)))
-    limit = f" LIMIT {int(top or 0)}" if ranked else ""
-    found: list[tuple[Any, ...]] = engine.connection.execute(
-        f"WITH sel AS MATERIALIZED (SELECT {key} AS key, amount, lines, award_lines, "
-        f"award_amount, snapshots{named} FROM {table} l WHERE {where}), "
-        "g AS MATERIALIZED (SELECT key, sum(amount) AS amount, sum(award_lines) AS awards, "
-        "sum(lines) AS lines, sum(award_amount) AS award_totals, "
-        "sum(lines - award_lines) AS other_lines FROM sel GROUP BY key), "
+    numbers = engine.connection.execute(
+        f"WITH g AS MATERIALIZED (SELECT {key} AS key, sum(amount) AS amount, "
+        "sum(award_lines) AS awards, sum(lines) AS lines, sum(award_amount) AS award_totals, "
+        f"sum(lines - award_lines) AS other_lines FROM {table} l WHERE {where} GROUP BY 1), "
         "t AS MATERIALIZED (SELECT coalesce(sum(amount), 0) AS total, count(*) AS groups, "
         "coalesce(sum(award_totals), 0) AS award_totals, "
         "coalesce(sum(awards), 0) AS award_lines, coalesce(sum(other_lines), 0) AS other_lines, "
         "coalesce(sum(CAST(amount * 100 AS HUGEINT) * CAST(amount * 100 AS HUGEINT)) "
         "FILTER (WHERE amount > 0), 0) AS squares, "
         "coalesce(list_sum(max(amount, 4) FILTER (WHERE amount > 0)), 0) AS top4, "
-        f"{cut} AS cut FROM g), "
-        f"cand AS MATERIALIZED (SELECT g.* FROM g, t WHERE {keep}){spellings}, "
-        "cited AS (SELECT key, list_distinct(flatten(list(snapshots))) AS snaps "
-        "FROM sel SEMI JOIN cand USING (key) GROUP BY key), "
-        f"s AS (SELECT cand.*, {name} AS name, cited.snaps FROM cand{joins} "
-        "LEFT JOIN cited USING (key)) "
-        "SELECT s.key, s.name, s.amount, s.awards, s.lines, "
-        "array_to_string(list_sort(s.snaps), ','), t.total, t.groups, t.award_totals, "
-        "t.award_lines, t.squares, t.top4, t.other_lines "
-        f"FROM t LEFT JOIN s ON true ORDER BY {_outer(by)}{limit}",
+        f"{cut} AS cut FROM g) "
+        "SELECT t.total, t.groups, t.award_totals, t.award_lines, t.squares, t.top4, "
+        f"t.other_lines, g.key, g.amount, g.awards, g.lines FROM t LEFT JOIN g ON {keep}",
         params,
     ).fetchall()
-    if found and found[0][12]:
+    totals = numbers[0][:7]
+    if totals[6]:
         return None
-    return found
+    groups = {row[7]: row[8:] for row in numbers if row[7] is not None}
+    named = _names_and_files(engine, by, table, where, params, list(groups))
+    found = [
+        (group, named[group][0], *groups[group][:3], named[group][1], *totals) for group in groups
+    ]
+    if by == "fiscal-year":
+        found.sort(key=lambda row: row[0])
+    else:  # as SQL orders them: amount DESC, name (NULLs last), key
+        found.sort(key=lambda row: (-row[2], row[1] is None, row[1] or "", row[0]))
+    if ranked:
+        found = found[: int(top or 0)]
+    return found or [(None, None, None, None, None, None, *totals)]
+
+
+def _names_and_files(
+    engine: Engine, by: str, table: str, where: str, params: list[Any], keys: list[str]
+) -> dict[str, tuple[str | None, str]]:
+    """Each group's name (the most frequent spelling of its columns, weighting each rollup
+    row by its lines, as ``mode`` over the lines does; ties: the first in sort order) and
+    its snapshots ("feed:seq,..."), for the groups ``keys``."""
+    spelled = ROLLUP_DISPLAY[by]
+    columns = "".join(f", {column}" for column in spelled)
+    found = (
+        engine.connection.execute(
+            f"SELECT key{columns}, sum(lines), list_distinct(flatten(list(snapshots))) FROM "
+            f"(SELECT {GROUPS[by][0]} AS key, lines, snapshots{columns} FROM {table} l "
+            f"WHERE {where}) WHERE key IN (SELECT unnest(?)) GROUP BY ALL",
+            [*params, keys],
+        ).fetchall()
+        if keys
+        else []
+    )
+    weights: dict[str, list[dict[str, int]]] = {key: [{} for _ in spelled] for key in keys}
+    files: dict[str, set[str]] = {key: set() for key in keys}
+    for key, *spellings, lines, snapshots in found:
+        for counted, spelling in zip(weights[key], spellings, strict=True):
+            if spelling is not None:
+                counted[spelling] = counted.get(spelling, 0) + int(lines)
+        files[key].update(snapshots or ())
+    named: dict[str, tuple[str | None, str]] = {}
+    for key in keys:
+        name = next(
+            (min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for c in weights[key] if c), None
+        )
+        named[key] = (name, ",".join(sorted(files[key])))
+    return named
 
 
 def _rollup_copy(engine: Engine, filters: Filters) -> str:

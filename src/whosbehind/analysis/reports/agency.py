@@ -25,9 +25,11 @@ from whosbehind.analysis.reports.coverage import (
     unidentified,
 )
 from whosbehind.analysis.reports.money import (
+    AwardAttributes,
     AwardLine,
     Group,
     Line,
+    award_attributes,
     award_lines,
     code_names,
     concentration,
@@ -117,6 +119,9 @@ def agency_report(
     psc = group_lines(lines, lambda line: (line.psc or "-", line.psc or "-"))[:top]
     naics = group_lines(lines, lambda line: (line.naics or "-", line.naics or "-"))[:top]
     hhi, cr4 = concentration(suppliers)
+    top_awards = [g.key for g in by_award[:top]]
+    named = [k for supplier in it_suppliers for k in supplier.top_awards(SUPPLIER_AWARDS)]
+    known = award_attributes(engine, [*top_awards, *named], as_of)  # one query for them all
     cloud_as_of = cloud_date or now_utc()
     cloud: AgencyCloud | None = None
     cloud_missing = None
@@ -144,8 +149,8 @@ def agency_report(
         supplier_count=len(suppliers),
         it_suppliers=it_suppliers,
         it_total=sum((line.amount for line in it_lines), Decimal(0)),
-        supplier_awards=_supplier_awards(engine, it_lines, it_suppliers, key, as_of),
-        awards=award_lines(engine, lines, [g.key for g in by_award[:top]], as_of),
+        supplier_awards=_supplier_awards(engine, it_lines, it_suppliers, key, as_of, known),
+        awards=award_lines(engine, lines, top_awards, as_of, known),
         award_count=len(by_award),
         psc=psc,
         naics=naics,
@@ -177,12 +182,20 @@ def _supplier_awards(
     suppliers: list[Group],
     key: Callable[[Line], tuple[str, str]],
     as_of: dt.datetime | None,
+    known: AwardAttributes,
 ) -> dict[str, list[AwardLine]]:
-    found: dict[str, list[AwardLine]] = {}
-    for supplier in suppliers:
-        own = [line for line in lines if key(line)[0] == supplier.key]
-        found[supplier.key] = award_lines(engine, own, supplier.top_awards(SUPPLIER_AWARDS), as_of)
-    return found
+    wanted = {supplier.key for supplier in suppliers}
+    own: dict[str, list[Line]] = {supplier.key: [] for supplier in suppliers}
+    for line in lines:
+        owner = key(line)[0]
+        if owner in wanted:
+            own[owner].append(line)
+    return {
+        supplier.key: award_lines(
+            engine, own[supplier.key], supplier.top_awards(SUPPLIER_AWARDS), as_of, known
+        )
+        for supplier in suppliers
+    }
 
 
 def _infrastructure_owners(

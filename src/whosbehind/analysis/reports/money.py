@@ -29,6 +29,7 @@ from whosbehind.analysis.contracts.lines import (
 )
 from whosbehind.analysis.reports.rollup import Owner, Rollup, Statement, display_name
 from whosbehind.model.citation import Citation
+from whosbehind.store.contracts.rollup import ROLLUP, is_fresh
 from whosbehind.store.engine import Engine
 
 Condition = tuple[str, list[Any]]
@@ -208,11 +209,37 @@ def cite_snapshots(engine: Engine, snapshots: Iterable[tuple[str, int]]) -> list
     return [found[key] for key in sorted(found)]
 
 
+AwardAttributes = dict[str, dict[str, Any]]
+
+
+def award_attributes(
+    engine: Engine, award_keys: Iterable[str], as_of: dt.datetime | None
+) -> AwardAttributes:
+    """The attributes of each award's latest record, by award key: one query for all of them
+    (each query reads every award record)."""
+    wanted = sorted(set(award_keys))
+    if not wanted:
+        return {}
+    latest, params = latest_awards_sql(as_of)
+    found = engine.rows(
+        "SELECT award_key, piid, award_type, parent_idv_piid, recipient_name, "
+        "recipient_parent_name, awarding_subtier_code, description, psc_code, naics_code, "
+        f"potential_total_value FROM ({latest}) a WHERE award_key IN (SELECT unnest(?))",
+        [*params, wanted],
+    )
+    return {row["award_key"]: row for row in found}
+
+
 def award_lines(
-    engine: Engine, lines: list[Line], award_keys: list[str], as_of: dt.datetime | None
+    engine: Engine,
+    lines: list[Line],
+    award_keys: list[str],
+    as_of: dt.datetime | None,
+    known: AwardAttributes | None = None,
 ) -> list[AwardLine]:
     """The named awards (in that order): money of the selected lines, attributes of the
-    award's latest record, and the files each was read from, narrowed to its PIID."""
+    award's latest record (from ``known`` when given: it holds every award named), and the
+    files each was read from, narrowed to its PIID."""
     if not award_keys:
         return []
     wanted = set(award_keys)
@@ -220,14 +247,7 @@ def award_lines(
     for line in lines:
         if line.award_key in wanted:
             money[line.award_key].append(line)
-    latest, params = latest_awards_sql(as_of)
-    found = engine.rows(
-        "SELECT award_key, piid, award_type, parent_idv_piid, recipient_name, "
-        "recipient_parent_name, awarding_subtier_code, description, psc_code, naics_code, "
-        f"potential_total_value FROM ({latest}) a WHERE award_key IN (SELECT unnest(?))",
-        [*params, sorted(wanted)],
-    )
-    attributes = {row["award_key"]: row for row in found}
+    attributes = known if known is not None else award_attributes(engine, wanted, as_of)
     cited = snapshot_citations(
         engine, {line.snapshot for line in lines if line.award_key in wanted}
     )
@@ -261,7 +281,11 @@ def award_lines(
 
 
 def loaded_fiscal_years(engine: Engine, as_of: dt.datetime | None) -> set[int]:
-    """Fiscal years for which the store holds any contract line at all (any agency)."""
+    """Fiscal years for which the store holds any contract line at all (any agency); from the
+    money rollup when it answers (the newest records, fresh), else from every line."""
+    if as_of is None and is_fresh(engine):
+        found = engine.connection.execute(f"SELECT DISTINCT fiscal_year FROM {ROLLUP}").fetchall()
+        return {int(row[0]) for row in found if row[0] is not None}
     lines, params = lines_sql(as_of)
     found = engine.connection.execute(
         f"SELECT DISTINCT fiscal_year FROM ({lines}) l", params
