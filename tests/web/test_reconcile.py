@@ -109,3 +109,19 @@ def test_bad_reconciliation_requests_are_problems(client: TestClient) -> None:
         assert response.status_code == 400, data
         assert response.headers["content-type"] == "application/problem+json"
     assert client.get("/reconcile/preview", params={"id": "no such org"}).status_code == 404
+
+
+def test_every_api_operation_has_its_own_id(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    ids = [
+        operation["operationId"]
+        for path in schema["paths"].values()
+        for method, operation in path.items()
+        if method in {"get", "post", "put", "patch", "delete"}
+    ]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    reconcile = schema["paths"]["/reconcile"]
+    assert {reconcile["get"]["operationId"], reconcile["post"]["operationId"]} == {
+        "reconcile_get",
+        "reconcile_post",
+    }

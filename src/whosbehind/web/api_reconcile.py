@@ -70,11 +70,6 @@ def _json_param(form: dict[str, str], name: str) -> Any:
         raise UsageError(f"'{name}' is not JSON: {error.msg} at position {error.pos}") from None
 
 
-@router.api_route(
-    "/reconcile",
-    methods=["GET", "POST"],
-    summary="Reconciliation service: manifest, queries, extend (read-only)",
-)
 def reconcile(
     request: Request,
     engine: Store,
@@ -101,6 +96,18 @@ def reconcile(
         names = [p.get("id") if isinstance(p, dict) else p for p in props]
         return json_response(extend(engine, [str(i) for i in ids], [str(n) for n in names]))
     return json_response(manifest(request))
+
+
+# One operation per method, each with its own id: OpenAPI requires operation ids to be unique,
+# and client generators name their functions after them.
+for _method in ("GET", "POST"):
+    router.add_api_route(
+        "/reconcile",
+        reconcile,
+        methods=[_method],
+        operation_id=f"reconcile_{_method.lower()}",
+        summary="Reconciliation service: manifest, queries, extend (read-only)",
+    )
 
 
 @router.get("/reconcile/properties", summary="Properties an organization can be extended with")
