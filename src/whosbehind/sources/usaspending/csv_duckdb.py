@@ -130,14 +130,16 @@ def staging_sql(path: str, match: LayoutMatch, table: str, rejects: str, scan: s
 def _clean(column: str, nan_is_empty: bool) -> str:
     """``cell()`` of the reference: surrounding blanks dropped, empty (and ``NAN``, any case,
     unless ``nan_is_empty`` is false) is NULL. Only cells that start or end with a blank pay
-    for trimming."""
+    for trimming, and only cells under 8 bytes for the ``NAN`` test (``strlen`` is the stored
+    length; ``length`` counts characters, reading the whole text; a text that trims to ``NAN``
+    is all ASCII, so its bytes are its characters)."""
     trimmed = (
         f"nullif(CASE WHEN starts_with({column}, ' ') OR ends_with({column}, ' ') "
         f"THEN trim({column}) ELSE {column} END, '')"
     )
     if not nan_is_empty:
         return trimmed
-    nan = f"length({column}) < 8 AND upper(trim({column})) = 'NAN'"
+    nan = f"strlen({column}) < 8 AND upper(trim({column})) = 'NAN'"
     return f"CASE WHEN {nan} THEN NULL ELSE {trimmed} END"
 
 
