@@ -121,3 +121,14 @@ def test_two_words_written_as_one_are_one_core(tokens: list[str], data: st.DataO
 def test_same_core_is_symmetric(left: list[str], right: list[str]) -> None:
     a, b = " ".join(sorted(left)), " ".join(sorted(right))
     assert same_core(a, b) == same_core(b, a)
+
+
+@given(st.sampled_from(sorted(STATES)), words)
+def test_the_own_state_never_stays_in_a_core(code: str, tokens: list[str]) -> None:
+    """Whatever the state's name ends with ("texas", "illinois", "arkansas"), it is set aside
+    whole, and no trace of it (a "plural" made singular) stays in the core."""
+    state_words = STATES[code].split()
+    found = core(" ".join([*state_words, "department", *tokens]), code.upper())
+    for word in state_words:
+        assert word not in found.split()
+        assert word.rstrip("s") not in found.split() or word.rstrip("s") in tokens
