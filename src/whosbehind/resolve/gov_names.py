@@ -93,12 +93,18 @@ def _state_words(state: str) -> frozenset[str]:
 def core(key: str, state: str | None) -> str:
     """The sorted core words of a government name's key (``names.name_key``), "" for a name
     without a government word or with fewer than two core words."""
-    own = _state_words(state or "")
-    # the state's words are set aside before plurals are made singular ("texas" is not "texa")
-    tokens = [t if t in own else expand(t) for t in key.split()]
+    words = key.split()
+    tokens = [_singular(_ABBREVIATIONS.get(t, t)) for t in words]
     if GOVERNMENT_WORDS.isdisjoint(tokens):
         return ""
-    kept = {t for t in tokens if t not in _LIGHT_WORDS and t not in own}
+    own = _state_words(state or "")
+    # the state's words are set aside as written, before plurals are made singular ("texas" is
+    # not "texa")
+    kept = {
+        t
+        for word, t in zip(words, tokens, strict=True)
+        if word not in own and t not in _LIGHT_WORDS and t not in own
+    }
     return " ".join(sorted(kept)) if len(kept) >= _MIN_CORE else ""
 
 

@@ -52,13 +52,14 @@ def extra_words_describe(short: str, long: str, common: frozenset[str]) -> bool:
         return False
     return all(
         (t in common and expand(t) not in NAMING_WORDS and t not in NAMING_WORDS)
-        or t in _acronyms([other for other in tokens if other != t])
+        or _acronym_of(t, [other for other in tokens if other != t])
         for t in extra
     )
 
 
-def _acronyms(tokens: list[str]) -> set[str]:
-    """The initials of every run of two or more of ``tokens``, light words skipped."""
+def _acronym_of(token: str, tokens: list[str]) -> bool:
+    """``token`` is the initials of a run of two or more of ``tokens``, light words skipped."""
+    if len(token) < 2 or not token.isalpha():
+        return False
     words = [t for t in tokens if t not in _SKIPPED_IN_ACRONYMS and t[:1].isalpha()]
-    initials = "".join(w[0] for w in words)
-    return {initials[i:j] for i in range(len(initials)) for j in range(i + 2, len(initials) + 1)}
+    return token in "".join(w[0] for w in words)
