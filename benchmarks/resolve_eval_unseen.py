@@ -70,7 +70,7 @@ from whosbehind.resolve.match_model import MatchModel
 from whosbehind.resolve.match_weights import DEFAULT_MODEL, FITTED_THRESHOLD
 from whosbehind.resolve.matching import profiles_of, scored_pairs
 from whosbehind.resolve.names import name_key, place_bound
-from whosbehind.resolve.term_frequency import common_words
+from whosbehind.resolve.term_frequency import descriptor_words
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT / "../shared/data/contracts/ice-fy13-fy18"
@@ -151,7 +151,7 @@ def classify(data: RecordSet, predicted: Mapping[str, str]) -> list[tuple[str, s
     """(kind, class, count, an example) of the true positives and errors of ``predicted`` on
     ``data``, by the name level of the pair (as the matcher computes it on ``data``)."""
     profiles = {data.name_of[p.record_key]: p for p in profiles_of(data.records)}
-    common = common_words(p.key for p in profiles.values())
+    common = descriptor_words(p.key for p in profiles.values())
     counts: Counter[tuple[str, str]] = Counter()
     example: dict[tuple[str, str], str] = {}
     fps, fns = pair_errors(predicted, data.gold)

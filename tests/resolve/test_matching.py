@@ -41,7 +41,7 @@ from whosbehind.resolve.matching import (
     profiles_of,
     scored_pairs,
 )
-from whosbehind.resolve.term_frequency import common_words
+from whosbehind.resolve.term_frequency import descriptor_words
 
 DATA = (
     Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "contracts" / "ice-fy13-fy18"
@@ -136,7 +136,7 @@ def test_records_without_a_name_are_never_paired() -> None:
 def test_compare_is_symmetric_on_real_pairs() -> None:
     records, _ = _records(FREEZER)
     profiles = profiles_of(records)
-    common = common_words(p.key for p in profiles)
+    common = descriptor_words(p.key for p in profiles)
     for i, j, levels in scored_pairs(profiles):
         assert compare(profiles[j], profiles[i], common) == levels
 
@@ -147,7 +147,7 @@ def _one_by_one(profiles: list[Profile]) -> list[tuple[int, int, Levels]]:
         (rep, i) for i, rep in enumerate(blocking.representative) if rep != i
     ]
     found = []
-    common = common_words(p.key for p in profiles)
+    common = descriptor_words(p.key for p in profiles)
     for i, j in candidates:
         levels = compare_names_first(profiles[i], profiles[j], None, common)
         if levels is not None:

@@ -13,6 +13,7 @@ from whosbehind.resolve.term_frequency import (
     COMMON_SHARE,
     NAMING_WORDS,
     common_words,
+    descriptor_words,
     extra_words_describe,
 )
 
@@ -41,8 +42,8 @@ def test_a_word_in_one_key_is_never_common() -> None:
     assert common_words(["acme widgets", "acme gadgets"]) == {"acme"}
 
 
-def _describes(short: str, long: str, common: frozenset[str]) -> bool:
-    return extra_words_describe(name_key(short), name_key(long), common)
+def _describes(short: str, long: str, describing: frozenset[str]) -> bool:
+    return extra_words_describe(frozenset(name_key(short).split()), name_key(long), describing)
 
 
 @pytest.mark.parametrize(
@@ -53,8 +54,7 @@ def _describes(short: str, long: str, common: frozenset[str]) -> bool:
     ],
 )
 def test_descriptor_words_and_acronyms_describe(short: str, long: str) -> None:
-    common = common_words(_local_gov_keys())
-    assert _describes(short, long, common)
+    assert _describes(short, long, descriptor_words(_local_gov_keys()))
 
 
 @pytest.mark.parametrize(
@@ -69,15 +69,20 @@ def test_descriptor_words_and_acronyms_describe(short: str, long: str) -> None:
     ],
 )
 def test_words_naming_another_body_do_not_describe(short: str, long: str) -> None:
-    common = common_words(_local_gov_keys())
-    assert not _describes(short, long, common)
+    assert not _describes(short, long, descriptor_words(_local_gov_keys()))
 
 
 def test_an_owner_is_never_a_descriptor() -> None:
-    common = frozenset({"holdings", "holding", "services"})
-    assert not _describes("ACME", "ACME HOLDINGS", common)
-    assert _describes("ACME", "ACME SERVICES", common)
+    keys = ["acme holdings", "acme services", "beta holdings", "beta services"]
+    describing = descriptor_words(keys)
+    assert describing == {"acme", "beta", "services"}  # "holdings" names an owner
+    assert not _describes("ACME", "ACME HOLDINGS", describing)
+    assert _describes("ACME", "ACME SERVICES", describing)
     assert {"holding", "county", "sheriff", "department"} <= NAMING_WORDS
+    # counted independently of descriptor_words: the common words less the naming ones
+    local = _local_gov_keys()
+    assert descriptor_words(local) <= common_words(local)
+    assert not descriptor_words(local) & {"county", "sheriff", "department", "city", "police"}
 
 
 words = st.lists(st.text("abcdefgh", min_size=3, max_size=7), min_size=2, max_size=6, unique=True)
@@ -91,10 +96,10 @@ def test_a_run_of_the_names_initials_describes_it(tokens: list[str], data: st.Da
     short = " ".join(tokens)
     if acronym in tokens:
         return  # not an added word
-    assert extra_words_describe(short, f"{short} {acronym}", frozenset())
+    assert extra_words_describe(frozenset(tokens), f"{short} {acronym}", frozenset())
 
 
 @given(words)
 def test_nothing_added_describes_nothing(tokens: list[str]) -> None:
     key = " ".join(tokens)
-    assert not extra_words_describe(key, key, frozenset(tokens))
+    assert not extra_words_describe(frozenset(tokens), key, frozenset(tokens))

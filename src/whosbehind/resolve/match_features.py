@@ -151,11 +151,11 @@ def name_level(a: Profile, b: Profile) -> str:
 
 
 def name_level_at(
-    a: Profile, b: Profile, ratio: float, common: frozenset[str] = frozenset()
+    a: Profile, b: Profile, ratio: float, describing: frozenset[str] = frozenset()
 ) -> str:
     """``name_level`` given the keys' ``token_sort_ratio`` (0 below 80), as the matcher computes
-    it for many pairs at once; ``common``: the record set's common words
-    (``term_frequency.common_words``), for the ``descriptor`` level."""
+    it for many pairs at once; ``describing``: the record set's descriptor words
+    (``term_frequency.descriptor_words``), for the ``descriptor`` level."""
     if a.key == b.key:
         return "equal"
     if a.compact == b.compact:
@@ -173,7 +173,8 @@ def name_level_at(
         return "sort90"
     if a.tokens <= b.tokens or b.tokens <= a.tokens:
         short, long = (a, b) if len(a.tokens) <= len(b.tokens) else (b, a)
-        return "descriptor" if extra_words_describe(short.key, long.key, common) else "subset"
+        described = extra_words_describe(short.tokens, long.key, describing)
+        return "descriptor" if described else "subset"
     return "sort80" if ratio else "other"
 
 
@@ -232,25 +233,28 @@ def _parent_level(a: Profile, b: Profile) -> str:
     return "differ" if has_a and has_b else "missing"
 
 
-def compare(a: Profile, b: Profile, common: frozenset[str] = frozenset()) -> Levels:
-    """The level of each comparison for the pair ``a``, ``b`` (symmetric); ``common``: the record
-    set's common words (``term_frequency.common_words``)."""
+def compare(a: Profile, b: Profile, describing: frozenset[str] = frozenset()) -> Levels:
+    """The level of each comparison for the pair ``a``, ``b`` (symmetric); ``describing``: the
+    record set's descriptor words (``term_frequency.descriptor_words``)."""
     ratio = 0.0 if a.key == b.key else fuzz.token_sort_ratio(a.key, b.key, score_cutoff=80)
-    name = name_level_at(a, b, ratio, common)
+    name = name_level_at(a, b, ratio, describing)
     return (name, _ids_level(a, b), _place_level(a, b), _parent_level(a, b))
 
 
 def compare_names_first(
-    a: Profile, b: Profile, ratio: float | None = None, common: frozenset[str] = frozenset()
+    a: Profile,
+    b: Profile,
+    ratio: float | None = None,
+    describing: frozenset[str] = frozenset(),
 ) -> Levels | None:
     """``compare``, or None when the names are ``other``: the matcher matches names, and a pair
     whose names share nothing is left to identifiers and judgements (the registry's other edges).
     Two subsidiaries of one parent in one city are not one organization. ``ratio``: the keys'
-    ``token_sort_ratio`` with cutoff 80, when already computed; ``common``: the record set's
-    common words (``term_frequency.common_words``)."""
+    ``token_sort_ratio`` with cutoff 80, when already computed; ``describing``: the record
+    set's descriptor words (``term_frequency.descriptor_words``)."""
     if ratio is None:
         ratio = 0.0 if a.key == b.key else fuzz.token_sort_ratio(a.key, b.key, score_cutoff=80)
-    name = name_level_at(a, b, ratio, common)
+    name = name_level_at(a, b, ratio, describing)
     if name == "other":
         return None
     return (name, _ids_level(a, b), _place_level(a, b), _parent_level(a, b))

@@ -37,7 +37,7 @@ from whosbehind.resolve.match_features import (
 from whosbehind.resolve.match_model import MatchModel
 from whosbehind.resolve.match_weights import DEFAULT_MODEL, FITTED_THRESHOLD
 from whosbehind.resolve.names import NormalizedName, normalize_name
-from whosbehind.resolve.term_frequency import common_words
+from whosbehind.resolve.term_frequency import descriptor_words
 
 MATCH_THRESHOLD = FITTED_THRESHOLD  # best F1 on the labelled ICE sets; see match_weights
 REVIEW_THRESHOLD = 0.2
@@ -92,8 +92,8 @@ def scored_pairs(
     record (see ``match_profiles`` for why the matcher leaves them out).
 
     The name comparisons that decide most pairs are made for all pairs at once (rapidfuzz
-    ``cpdist``); only pairs that may be above ``other`` are compared one by one. The common
-    words of the ``descriptor`` level are counted on ``profiles``' name keys.
+    ``cpdist``); only pairs that may be above ``other`` are compared one by one. The
+    descriptor words of the ``descriptor`` level are counted on ``profiles``' name keys.
     """
     blocking = block(profiles)
     left, right = blocking.left, blocking.right
@@ -112,11 +112,11 @@ def scored_pairs(
         inside = keep[left] | keep[right] if len(left) else np.zeros(0, dtype=bool)
         left, right = left[inside], right[inside]
     ratios = _ratios(profiles, left, right)
-    common = common_words(p.key for p in profiles)
+    describing = descriptor_words(p.key for p in profiles)
     scored = []
     for n in np.flatnonzero(_maybe_named_alike(profiles, left, right, ratios)).tolist():
         i, j = int(left[n]), int(right[n])
-        levels = compare_names_first(profiles[i], profiles[j], float(ratios[n]), common)
+        levels = compare_names_first(profiles[i], profiles[j], float(ratios[n]), describing)
         if levels is not None:
             scored.append((i, j, levels))
     return scored

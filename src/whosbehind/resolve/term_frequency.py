@@ -5,7 +5,8 @@ A name that is another name plus words is often the same organization written mo
 "DEPARTMENT OF PUBLIC SAFETY LOUISIANA" / "LOUISIANA DEPARTMENT OF PUBLIC SAFETY SERVICES".
 Often it is not: "COUNTY OF DALLAS" / "DALLAS COUNTY SHERIFF DEPT" (a government and one of
 its offices: two organizations, one owning the other), "ACME" / "ACME HOLDINGS". The matcher
-tells these apart by what the added words are (``extra_words_describe``):
+tells these apart by what the added words are (``extra_words_describe``, with the
+``descriptor_words`` of the records being matched):
 
 - a *common word* of the record set (term frequency, as Splink's term-frequency adjustments:
   a word in at least ``COMMON_SHARE`` of the set's distinct name keys, and in two of them,
@@ -43,23 +44,28 @@ def common_words(keys: Iterable[str]) -> frozenset[str]:
     return frozenset(t for t, n in frequency.items() if n >= least)
 
 
-def extra_words_describe(short: str, long: str, common: frozenset[str]) -> bool:
-    """Every word name key ``long`` adds to name key ``short`` (whose words are all in it) is a
-    common word naming no body of its own, or an acronym of ``long``'s other words."""
+def descriptor_words(keys: Iterable[str]) -> frozenset[str]:
+    """The common words of ``keys`` (``common_words``) that name no body of their own: the words
+    a name may add and stay the same organization."""
+    return frozenset(
+        t for t in common_words(keys) if t not in NAMING_WORDS and expand(t) not in NAMING_WORDS
+    )
+
+
+def extra_words_describe(short: frozenset[str], long: str, describing: frozenset[str]) -> bool:
+    """Every word name key ``long`` adds to the words ``short`` (all of them in it) is one of
+    ``describing`` (``descriptor_words``), or an acronym of ``long``'s other words."""
     tokens = long.split()
-    extra = set(tokens) - set(short.split())
+    extra = set(tokens) - short
     if not extra:
         return False
-    return all(
-        (t in common and expand(t) not in NAMING_WORDS and t not in NAMING_WORDS)
-        or _acronym_of(t, [other for other in tokens if other != t])
-        for t in extra
-    )
+    rest = extra - describing
+    return not rest or all(_acronym_of(t, [o for o in tokens if o != t]) for t in rest)
 
 
 def _acronym_of(token: str, tokens: list[str]) -> bool:
     """``token`` is the initials of a run of two or more of ``tokens``, light words skipped."""
-    if len(token) < 2 or not token.isalpha():
+    if not 2 <= len(token) <= len(tokens) or not token.isalpha():
         return False
     words = [t for t in tokens if t not in _SKIPPED_IN_ACRONYMS and t[:1].isalpha()]
     return token in "".join(w[0] for w in words)
