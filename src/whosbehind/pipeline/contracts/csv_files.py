@@ -106,12 +106,14 @@ def stated_record_time(engine: Engine, file: CsvFile, match: LayoutMatch) -> Csv
     the date in its file name and its rows' newest ``last_modified_date``; a file that states
     neither, its rows' newest action date (end of day). Never after the file was copied to disk
     (``retrieved_at``), which is the record time only of a file that states no date at all."""
-    try:
-        found = engine.connection.execute(
-            csv_duckdb.stated_times_sql(str(file.path.resolve()), match)
-        ).fetchone()
-    except duckdb.Error:  # unreadable: the load says why
-        found = None
+    path = str(file.path.resolve())
+    # the newest action date counts only when nothing else is stated: read it at once when
+    # the file has neither a dated name nor a last_modified_date column, else only if needed
+    stated_column = match.layout.column("last_modified_date") in match.columns
+    acted_now = file.named_time is None and not stated_column
+    found = _stated_times(engine, csv_duckdb.stated_times_sql(path, match, acted=acted_now))
+    if found and not acted_now and file.named_time is None and found[0] is None:
+        found = _stated_times(engine, csv_duckdb.stated_times_sql(path, match)) or found
     modified, acted, readable = found if found else (None, None, None)
     file = replace(file, readable=readable)
     stated = [t for t in (file.named_time, _utc(modified)) if t is not None]
@@ -124,6 +126,13 @@ def stated_record_time(engine: Engine, file: CsvFile, match: LayoutMatch) -> Csv
     if file.retrieved_at is not None:
         when = min(when, file.retrieved_at)
     return replace(file, record_time=when)
+
+
+def _stated_times(engine: Engine, sql: str) -> tuple[Any, ...] | None:
+    try:
+        return engine.connection.execute(sql).fetchone()
+    except duckdb.Error:  # unreadable: the load says why
+        return None
 
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
