@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import duckdb
 
 from whosbehind.errors import StoreError
-from whosbehind.model.redaction import SQL_FUNCTION, masked_text
 from whosbehind.store.dialect import DUCKDB, Dialect
 from whosbehind.store.missing import missing_data
 from whosbehind.store.published import Publisher
@@ -102,7 +101,9 @@ class Engine:
         if not read_only:
             # readers mask contact data in descriptions; SQL that builds awards calls the same
             # code. Only ingest runs that SQL, and a Python function makes DuckDB import NumPy:
-            # a query does not pay for it.
+            # a query does not pay for it (nor for compiling the masker's patterns).
+            from whosbehind.model.redaction import SQL_FUNCTION, masked_text
+
             self.connection.create_function(
                 SQL_FUNCTION, masked_text, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR")
             )
@@ -134,11 +135,12 @@ class Engine:
 
     def _refuse_foreign(self) -> None:
         """A DuckDB database of another program is not read, and not written into."""
-        names = [
+        names = [  # DuckDB's catalog functions: a fifth of the time of information_schema
             row[0]
             for row in self.connection.execute(
-                "SELECT table_name FROM information_schema.tables "
-                "WHERE table_catalog = current_database() AND table_schema = 'main'"
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+                "AND schema_name = 'main' UNION ALL SELECT view_name FROM duckdb_views() "
+                "WHERE NOT internal AND database_name = current_database() AND schema_name = 'main'"
             ).fetchall()
         ]
         if not names or any(
