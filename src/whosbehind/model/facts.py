@@ -49,7 +49,12 @@ def fact_key(fact: Fact) -> tuple[Any, ...]:
 
 def fact_hash(fact: Fact) -> str:
     """A digest of every value, stable across processes (``hash()`` is salted per run)."""
-    return hashlib.blake2b(repr(fact_values(fact)).encode(), digest_size=12).hexdigest()
+    return values_hash(fact_values(fact))
+
+
+def values_hash(values: tuple[Any, ...]) -> str:
+    """``fact_hash`` of the fact whose ``fact_values`` are ``values``."""
+    return hashlib.blake2b(repr(values).encode(), digest_size=12).hexdigest()
 
 
 @dataclasses.dataclass(slots=True)

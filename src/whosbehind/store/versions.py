@@ -10,7 +10,7 @@ memory and store never disagree.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,8 +21,9 @@ from whosbehind.model.facts import (
     ParsedSnapshot,
     RecordGroup,
     fact_columns,
-    fact_hash,
     fact_key,
+    fact_values,
+    values_hash,
 )
 from whosbehind.model.snapshot_facts import SNAPSHOT_FACT_TYPES
 from whosbehind.store.engine import Engine
@@ -60,6 +61,10 @@ class RowIds:
 
 @dataclass
 class FeedState:
+    """``open_values``: the values of the open versions this state inserted or saw unchanged
+    (table -> key -> values), so that a fact equal to its open version is known unchanged
+    without hashing it; a version loaded from the store has only its hash."""
+
     feed: str
     open_rows: dict[str, dict[Key, tuple[str, int]]]  # table -> key -> (hash, row_id)
     group_keys: dict[str, dict[str, set[Key]]]  # group -> table -> keys
@@ -67,16 +72,21 @@ class FeedState:
     raw_by_group: dict[str, object] = field(default_factory=dict)
     pending: tuple[dict[str, object], int] | None = None
     staged: dict[str, dict[str, set[Key]]] = field(default_factory=dict)
+    open_values: dict[str, dict[Key, tuple[Any, ...]]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+    staged_values: list[tuple[str, Key, tuple[Any, ...]]] = field(default_factory=list)
 
     def diff(self, parsed: ParsedSnapshot) -> Changes:
         changes = Changes()
         new_raw: dict[str, object] = {}
         next_id = self.row_ids.next
         claimed: set[tuple[str, Key]] = set()
-        for name, groups in _merge_same_name(parsed.groups).items():
+        previous_raw = self.raw_by_group
+        for name, groups in _merge_same_name(parsed.groups):
             raw = groups[0].raw if len(groups) == 1 else tuple(g.raw for g in groups)
             new_raw[name] = raw
-            previous = self.raw_by_group.get(name, _MISSING)
+            previous = previous_raw.get(name, _MISSING)
             if previous is not _MISSING and previous == raw:
                 continue
             facts = parsed.facts_of(name, groups)
@@ -102,10 +112,14 @@ class FeedState:
                 changes.duplicates += 1
                 continue
             claimed.add((table, key))
-            digest = fact_hash(fact)
             new_keys[table].add(key)
+            values = fact_values(fact)
             current = self.open_rows[table].get(key)
+            if current and _same(self.open_values[table].get(key), values):
+                continue  # equal values, of the same types: the same hash
+            digest = values_hash(values)
             if current and current[0] == digest:
+                self.staged_values.append((table, key, values))
                 continue
             if current:
                 changes.closes[table].append((key, current[1]))
@@ -122,11 +136,19 @@ class FeedState:
     def commit(self, changes: Changes) -> None:
         """Make the written changes the new state (call after the transaction committed)."""
         for table, closed in changes.closes.items():
+            rows, values = self.open_rows[table], self.open_values[table]
             for key, _ in closed:
-                self.open_rows[table].pop(key, None)
+                rows.pop(key, None)
+                values.pop(key, None)
         for table, inserted in changes.inserts.items():
+            rows, values = self.open_rows[table], self.open_values[table]
             for _, row_id, digest, fact in inserted:
-                self.open_rows[table][fact_key(fact)] = (digest, row_id)
+                key = fact_key(fact)
+                rows[key] = (digest, row_id)
+                values[key] = fact_values(fact)
+        for table, key, seen in self.staged_values:
+            self.open_values[table][key] = seen
+        self.staged_values.clear()
         for group, keys in self.staged.items():
             if any(keys.values()):
                 self.group_keys[group] = keys
@@ -139,18 +161,32 @@ class FeedState:
 
     def rollback(self) -> None:
         self.staged.clear()
+        self.staged_values.clear()
         self.pending = None
+
+
+def _same(known: tuple[Any, ...] | None, values: tuple[Any, ...]) -> bool:
+    """Whether ``values`` hash as ``known`` does: equal, and each of the same type (``1`` and
+    ``True``, ``1`` and ``1.0`` are equal but print, and so hash, differently)."""
+    return (
+        known is not None
+        and known == values
+        and list(map(type, known)) == list(map(type, values))
+    )
 
 
 _MISSING = object()
 
 
-def _merge_same_name(groups: Sequence[RecordGroup]) -> dict[str, list[RecordGroup]]:
+def _merge_same_name(groups: Sequence[RecordGroup]) -> Iterable[tuple[str, list[RecordGroup]]]:
     """Records that share a group name (a package id listed twice) are diffed as one group."""
+    names = {group.group: group for group in groups}
+    if len(names) == len(groups):  # the usual snapshot: every name once
+        return ((name, [group]) for name, group in names.items())
     merged: dict[str, list[RecordGroup]] = {}
     for group in groups:
         merged.setdefault(group.group, []).append(group)
-    return merged
+    return merged.items()
 
 
 def load_state(engine: Engine, feed: str, row_ids: RowIds | None = None) -> FeedState:
