@@ -93,18 +93,31 @@ def parse_record_date(value: object) -> dt.date | None:
     (``2016-05-20T20:00:00.000Z``). Read in US Eastern, both give the date the publisher meant.
     A date outside ``PLAUSIBLE_YEARS`` is None, and counted inside ``implausible_dates``.
     """
+    if isinstance(value, str):
+        known = _READ_DATES.get(value, _UNREAD)
+        if known is not _UNREAD:
+            return known  # type: ignore[return-value]
     try:
         stamp = parse_record_timestamp(value)
     except OverflowError:  # a zone offset beyond year 9999
         stamp = dt.datetime.max.replace(tzinfo=UTC)
-    if stamp is None:
-        return None
-    if stamp.year not in PLAUSIBLE_YEARS:
-        found = _implausible.get()
+    if stamp is not None and stamp.year not in PLAUSIBLE_YEARS:
+        found = _implausible.get()  # counted each time read: never remembered
         if found is not None:
             found[f"{IMPLAUSIBLE}{str(value).strip()[:40]}"] += 1
         return None
-    return stamp.astimezone(US_EASTERN).date()
+    day = stamp.astimezone(US_EASTERN).date() if stamp is not None else None
+    if isinstance(value, str):
+        if len(_READ_DATES) >= _READ_DATES_LIMIT:
+            _READ_DATES.clear()
+        _READ_DATES[value] = day
+    return day
+
+
+# the dates already read, by text: a feed repeats the same few thousand in every snapshot
+_READ_DATES: dict[str, dt.date | None] = {}
+_READ_DATES_LIMIT = 100_000
+_UNREAD = object()
 
 
 def end_of_day(day: dt.date) -> dt.datetime:

@@ -2,7 +2,8 @@
 
 Blobs are streamed through one ``git cat-file --batch`` process, fed by a thread so that git
 never waits for Python: reading every blob of a 5 GB history this way costs seconds, where one
-``git show`` per commit costs minutes.
+``git show`` per commit costs minutes. Another thread reads (and hashes) the next few blobs
+while the caller works on the one before (``readahead``), so git and the caller work at once.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from whosbehind.errors import SourceError
+from whosbehind.sources.readahead import read_ahead
 from whosbehind.sources.snapshot import RawSnapshot
 
 _GIT = ("git", "-c", "safe.directory=*")
+READ_AHEAD = 4  # snapshots read, and hashed, while the caller works on the one before
 # an archive of a published repository names the upstream commit in its message
 _UPSTREAM = re.compile(r"\(upstream ([0-9a-f]{40})\)")
 
@@ -111,9 +114,7 @@ def walk_git_history(
         except BrokenPipeError:  # the reader stopped early
             pass
 
-    feeder = threading.Thread(target=feed, daemon=True)
-    feeder.start()
-    try:
+    def snapshots() -> Iterator[RawSnapshot]:  # runs in the reading thread
         for commit, when, path, _ in wanted:
             header = stdout.readline().split()
             if len(header) != 3:
@@ -129,6 +130,11 @@ def walk_git_history(
                 kind="git",
                 upstream=upstream.get(commit),
             )
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    try:
+        yield from read_ahead(snapshots(), READ_AHEAD)
     finally:
         process.kill()
         process.wait()

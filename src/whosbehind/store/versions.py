@@ -10,7 +10,7 @@ memory and store never disagree.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,13 +83,16 @@ class FeedState:
         next_id = self.row_ids.next
         claimed: set[tuple[str, Key]] = set()
         previous_raw = self.raw_by_group
-        for name, groups in _merge_same_name(parsed.groups):
-            raw = groups[0].raw if len(groups) == 1 else tuple(g.raw for g in groups)
+        by_name = {group.group: group for group in parsed.groups}
+        repeated = _repeated_names(parsed.groups) if len(by_name) < len(parsed.groups) else {}
+        for name, group in by_name.items():
+            groups = repeated.get(name)
+            raw = group.raw if groups is None else tuple(g.raw for g in groups)
             new_raw[name] = raw
             previous = previous_raw.get(name, _MISSING)
             if previous is not _MISSING and previous == raw:
                 continue
-            facts = parsed.facts_of(name, groups)
+            facts = parsed.facts_of(name, groups or (group,))
             next_id = self._diff_group(name, facts, changes, next_id, claimed)
         for gone in set(self.group_keys) - new_raw.keys():
             next_id = self._diff_group(gone, [], changes, next_id, claimed)
@@ -169,24 +172,19 @@ def _same(known: tuple[Any, ...] | None, values: tuple[Any, ...]) -> bool:
     """Whether ``values`` hash as ``known`` does: equal, and each of the same type (``1`` and
     ``True``, ``1`` and ``1.0`` are equal but print, and so hash, differently)."""
     return (
-        known is not None
-        and known == values
-        and list(map(type, known)) == list(map(type, values))
+        known is not None and known == values and list(map(type, known)) == list(map(type, values))
     )
 
 
 _MISSING = object()
 
 
-def _merge_same_name(groups: Sequence[RecordGroup]) -> Iterable[tuple[str, list[RecordGroup]]]:
+def _repeated_names(groups: Sequence[RecordGroup]) -> dict[str, list[RecordGroup]]:
     """Records that share a group name (a package id listed twice) are diffed as one group."""
-    names = {group.group: group for group in groups}
-    if len(names) == len(groups):  # the usual snapshot: every name once
-        return ((name, [group]) for name, group in names.items())
     merged: dict[str, list[RecordGroup]] = {}
     for group in groups:
         merged.setdefault(group.group, []).append(group)
-    return merged.items()
+    return {name: listed for name, listed in merged.items() if len(listed) > 1}
 
 
 def load_state(engine: Engine, feed: str, row_ids: RowIds | None = None) -> FeedState:
