@@ -1,7 +1,8 @@
 """Whole-history FedRAMP ingest: the real pipeline against a naive full rewrite and against the
 floor (read + parse + diff, no store), as Markdown.
 
-Usage: python3 benchmarks/fedramp_ingest.py [--quick] [--repeat 3] [--naive-every 1] [--allow-dirty]
+Usage: python3 benchmarks/fedramp_ingest.py [--quick] [--repeat 3] [--naive-every 1]
+    [--methods pipeline,naive,floor] [--keep-stores DIR] [--allow-dirty]
 
 For each history (legacy, marketplace) and each round, three runs, each in a fresh spawned
 process (and the first two into a fresh DuckDB file), their order rotating between rounds:
@@ -16,12 +17,16 @@ process (and the first two into a fresh DuckDB file), their order rotating betwe
 
 Peak RSS (VmHWM of the run's own process; the ``git cat-file`` child is not counted) is read
 after 10% of the snapshots and at the end. ``--quick`` ingests the first 5 snapshots of each.
+``--methods`` runs only those (issue 15 compares the pipeline with the floor); ``--keep-stores``
+copies each pipeline store there (``legacy-1.duckdb``: history and round), to compare with a
+store built by other code.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import shutil
 import sys
 import time
 from dataclasses import dataclass
@@ -191,6 +196,8 @@ def main() -> bool:
     parser.add_argument("--quick", action="store_true", help="first 5 snapshots of each history")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--naive-every", type=int, default=1, metavar="K")
+    parser.add_argument("--methods", default="pipeline,naive,floor", help="comma-separated")
+    parser.add_argument("--keep-stores", type=Path, metavar="DIR")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--workdir", type=Path)
     parser.add_argument(
@@ -218,13 +225,18 @@ def main() -> bool:
             only = frozenset(commit for commit, *_ in subset)
             runs: dict[str, list[Run]] = {"pipeline": [], "naive": [], "floor": []}
             pipeline, naive, floors = runs["pipeline"], runs["naive"], runs["floor"]
-            order = list(runs)
+            order = [method for method in runs if method in args.methods.split(",")]
             for round_ in range(repeat):
                 db = folder / "store.duckdb"
-                for method in order[round_ % 3 :] + order[: round_ % 3]:
+                turn = round_ % len(order)
+                for method in order[turn:] + order[:turn]:
                     remove_store(db)
                     if method == "pipeline":
                         pipeline.append(in_child(pipeline_run, source, db, len(commits)))
+                        if args.keep_stores:
+                            args.keep_stores.mkdir(parents=True, exist_ok=True)
+                            kept = args.keep_stores / f"{history.name}-{round_ + 1}.duckdb"
+                            shutil.copyfile(db, kept)
                     elif method == "naive":
                         naive.append(in_child(naive_run, history, db, only))
                     else:
@@ -232,30 +244,41 @@ def main() -> bool:
                             in_child(floor_run, Path(source), history.paths, len(commits))
                         )
                 remove_store(db)
-            ratios = [n.seconds * scale / p.seconds for p, n in zip(pipeline, naive, strict=True)]
-            to_floor = [p.seconds / f.seconds for p, f in zip(pipeline, floors, strict=True)]
             note = "" if scale == 1 else f", every {args.naive_every}th, time x {scale:.2f}"
             print(f"### {history.name} history ({len(commits):,} snapshots, {repeat} rounds)\n")
-            print(
-                table(
-                    HEADERS,
-                    [
-                        describe("whosbehind pipeline", pipeline),
-                        describe(f"naive full rewrite{note}", naive, scale),
-                        describe("floor: read + parse + diff, no store", floors),
-                    ],
+            rows = [
+                describe(name, found, found_scale)
+                for name, found, found_scale in (
+                    ("whosbehind pipeline", pipeline, 1.0),
+                    (f"naive full rewrite{note}", naive, scale),
+                    ("floor: read + parse + diff, no store", floors, 1.0),
                 )
-            )
-            print(
-                f"\nnaive / pipeline time: {median(ratios):.2f}x (median of per-round ratios: "
-                + ", ".join(f"{r:.2f}" for r in ratios)
-                + ")"
-            )
+                if found
+            ]
+            print(table(HEADERS, rows))
+            if naive and pipeline:
+                ratios = [
+                    n.seconds * scale / p.seconds for p, n in zip(pipeline, naive, strict=True)
+                ]
+                print(
+                    f"\nnaive / pipeline time: {median(ratios):.2f}x (median of per-round ratios: "
+                    + ", ".join(f"{r:.2f}" for r in ratios)
+                    + ")"
+                )
+            if not (pipeline and floors):
+                print(flush=True)
+                continue
+            to_floor = [p.seconds / f.seconds for p, f in zip(pipeline, floors, strict=True)]
+            cpu_to_floor = [p.cpu / f.cpu for p, f in zip(pipeline, floors, strict=True)]
             ratio = median(to_floor)
             print(
                 f"\npipeline / floor time: {ratio:.2f}x (median of per-round ratios: "
                 + ", ".join(f"{r:.2f}" for r in to_floor)
                 + ")"
+            )
+            print(
+                f"\npipeline / floor CPU seconds: {median(cpu_to_floor):.2f}x (median of "
+                "per-round ratios: " + ", ".join(f"{r:.2f}" for r in cpu_to_floor) + ")"
             )
             if not args.quick:
                 print(

@@ -192,7 +192,7 @@ class SnapshotIngest:
                     "same bytes as a stored snapshot",
                 )
             return
-        digest, header_time = self.source.identity(raw.content)
+        digest, header_time = raw.identity or self.source.identity(raw.content)
         if digest and feed_hint and self._repeats_latest(feed_hint, digest, header_time):
             self._store(raw, feed_hint, header_time or raw.fallback_time, digest, None)
             return

@@ -72,8 +72,10 @@ def iter_source(
     client: httpx.Client | None = None,
     order: OrderKey | None = None,
     skipped: Skipped | None = None,
+    prepare: Callable[[RawSnapshot], RawSnapshot] | None = None,
 ) -> Iterator[RawSnapshot]:
-    """Snapshots from a SOURCE string: a URL, a git repository, a folder or a file."""
+    """Snapshots from a SOURCE string: a URL, a git repository, a folder or a file.
+    ``prepare``: what the git walker does to each snapshot in its reading thread."""
     if source.startswith(("http://", "https://")):
         yield fetch_url(source, client=client)
         return
@@ -81,7 +83,7 @@ def iter_source(
     if not path.exists():
         raise SourceError(f"{source}: no such file, folder or URL")
     if path.is_dir() and is_git_repository(path):
-        yield from walk_git_history(path, git_paths, skip_commits)
+        yield from walk_git_history(path, git_paths, skip_commits, prepare=prepare)
     elif path.is_dir():
         yield from iter_folder(path, order=order, skipped=skipped)
     else:

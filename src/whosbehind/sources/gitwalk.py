@@ -12,7 +12,7 @@ import datetime as dt
 import re
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from whosbehind.errors import SourceError
@@ -88,9 +88,11 @@ def walk_git_history(
     paths: tuple[str, ...],
     skip_commits: frozenset[str] = frozenset(),
     only_commits: frozenset[str] | None = None,
+    prepare: Callable[[RawSnapshot], RawSnapshot] | None = None,
 ) -> Iterator[RawSnapshot]:
     """Every snapshot of ``paths`` in ``repo``, oldest first, skipping commits already read
-    (and, when ``only_commits`` is given, every commit not in it)."""
+    (and, when ``only_commits`` is given, every commit not in it). ``prepare`` runs on each
+    in the reading thread (``with_identity``: the body's digest, made ahead)."""
     wanted = [
         item
         for item in list_snapshot_commits(repo, paths)
@@ -122,7 +124,7 @@ def walk_git_history(
             size = int(header[2])
             content = stdout.read(size)
             stdout.read(1)
-            yield RawSnapshot(
+            raw = RawSnapshot(
                 locator=f"{repo}@{commit}:{path}",
                 content=content,
                 fallback_time=when,
@@ -130,6 +132,7 @@ def walk_git_history(
                 kind="git",
                 upstream=upstream.get(commit),
             )
+            yield prepare(raw) if prepare else raw
 
     feeder = threading.Thread(target=feed, daemon=True)
     feeder.start()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -21,10 +22,24 @@ class RawSnapshot:
     sha256: str = field(default="", compare=False)
     upstream: str | None = None  # the upstream commit an archive's commit names
     public: str = ""  # where the public finds these bytes, when the reader knows better
+    # the source's ``identity`` of the bytes (body digest, header time) when the reader made it
+    # ahead, in its own thread (``with_identity``); never copied by ``dataclasses.replace``
+    identity: tuple[str | None, dt.datetime | None] | None = field(
+        default=None, init=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         if not self.sha256:
             object.__setattr__(self, "sha256", hashlib.sha256(self.content).hexdigest())
+
+
+Identity = Callable[[bytes], tuple[str | None, dt.datetime | None]]
+
+
+def with_identity(raw: RawSnapshot, identity: Identity) -> RawSnapshot:
+    """``raw``, holding ``identity(raw.content)``."""
+    object.__setattr__(raw, "identity", identity(raw.content))
+    return raw
 
 
 def public_locator(raw: RawSnapshot, repository: str = "") -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from functools import partial
 
 import httpx
 
@@ -21,7 +22,7 @@ from whosbehind.sources.fedramp.reader import (
 )
 from whosbehind.sources.fetch import holds_no_snapshot, iter_source
 from whosbehind.sources.protocol import Skipped, StoredCopy, Versioning
-from whosbehind.sources.snapshot import RawSnapshot, public_locator
+from whosbehind.sources.snapshot import RawSnapshot, public_locator, with_identity
 
 
 class FedrampSource:
@@ -43,7 +44,13 @@ class FedrampSource:
         skipped: Skipped,
     ) -> Iterator[RawSnapshot]:
         return iter_source(
-            where, metadata.ALL_GIT_PATHS, skip_commits, client, header_order, skipped
+            where,
+            metadata.ALL_GIT_PATHS,
+            skip_commits,
+            client,
+            header_order,
+            skipped,
+            partial(with_identity, identity=quick_identity),
         )
 
     def holds_nothing(self, where: str) -> bool:
