@@ -210,6 +210,7 @@ MEASURED = (
     "store/*.py",
     "pipeline/ingest_fedramp.py",
     "pipeline/snapshot_ingest.py",
+    "pipeline/snapshot_batch.py",
     "sources/protocol.py",
     "analysis/fedramp/*.py",
     "analysis/concentration.py",
@@ -220,6 +221,7 @@ MEASURED = (
     "sources/gitwalk.py",
     "sources/fetch.py",
     "sources/snapshot.py",
+    "sources/readahead.py",
     "errors.py",
 )
 # the package this process imports: the checkout, or e.g. a `git archive HEAD` export on PYTHONPATH
