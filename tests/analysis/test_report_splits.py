@@ -6,6 +6,7 @@ the csv module and Decimal, to the cent."""
 
 from __future__ import annotations
 
+import random
 import shutil
 from collections import defaultdict
 from collections.abc import Iterator
@@ -15,14 +16,16 @@ from pathlib import Path
 import pytest
 
 from tests.support.contracts import rows_2018, rows_local_gov
+from whosbehind.analysis.agencies import resolve_agency
 from whosbehind.analysis.reports.agency import AgencyReport, agency_report
 from whosbehind.analysis.reports.agency_document import agency_document
 from whosbehind.analysis.reports.company import COMPANY, CompanyReport, company_report
 from whosbehind.analysis.reports.company_document import company_document
 from whosbehind.analysis.reports.coverage import is_it_psc
-from whosbehind.analysis.reports.rollup import statement_key
+from whosbehind.analysis.reports.money import Line, fetch_lines, group_lines, owner_key
+from whosbehind.analysis.reports.rollup import choose_rollup, statement_key
 from whosbehind.analysis.reports.sections import money
-from whosbehind.analysis.reports.splits import remainder
+from whosbehind.analysis.reports.splits import Split, remainder, splits
 from whosbehind.resolve.registry import run_resolve
 from whosbehind.store.engine import Engine
 
@@ -205,3 +208,41 @@ def test_palantir_technologies_names_the_icm_action_it_does_not_count(ice_store:
     assert split.recipient == "PALANTIR USG, INC." and part.lines == 1
     assert part.amount == Decimal(icm["federal_action_obligation"])
     assert part.first is not None and part.first.strftime("%d/%m/%Y") == icm["action_date"]
+
+
+def _shown(found: list[Split]) -> list[tuple[object, ...]]:
+    return [
+        (
+            split.recipient_key,
+            split.recipient,
+            [(p.owner_key, p.owner, p.amount, p.lines, p.first, p.last) for p in split.parts],
+        )
+        for split in found
+    ]
+
+
+def test_the_splits_do_not_depend_on_the_order_of_the_lines(
+    case: tuple[Engine, Sums, Sums],
+) -> None:
+    """Found on a 1M-row store: a part's owner was named by the first line read, so two runs
+    of one report could name it differently. Every order of the real lines gives one answer,
+    and a part's owner has the name the supplier table gives it."""
+    engine = case[0]
+    lines: list[Line] = fetch_lines(
+        engine,
+        resolve_agency(engine, "7012").where("l.awarding_subtier_code", "l.awarding_toptier_code"),
+        None,
+    )
+    key = owner_key(choose_rollup(engine))
+    found = splits(lines, key)
+    assert found, "the real data has recipients under two owners"
+    expected = _shown(found)
+    for seed in range(5):
+        shuffled = list(lines)
+        random.Random(seed).shuffle(shuffled)
+        assert _shown(splits(shuffled, key)) == expected
+    assert _shown(splits(reversed(lines), key)) == expected
+    named = {group.key: group.name for group in group_lines(lines, key)}
+    for split in found:
+        for part in split.parts:
+            assert part.owner == named[part.owner_key]

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -66,6 +67,9 @@ def test_published_after_each_commit_while_the_writer_works(
     tmp_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(published.EVERY_ENV, "0")
+    # Without this, a copy that took long (a loaded machine) defers the next publication to
+    # keep copying under a tenth of the run: the guard the next test checks, not this one.
+    monkeypatch.setattr(published, "COPY_SHARE", float("inf"))
     engine = Engine(tmp_db)
     try:
         ingest_agencies(engine, AGENCY_LIST)
@@ -79,6 +83,30 @@ def test_published_after_each_commit_while_the_writer_works(
         assert _count(published_path(tmp_db), "SELECT count(*) FROM contract_award") == more
     finally:
         engine.close()
+
+
+def test_a_slow_copy_defers_the_next_publication(
+    tmp_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = [1000.0]
+    copies: list[Path] = []
+    monkeypatch.setattr(published, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+
+    def slow_publish(connection: object, store: Path) -> None:
+        copies.append(store)
+        clock[0] += 2.0  # the copy took 2 s
+
+    monkeypatch.setattr(published, "publish", slow_publish)
+    publisher = published.Publisher(tmp_db, every=0)
+    publisher.committed(connection=None)  # type: ignore[arg-type]
+    assert len(copies) == 1
+    # due again only after 2 s / COPY_SHARE: at most that share of the run goes into copies
+    clock[0] += 2.0 / published.COPY_SHARE - 0.5
+    publisher.committed(connection=None)  # type: ignore[arg-type]
+    assert len(copies) == 1
+    clock[0] += 1.0
+    publisher.committed(connection=None)  # type: ignore[arg-type]
+    assert len(copies) == 2
 
 
 def test_publish_every_must_be_seconds(tmp_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:

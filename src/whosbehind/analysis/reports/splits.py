@@ -75,20 +75,33 @@ def splits(lines: Iterable[Line], owner: OwnerKey) -> list[Split]:
     (by absolute money) first."""
     parts: defaultdict[str, dict[str, Part]] = defaultdict(dict)
     names: defaultdict[str, defaultdict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    owner_names: defaultdict[str, defaultdict[str, Decimal]] = defaultdict(
+        lambda: defaultdict(Decimal)
+    )
     for line in lines:
         recipient = line.statement.own_key
         key, name = owner(line)
         part = parts[recipient].setdefault(key, Part(key, name))
         part.add(line)
         names[recipient][display_name(line.statement.name)] += abs(line.amount)
+        owner_names[key][name] += abs(line.amount)
     found = []
     for recipient, by_owner in parts.items():
         if len(by_owner) < 2:
             continue
-        name = min(names[recipient].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        name = _largest(names[recipient])
+        for part in by_owner.values():
+            # Lines may spell one owner several ways; its name is that of its largest share of
+            # money over all the lines (as ``group_lines`` names the owner), not the first seen.
+            part.owner = _largest(owner_names[part.owner_key])
         ordered = sorted(by_owner.values(), key=lambda p: (-p.amount, p.owner, p.owner_key))
         found.append(Split(recipient, name, ordered))
     return sorted(found, key=lambda s: (-sum(abs(p.amount) for p in s.parts), s.recipient))
+
+
+def _largest(weights: dict[str, Decimal]) -> str:
+    """The name with the most money; of equals, the first in sort order."""
+    return min(weights.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
 def remainder(found: Iterable[Split], owner_key: str) -> Decimal:
