@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -133,6 +133,11 @@ def _line(row: tuple[Any, ...]) -> Line:
     )
 
 
+def largest_share(weights: Mapping[str, Decimal]) -> str:
+    """The name with the most money; of equals, the first in sort order."""
+    return min(weights.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+
 def group_lines(
     lines: Iterable[Line],
     key: Callable[[Line], tuple[str, str]],
@@ -160,7 +165,7 @@ def group_lines(
         names[group_key][name] += abs(line.amount)
         total += line.amount
     for group_key, group in groups.items():
-        group.name = min(names[group_key].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        group.name = largest_share(names[group_key])
         group.share = float(group.amount / total) if total else 0.0
     if order == "key":
         return sorted(groups.values(), key=lambda g: g.key)

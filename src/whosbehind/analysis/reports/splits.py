@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from whosbehind.analysis.reports.money import Line
+from whosbehind.analysis.reports.money import Line, largest_share
 from whosbehind.analysis.reports.rollup import display_name
 from whosbehind.analysis.reports.sections import date_text, money
 
@@ -89,19 +89,14 @@ def splits(lines: Iterable[Line], owner: OwnerKey) -> list[Split]:
     for recipient, by_owner in parts.items():
         if len(by_owner) < 2:
             continue
-        name = _largest(names[recipient])
+        name = largest_share(names[recipient])
         for part in by_owner.values():
             # Lines may spell one owner several ways; its name is that of its largest share of
             # money over all the lines (as ``group_lines`` names the owner), not the first seen.
-            part.owner = _largest(owner_names[part.owner_key])
+            part.owner = largest_share(owner_names[part.owner_key])
         ordered = sorted(by_owner.values(), key=lambda p: (-p.amount, p.owner, p.owner_key))
         found.append(Split(recipient, name, ordered))
     return sorted(found, key=lambda s: (-sum(abs(p.amount) for p in s.parts), s.recipient))
-
-
-def _largest(weights: dict[str, Decimal]) -> str:
-    """The name with the most money; of equals, the first in sort order."""
-    return min(weights.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
 def remainder(found: Iterable[Split], owner_key: str) -> Decimal:
