@@ -9,7 +9,6 @@ how concentrated its spending is, and what the public record does not say.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,29 +16,23 @@ from decimal import Decimal
 from whosbehind.analysis.agencies import AgencySelection, resolve_agency
 from whosbehind.analysis.fedramp.agency import AgencyCloud, AuthorizedOffering, agency_cloud
 from whosbehind.analysis.reports.contractor_clouds import ContractorClouds, contractor_clouds
-from whosbehind.analysis.reports.coverage import (
-    MissingYears,
-    is_it_psc,
-    missing_years,
-    resellers,
-    unidentified,
-)
+from whosbehind.analysis.reports.coverage import MissingYears, missing_years
+from whosbehind.analysis.reports.line_table import LineTable, Owners, rollup_owners
 from whosbehind.analysis.reports.money import (
-    AwardAttributes,
     AwardLine,
     Group,
-    Line,
     award_attributes,
-    award_lines,
     code_names,
     concentration,
-    fetch_lines,
-    group_lines,
     loaded_fiscal_years,
-    owner_key,
 )
-from whosbehind.analysis.reports.rollup import RegistryRollup, Rollup, choose_rollup
-from whosbehind.analysis.reports.splits import Split, splits
+from whosbehind.analysis.reports.rollup import (
+    RegistryRollup,
+    ReportedParentRollup,
+    Rollup,
+    choose_rollup,
+)
+from whosbehind.analysis.reports.splits import Split
 from whosbehind.errors import NotFoundError
 from whosbehind.model.timeutil import now_utc
 from whosbehind.store.engine import Engine
@@ -104,24 +97,11 @@ def agency_report(
     ``contracts_as_of``) about the fiscal years asked."""
     as_of, cloud_date = contracts_as_of, as_of
     selection = resolve_agency(engine, agency)
+    chosen = rollup is None
     rollup = rollup or choose_rollup(engine)
-    lines = fetch_lines(
-        engine,
-        selection.where("l.awarding_subtier_code", "l.awarding_toptier_code"),
-        as_of,
-        fiscal_years,
-    )
-    key = owner_key(rollup)
-    suppliers = group_lines(lines, key)
-    it_lines = [line for line in lines if is_it_psc(line.psc)]
-    it_suppliers = group_lines(it_lines, key)[:top]
-    by_award = group_lines(lines, lambda line: (line.award_key, line.award_key))
-    psc = group_lines(lines, lambda line: (line.psc or "-", line.psc or "-"))[:top]
-    naics = group_lines(lines, lambda line: (line.naics or "-", line.naics or "-"))[:top]
-    hhi, cr4 = concentration(suppliers)
-    top_awards = [g.key for g in by_award[:top]]
-    named = [k for supplier in it_suppliers for k in supplier.top_awards(SUPPLIER_AWARDS)]
-    known = award_attributes(engine, [*top_awards, *named], as_of)  # one query for them all
+    condition = selection.where("l.awarding_subtier_code", "l.awarding_toptier_code")
+    with LineTable(engine, condition, as_of, fiscal_years, _owners(rollup, chosen)) as table:
+        money = _money(engine, table, as_of, top)
     cloud_as_of = cloud_date or now_utc()
     cloud: AgencyCloud | None = None
     cloud_missing = None
@@ -135,67 +115,137 @@ def agency_report(
         if cloud is not None:
             _infrastructure_owners(cloud.offerings, rollup, on)
         with suppress(NotFoundError):  # no FedRAMP snapshot: cloud_missing says so
-            under = contractor_clouds(engine, rollup, suppliers, cloud_as_of, feed, valid_at)
+            under = contractor_clouds(engine, rollup, money.suppliers, cloud_as_of, feed, valid_at)
             _infrastructure_owners([o.offering for o in under.offerings], rollup, on)
     return AgencyReport(
         selection=selection,
         as_of=as_of,
         fiscal_years=fiscal_years,
         rollup=rollup.method,
-        total=sum((line.amount for line in lines), Decimal(0)),
-        lines=len(lines),
-        per_year=group_lines(lines, lambda line: (str(line.fiscal_year),) * 2, order="key"),
-        suppliers=suppliers[:top],
-        supplier_count=len(suppliers),
-        it_suppliers=it_suppliers,
-        it_total=sum((line.amount for line in it_lines), Decimal(0)),
-        supplier_awards=_supplier_awards(engine, it_lines, it_suppliers, key, as_of, known),
-        awards=award_lines(engine, lines, top_awards, as_of, known),
-        award_count=len(by_award),
-        psc=psc,
-        naics=naics,
+        total=money.total,
+        lines=money.lines,
+        per_year=money.per_year,
+        suppliers=money.suppliers[:top],
+        supplier_count=len(money.suppliers),
+        it_suppliers=money.it_suppliers,
+        it_total=money.it_total,
+        supplier_awards=money.supplier_awards,
+        awards=money.awards,
+        award_count=money.award_count,
+        psc=money.psc,
+        naics=money.naics,
         code_names={
-            "psc": code_names(engine, "psc", [g.key for g in psc]),
-            "naics": code_names(engine, "naics", [g.key for g in naics]),
+            "psc": code_names(engine, "psc", [g.key for g in money.psc]),
+            "naics": code_names(engine, "naics", [g.key for g in money.naics]),
         },
-        hhi=hhi,
-        cr4=cr4,
+        hhi=money.hhi,
+        cr4=money.cr4,
         cloud=cloud,
         cloud_as_of=cloud_as_of,
         valid_at=valid_at or cloud_as_of,
         cloud_missing=cloud_missing,
-        missing=missing_years(
-            fiscal_years, loaded_fiscal_years(engine, as_of), (g.fiscal_year for g in lines)
-        ),
-        unidentified=unidentified(lines),
-        resellers=resellers(lines),
-        splits=splits(lines, key),
-        it_splits=splits(it_lines, key),
-        snapshots={line.snapshot for line in lines},
+        missing=missing_years(fiscal_years, loaded_fiscal_years(engine, as_of), money.years),
+        unidentified=money.unidentified,
+        resellers=money.resellers,
+        splits=money.splits,
+        it_splits=money.it_splits,
+        snapshots=money.snapshots,
         contractor_clouds=under,
     )
 
 
-def _supplier_awards(
-    engine: Engine,
-    lines: list[Line],
-    suppliers: list[Group],
-    key: Callable[[Line], tuple[str, str]],
-    as_of: dt.datetime | None,
-    known: AwardAttributes,
-) -> dict[str, list[AwardLine]]:
-    wanted = {supplier.key for supplier in suppliers}
-    own: dict[str, list[Line]] = {supplier.key: [] for supplier in suppliers}
-    for line in lines:
-        owner = key(line)[0]
-        if owner in wanted:
-            own[owner].append(line)
-    return {
-        supplier.key: award_lines(
-            engine, own[supplier.key], supplier.top_awards(SUPPLIER_AWARDS), as_of, known
-        )
-        for supplier in suppliers
-    }
+def _owners(rollup: Rollup, chosen: bool) -> Owners:
+    """The rollup's owners; kept between calls by a read-only engine when the answer is the
+    statement's alone (the reported parent) or the store's registry's (chosen here)."""
+    if isinstance(rollup, ReportedParentRollup):
+        return rollup_owners(rollup, dated=False, cache="reports:owners:reported")
+    return rollup_owners(rollup, dated=True, cache="reports:owners:registry" if chosen else None)
+
+
+@dataclass
+class _Money:
+    total: Decimal
+    lines: int
+    it_total: Decimal
+    per_year: list[Group]
+    suppliers: list[Group]  # all of them; the first ``top`` with their files and members
+    it_suppliers: list[Group]
+    supplier_awards: dict[str, list[AwardLine]]
+    awards: list[AwardLine]
+    award_count: int
+    psc: list[Group]
+    naics: list[Group]
+    hhi: float | None
+    cr4: float | None
+    years: set[int]
+    unidentified: list[Group]
+    resellers: list[Group]
+    splits: list[Split]
+    it_splits: list[Split]
+    snapshots: set[tuple[str, int]]
+
+
+_PSC = "coalesce(nullif(psc, ''), '-')"
+_NAICS = "coalesce(nullif(naics, ''), '-')"
+_YEAR = "fiscal_year::VARCHAR"
+
+
+def _money(engine: Engine, table: LineTable, as_of: dt.datetime | None, top: int) -> _Money:
+    """Every figure of the report's contract money, grouped in SQL."""
+    owner = ("owner_key", "owner_name")
+    suppliers = table.groups(*owner)
+    table.detail(suppliers[:top], "owner_key", members=True)
+    it_suppliers = table.detail(
+        table.groups(*owner, "it")[:top],
+        "owner_key",
+        "it",
+        members=True,
+        awards=SUPPLIER_AWARDS,
+    )
+    psc = table.detail(table.groups(_PSC, _PSC)[:top], _PSC)
+    naics = table.detail(table.groups(_NAICS, _NAICS)[:top], _NAICS)
+    per_year = table.detail(table.groups(_YEAR, _YEAR, order="key"), _YEAR)
+    top_awards = table.largest_awards(top)
+    named = [k for supplier in it_suppliers for k in supplier.top_awards(SUPPLIER_AWARDS)]
+    known = award_attributes(engine, [*top_awards, *named], as_of)  # one query for them all
+    hhi, cr4 = concentration(suppliers)
+    total, lines = table.totals()
+    it_total, _ = table.totals("it")
+    recipient = ("own_key", "member")
+    return _Money(
+        total=total,
+        lines=lines,
+        it_total=it_total,
+        per_year=per_year,
+        suppliers=suppliers,
+        it_suppliers=it_suppliers,
+        supplier_awards={
+            supplier.key: table.award_lines(
+                supplier.top_awards(SUPPLIER_AWARDS),
+                as_of,
+                known,
+                "it AND owner_key = ?",
+                [supplier.key],
+            )
+            for supplier in it_suppliers
+        },
+        awards=table.award_lines(top_awards, as_of, known),
+        award_count=table.award_count(),
+        psc=psc,
+        naics=naics,
+        hhi=hhi,
+        cr4=cr4,
+        years={int(year) for year in table.column("fiscal_year")},
+        unidentified=table.detail(
+            table.groups(*recipient, "NOT identified"), "own_key", "NOT identified", members=True
+        ),
+        resellers=table.detail(
+            table.groups(*recipient, "resale"), "own_key", "resale", members=True
+        ),
+        splits=table.splits(),
+        it_splits=table.splits("it"),
+        snapshots=table.snapshots(),
+    )
 
 
 def _infrastructure_owners(

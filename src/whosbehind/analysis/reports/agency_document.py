@@ -103,7 +103,7 @@ def _per_year(report: AgencyReport, cited: Cited) -> Section:
         ["fiscal year", "obligated", "share", "awards", "actions"],
         [
             Row(
-                [f"FY{g.key}", g.amount, g.share, len(g.award_keys), g.lines],
+                [f"FY{g.key}", g.amount, g.share, g.awards, g.lines],
                 cited.group(g),
             )
             for g in report.per_year
@@ -125,7 +125,7 @@ def _suppliers(key: str, title: str, groups: list[Group], cited: Cited) -> Secti
         ["#", "supplier", "obligated", "share", "awards", "recipients rolled in"],
         [
             Row(
-                [i, g.name, g.amount, g.share, len(g.award_keys), _members(g)],
+                [i, g.name, g.amount, g.share, g.awards, _members(g)],
                 cited.group(g),
             )
             for i, g in enumerate(groups, 1)
@@ -164,7 +164,7 @@ def _codes(key: str, title: str, report: AgencyReport, cited: Cited) -> Section:
         ["code", "category", "obligated", "share", "awards"],
         [
             Row(
-                [g.key, names.get(g.key, ""), g.amount, g.share, len(g.award_keys)],
+                [g.key, names.get(g.key, ""), g.amount, g.share, g.awards],
                 cited.group(g),
             )
             for g in groups

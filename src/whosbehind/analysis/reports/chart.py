@@ -28,7 +28,7 @@ def plot_per_year(
             name=f"FY{group.key}",
             amount=group.amount,
             share=group.share,
-            awards=len(group.award_keys),
+            awards=group.awards,
             lines=group.lines,
         )
         for group in per_year

@@ -72,7 +72,7 @@ def company_document(report: CompanyReport, engine: Engine, top: int = 10) -> Do
                         report.agency_names.get(g.key, ""),
                         g.amount,
                         g.share,
-                        len(g.award_keys),
+                        g.awards,
                     ],
                     cited.group(g),
                 )
@@ -84,10 +84,7 @@ def company_document(report: CompanyReport, engine: Engine, top: int = 10) -> Do
             "recipients",
             "Recipients rolled into it (names as reported)",
             ["recipient", "obligated", "share", "awards"],
-            [
-                Row([g.name, g.amount, g.share, len(g.award_keys)], cited.group(g))
-                for g in report.recipients
-            ],
+            [Row([g.name, g.amount, g.share, g.awards], cited.group(g)) for g in report.recipients],
             formats=FORMATS,
         ),
         Section(
@@ -131,7 +128,7 @@ def _per_year(report: CompanyReport, cited: Cited) -> Section:
         "Money per fiscal year",
         ["fiscal year", "obligated", "share", "awards", "actions"],
         [
-            Row([f"FY{g.key}", g.amount, g.share, len(g.award_keys), g.lines], cited.group(g))
+            Row([f"FY{g.key}", g.amount, g.share, g.awards, g.lines], cited.group(g))
             for g in report.per_year
         ],
         formats=FORMATS,

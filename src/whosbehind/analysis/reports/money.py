@@ -61,14 +61,18 @@ class Group:
     amount: Decimal = Decimal(0)
     share: float = 0.0
     lines: int = 0
-    award_keys: set[str] = field(default_factory=set)
+    awards: int = 0  # how many awards its lines are of
     snapshots: set[tuple[str, int]] = field(default_factory=set)
-    members: dict[str, Decimal] = field(default_factory=dict)  # recipient display -> amount
-    recipients: set[str] = field(default_factory=set)  # the members' ``Statement.own_key``
-    by_award: dict[str, Decimal] = field(default_factory=dict)
+    # recipient display -> amount, and the members' ``Statement.own_key``: filled for groups of
+    # recipients (suppliers, recipients), not for groups by year, code or agency
+    members: dict[str, Decimal] = field(default_factory=dict)
+    recipients: set[str] = field(default_factory=set)
+    # award keys, largest money first (then by key): all of them (``group_lines``) or as many
+    # as were asked (``LineTable.detail``)
+    largest_awards: list[str] = field(default_factory=list)
 
     def top_awards(self, n: int) -> list[str]:
-        return [k for k, _ in sorted(self.by_award.items(), key=lambda kv: (-kv[1], kv[0]))][:n]
+        return self.largest_awards[:n]
 
 
 @dataclass
@@ -148,25 +152,28 @@ def group_lines(
     A group's name is the display name of its largest share of money."""
     groups: dict[str, Group] = {}
     names: defaultdict[str, defaultdict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    by_award: defaultdict[str, defaultdict[str, Decimal]] = defaultdict(
+        lambda: defaultdict(Decimal)
+    )
     total = Decimal(0)
     for line in lines:
         group_key, name = key(line)
         group = groups.setdefault(group_key, Group(group_key, name))
         group.amount += line.amount
         group.lines += 1
-        group.award_keys.add(line.award_key)
         group.snapshots.add(line.snapshot)
         member = display_name(line.statement.name)
         group.recipients.add(line.statement.own_key)
         group.members[member] = group.members.get(member, Decimal(0)) + line.amount
-        group.by_award[line.award_key] = group.by_award.get(line.award_key, Decimal(0)) + (
-            line.amount
-        )
+        by_award[group_key][line.award_key] += line.amount
         names[group_key][name] += abs(line.amount)
         total += line.amount
     for group_key, group in groups.items():
         group.name = largest_share(names[group_key])
         group.share = float(group.amount / total) if total else 0.0
+        awards = by_award[group_key]
+        group.awards = len(awards)
+        group.largest_awards = sorted(awards, key=lambda k: (-awards[k], k))
     if order == "key":
         return sorted(groups.values(), key=lambda g: g.key)
     return sorted(groups.values(), key=lambda g: (-g.amount, g.name, g.key))

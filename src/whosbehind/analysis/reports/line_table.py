@@ -1,0 +1,412 @@
+"""A report's money lines held in DuckDB and grouped there: sums, counts, names, members, files.
+
+``money.fetch_lines`` and ``money.group_lines`` read every line into Python and group it there,
+about a tenth of a millisecond a line; an agency of a 10M-row store has a million lines or more.
+A ``LineTable`` keeps the selected lines in a temporary table instead, each with what the
+grouping needs of its recipient statement, and every group is summed in SQL (exact DECIMAL
+sums, as the Python ones). What only Python knows is computed once per distinct recipient
+statement, not per line: its own key and display name (``rollup.statement_key``,
+``rollup.display_name``) and its owner (a ``Rollup``, or the company report's rule); a
+read-only engine keeps those answers between calls (``Owners.cache``), as its tables cannot
+change while it is open. Names are chosen as ``group_lines`` chooses them: the name with the
+largest share of the group's money (absolute amounts), ties by sort order; groups are sorted
+by amount, name and key. The answers are those of ``group_lines``, ``splits.splits`` and
+``award_lines`` over the same lines (``tests/analysis/test_line_table.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pyarrow as pa
+
+from whosbehind.analysis.contracts.lines import Filters, cite_record, lines_sql, snapshot_citations
+from whosbehind.analysis.reports.coverage import is_it_psc, is_reseller_naics
+from whosbehind.analysis.reports.money import (
+    AwardAttributes,
+    AwardLine,
+    Condition,
+    Group,
+    award_attributes,
+    largest_share,
+)
+from whosbehind.analysis.reports.rollup import Rollup, Statement, display_name
+from whosbehind.analysis.reports.splits import Part, Split
+from whosbehind.store.engine import Engine
+
+STATEMENT = (
+    "recipient_name recipient_duns recipient_uei recipient_parent_name recipient_parent_duns "
+    "recipient_parent_uei"
+).split()
+_DERIVED = pa.schema(
+    [
+        ("own_key", pa.string()),
+        ("member", pa.string()),
+        ("identified", pa.bool_()),
+        ("owner_key", pa.string()),
+        ("owner_name", pa.string()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Owners:
+    """Who a line's money goes to: ``of(statement, date) -> (owner key, owner name)``;
+    ``dated``: whether the answer depends on the line's date; ``cache``: the name under which a
+    read-only engine keeps the answers between calls (None: asked again every call)."""
+
+    of: Callable[[Statement, dt.date | None], tuple[str, str]]
+    dated: bool
+    cache: str | None = None
+
+
+def rollup_owners(rollup: Rollup, dated: bool, cache: str | None) -> Owners:
+    def of(statement: Statement, on: dt.date | None) -> tuple[str, str]:
+        found = rollup.owner(statement, on)
+        return found.key, found.name
+
+    return Owners(of, dated, cache)
+
+
+def _same(left: str, right: str, columns: Iterable[str]) -> str:
+    return " AND ".join(f"{left}.{c} IS NOT DISTINCT FROM {right}.{c}" for c in columns)
+
+
+class LineTable:
+    """The lines matching ``condition`` (SQL on alias ``l``) in the fiscal-year range, in a
+    temporary table of the engine's connection; ``close()`` drops it."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        condition: Condition,
+        as_of: dt.datetime | None,
+        fiscal_years: tuple[int | None, int | None],
+        owners: Owners,
+    ) -> None:
+        self.engine = engine
+        self.name = f"_report_lines_{uuid.uuid4().hex}"
+        connection = engine.connection
+        first, last = fiscal_years
+        years, year_params = Filters(first_fiscal_year=first, last_fiscal_year=last).where("l")
+        lines, params = lines_sql(as_of)
+        where, more = condition
+        raw = self.name + "_raw"
+        statement = ", ".join(f"l.{c}" for c in STATEMENT)
+        connection.execute(
+            f"CREATE TEMP TABLE {raw} AS SELECT l.award_key, l.feed, l.seq, l.fiscal_year, "
+            f"l.last_date AS d, l.amount, {statement}, l.psc_code, l.naics_code, "
+            f"l.awarding_subtier_code FROM ({lines}) l WHERE {where} AND {years}",
+            [*params, *more, *year_params],
+        )
+        views: list[str] = []
+        try:
+            statements = _statements(engine, raw, owners, views)
+            codes = _codes(engine, raw, views)
+            keys = [*STATEMENT, "d"] if owners.dated else STATEMENT
+            connection.execute(
+                f"CREATE TEMP TABLE {self.name} AS SELECT r.award_key, r.feed, r.seq, "
+                "r.fiscal_year, r.d, r.amount, r.psc_code AS psc, r.naics_code AS naics, "
+                "r.awarding_subtier_code AS agency, s.own_key, s.member, s.identified, "
+                f"s.owner_key, s.owner_name, c.it, c.resale FROM {raw} r "
+                f"JOIN {statements} s ON {_same('r', 's', keys)} "
+                f"JOIN {codes} c ON {_same('r', 'c', ('psc_code', 'naics_code'))}"
+            )
+        finally:
+            for view in views:
+                connection.unregister(view)
+            connection.execute(f"DROP TABLE IF EXISTS {raw}")
+
+    def close(self) -> None:
+        self.engine.connection.execute(f"DROP TABLE IF EXISTS {self.name}")
+
+    def __enter__(self) -> LineTable:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.engine.connection.execute(sql.format(t=self.name), list(params)).fetchall()
+
+    def totals(self, where: str = "true") -> tuple[Decimal, int]:
+        """The money and the number of lines (no line: 0, as ``sum`` of nothing)."""
+        ((amount, lines),) = self._rows(f"SELECT sum(amount), count(*) FROM {{t}} WHERE {where}")
+        return (amount if amount is not None else Decimal(0)), int(lines)
+
+    def column(self, sql: str, where: str = "true") -> set[Any]:
+        return {row[0] for row in self._rows(f"SELECT DISTINCT {sql} FROM {{t}} WHERE {where}")}
+
+    def snapshots(self, where: str = "true") -> set[tuple[str, int]]:
+        found = self._rows(f"SELECT DISTINCT feed, seq FROM {{t}} WHERE {where}")
+        return {(feed, int(seq)) for feed, seq in found}
+
+    def groups(
+        self, key: str, name: str, where: str = "true", order: str = "amount"
+    ) -> list[Group]:
+        """Every group of the lines by ``key`` (SQL), named by ``name`` (SQL): money, share,
+        lines and awards; no files, members or awards by name yet (``detail``)."""
+        found = self._rows(
+            f"WITH n AS (SELECT {key} AS k, {name} AS n, sum(abs(amount)) AS w FROM {{t}} "
+            f"WHERE {where} GROUP BY ALL), named AS (SELECT k, first(n ORDER BY w DESC, n) AS n "
+            "FROM n GROUP BY k), g AS (SELECT "
+            f"{key} AS k, sum(amount) AS amount, count(*) AS lines, count(DISTINCT award_key) "
+            f"AS awards FROM {{t}} WHERE {where} GROUP BY k) "
+            "SELECT g.k, named.n, g.amount, g.lines, g.awards FROM g JOIN named USING (k)"
+        )
+        total = sum((row[2] for row in found), Decimal(0))
+        groups = [
+            Group(
+                k,
+                n,
+                amount,
+                float(amount / total) if total else 0.0,
+                int(lines),
+                awards=int(awards),
+            )
+            for k, n, amount, lines, awards in found
+        ]
+        if order == "key":
+            return sorted(groups, key=lambda g: g.key)
+        return sorted(groups, key=lambda g: (-g.amount, g.name, g.key))
+
+    def detail(
+        self,
+        groups: list[Group],
+        key: str,
+        where: str = "true",
+        members: bool = False,
+        awards: int = 0,
+    ) -> list[Group]:
+        """Fill in the files of ``groups`` (of ``self.groups(key, ..., where)``); with
+        ``members``, the recipients rolled in; with ``awards``, the keys of its largest
+        awards (that many, largest first, then by key)."""
+        if not groups:
+            return groups
+        wanted = [g.key for g in groups]
+        by_key = {g.key: g for g in groups}
+        chosen = f"{where} AND {key} IN (SELECT unnest(?))"
+        for k, feed, seq in self._rows(
+            f"SELECT DISTINCT {key}, feed, seq FROM {{t}} WHERE {chosen}", [wanted]
+        ):
+            by_key[k].snapshots.add((feed, int(seq)))
+        if members:
+            for k, member, own_key, amount in self._rows(
+                f"SELECT {key}, member, own_key, sum(amount) FROM {{t}} WHERE {chosen} "
+                "GROUP BY ALL",
+                [wanted],
+            ):
+                group = by_key[k]
+                group.members[member] = group.members.get(member, Decimal(0)) + amount
+                group.recipients.add(own_key)
+        if awards:
+            for k, keys in self._rows(
+                "SELECT k, list(award_key ORDER BY amount DESC, award_key) FROM (SELECT *, "
+                "row_number() OVER (PARTITION BY k ORDER BY amount DESC, award_key) AS rank "
+                f"FROM (SELECT {key} AS k, award_key, sum(amount) AS amount FROM {{t}} "
+                f"WHERE {chosen} GROUP BY 1, 2)) WHERE rank <= ? GROUP BY k",
+                [wanted, awards],
+            ):
+                by_key[k].largest_awards = list(keys)
+        return groups
+
+    def award_count(self, where: str = "true") -> int:
+        ((count,),) = self._rows(f"SELECT count(DISTINCT award_key) FROM {{t}} WHERE {where}")
+        return int(count)
+
+    def largest_awards(self, top: int, where: str = "true") -> list[str]:
+        found = self._rows(
+            f"SELECT award_key FROM {{t}} WHERE {where} GROUP BY award_key "
+            "ORDER BY sum(amount) DESC, award_key LIMIT ?",
+            [top],
+        )
+        return [row[0] for row in found]
+
+    def award_lines(
+        self,
+        award_keys: list[str],
+        as_of: dt.datetime | None,
+        known: AwardAttributes | None = None,
+        where: str = "true",
+        params: Sequence[Any] = (),
+    ) -> list[AwardLine]:
+        """``money.award_lines`` over the lines ``where`` (with ``params``) selects."""
+        if not award_keys:
+            return []
+        found = self._rows(
+            "SELECT award_key, sum(amount), min(d), max(d), list(DISTINCT [feed, seq::VARCHAR]) "
+            f"FROM {{t}} WHERE {where} AND award_key IN (SELECT unnest(?)) GROUP BY award_key",
+            [*params, sorted(set(award_keys))],
+        )
+        money = {
+            row[0]: (row[1], row[2], row[3], sorted((f, int(s)) for f, s in row[4]))
+            for row in found
+        }
+        engine = self.engine
+        attributes = known if known is not None else award_attributes(engine, award_keys, as_of)
+        cited = snapshot_citations(engine, {s for item in money.values() for s in item[3]})
+        result = []
+        for award_key in award_keys:
+            amount, first, last, snapshots = money.get(award_key, (Decimal(0), None, None, []))
+            row = attributes.get(award_key, {})
+            piid = row.get("piid") or award_key
+            result.append(
+                AwardLine(
+                    award_key=award_key,
+                    piid=piid,
+                    award_type=row.get("award_type"),
+                    parent_idv=row.get("parent_idv_piid"),
+                    recipient=row.get("recipient_name"),
+                    recipient_parent=row.get("recipient_parent_name"),
+                    agency_code=row.get("awarding_subtier_code"),
+                    description=row.get("description"),
+                    psc=row.get("psc_code"),
+                    naics=row.get("naics_code"),
+                    obligated=amount,
+                    potential_value=row.get("potential_total_value"),
+                    first_action=first,
+                    last_action=last,
+                    citations=[cite_record(cited[s], piid) for s in snapshots if s in cited],
+                )
+            )
+        return result
+
+    def splits(self, where: str = "true") -> list[Split]:
+        """``splits.splits`` of the lines ``where`` selects, by their owners."""
+        split = (
+            f"own_key IN (SELECT own_key FROM (SELECT DISTINCT own_key, owner_key FROM {{t}} "
+            f"WHERE {where}) GROUP BY own_key HAVING count(*) > 1)"
+        )
+        chosen = f"{where} AND {split}"
+        found = self._rows(
+            "SELECT own_key, owner_key, sum(amount), count(*), min(d), max(d), "
+            f"list(DISTINCT [feed, seq::VARCHAR]) FROM {{t}} WHERE {chosen} GROUP BY ALL"
+        )
+        if not found:
+            return []
+        names = _largest(
+            self._rows(
+                f"SELECT own_key, member, sum(abs(amount)) FROM {{t}} WHERE {chosen} GROUP BY ALL"
+            )
+        )
+        owners = _largest(
+            self._rows(
+                f"SELECT owner_key, owner_name, sum(abs(amount)) FROM {{t}} WHERE {where} AND "
+                f"owner_key IN (SELECT DISTINCT owner_key FROM {{t}} WHERE {chosen}) GROUP BY ALL"
+            )
+        )
+        parts: defaultdict[str, list[Part]] = defaultdict(list)
+        for own_key, owner_key, amount, lines, first, last, snapshots in found:
+            parts[own_key].append(
+                Part(
+                    owner_key,
+                    owners[owner_key],
+                    amount,
+                    int(lines),
+                    first,
+                    last,
+                    {(f, int(s)) for f, s in snapshots},
+                )
+            )
+        result = [
+            Split(
+                own_key,
+                names[own_key],
+                sorted(by_owner, key=lambda p: (-p.amount, p.owner, p.owner_key)),
+            )
+            for own_key, by_owner in parts.items()
+        ]
+        return sorted(result, key=lambda s: (-sum(abs(p.amount) for p in s.parts), s.recipient))
+
+
+def _largest(rows: list[tuple[Any, ...]]) -> dict[str, str]:
+    weights: defaultdict[str, dict[str, Decimal]] = defaultdict(dict)
+    for key, name, weight in rows:
+        weights[key][name] = weight
+    return {key: largest_share(named) for key, named in weights.items()}
+
+
+_LOCK = threading.Lock()
+
+
+def _statements(engine: Engine, raw: str, owners: Owners, views: list[str]) -> str:
+    """A registered Arrow table: each distinct recipient statement of ``raw`` (and date, when
+    the owner depends on it) with its own key, display name, whether it is identified, and its
+    owner; the answers already known to the engine are not asked again."""
+    keys = [*STATEMENT, "d"] if owners.dated else list(STATEMENT)
+    connection = engine.connection
+    with _LOCK:
+        holder: dict[str, pa.Table] = (
+            engine.kept(owners.cache, dict) if owners.cache is not None else {}
+        )
+        known = holder.get("table")
+        listed = ", ".join(f"r.{c}" for c in keys)
+        if known is None:
+            new = connection.execute(f"SELECT DISTINCT {listed} FROM {raw} r").fetchall()
+        else:
+            view = f"_report_known_{uuid.uuid4().hex}"
+            connection.register(view, known)
+            views.append(view)
+            new = connection.execute(
+                f"SELECT DISTINCT {listed} FROM {raw} r WHERE NOT EXISTS "
+                f"(SELECT 1 FROM {view} k WHERE {_same('r', 'k', keys)})"
+            ).fetchall()
+        if new or known is None:
+            added = _derive(new, owners, keys)
+            known = added if known is None else pa.concat_tables([known, added])
+            holder["table"] = known
+    view = f"_report_statements_{uuid.uuid4().hex}"
+    connection.register(view, known)
+    views.append(view)
+    return view
+
+
+def _derive(rows: list[tuple[Any, ...]], owners: Owners, keys: list[str]) -> pa.Table:
+    columns: dict[str, list[Any]] = {name: [] for name in [*keys, *_DERIVED.names]}
+    for row in rows:
+        statement = Statement(*row[:6])
+        owner_key, owner_name = owners.of(statement, row[6] if owners.dated else None)
+        derived = (
+            statement.own_key,
+            display_name(statement.name),
+            statement.identified,
+            owner_key,
+            owner_name,
+        )
+        for name, value in zip(columns, (*row, *derived), strict=True):
+            columns[name].append(value)
+    fields = [pa.field(c, pa.date32() if c == "d" else pa.string()) for c in keys]
+    return pa.table(columns, schema=pa.schema([*fields, *_DERIVED]))
+
+
+def _codes(engine: Engine, raw: str, views: list[str]) -> str:
+    """A registered Arrow table: each distinct (PSC, NAICS) of ``raw``, with whether the PSC is
+    IT (``coverage.is_it_psc``) and whether the pair is IT through a reseller."""
+    found = engine.connection.execute(f"SELECT DISTINCT psc_code, naics_code FROM {raw}").fetchall()
+    table = pa.table(
+        {
+            "psc_code": [psc for psc, _ in found],
+            "naics_code": [naics for _, naics in found],
+            "it": [is_it_psc(psc) for psc, _ in found],
+            "resale": [is_it_psc(psc) and is_reseller_naics(naics) for psc, naics in found],
+        },
+        schema=pa.schema(
+            [
+                ("psc_code", pa.string()),
+                ("naics_code", pa.string()),
+                ("it", pa.bool_()),
+                ("resale", pa.bool_()),
+            ]
+        ),
+    )
+    view = f"_report_codes_{uuid.uuid4().hex}"
+    engine.connection.register(view, table)
+    views.append(view)
+    return view

@@ -1,0 +1,149 @@
+"""The lines grouped in SQL (``LineTable``) give what the Python grouping of the same lines
+gives (``fetch_lines``, ``group_lines``, ``splits``, ``award_lines``, ``coverage``), on the
+shared contract data (ICE FY13-FY18 transactions, ICE award summaries of today's layout), with
+and without the organization registry: every group's money, share, lines, awards, name, files,
+members and largest awards, the splits, the award rows and the totals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from whosbehind.analysis.agencies import resolve_agency
+from whosbehind.analysis.reports import coverage
+from whosbehind.analysis.reports.coverage import is_it_psc
+from whosbehind.analysis.reports.line_table import LineTable, rollup_owners
+from whosbehind.analysis.reports.money import (
+    Group,
+    Line,
+    award_lines,
+    fetch_lines,
+    group_lines,
+    owner_key,
+)
+from whosbehind.analysis.reports.rollup import ReportedParentRollup, choose_rollup
+from whosbehind.analysis.reports.splits import Split, splits
+from whosbehind.resolve.registry import run_resolve
+from whosbehind.store.engine import Engine
+
+YEARS = ((None, None), (2016, 2017))
+
+
+@pytest.fixture(scope="module")
+def registry_store(ice_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("line-table") / "resolved.duckdb"
+    shutil.copy(ice_store, path)
+    engine = Engine(path)
+    try:
+        run_resolve(engine, judgements_path=None)
+    finally:
+        engine.close()
+    return path
+
+
+@pytest.fixture(scope="module", params=["ice_store", "registry_store", "local_gov_store"])
+def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    found = Engine(request.getfixturevalue(request.param), read_only=True)
+    yield found
+    found.close()
+
+
+def _shown(groups: list[Group], detail: bool) -> list[tuple[object, ...]]:
+    return [
+        (g.key, g.name, g.amount, g.share, g.lines, g.awards)
+        + ((sorted(g.snapshots),) if detail else ())
+        for g in groups
+    ]
+
+
+def _members(groups: list[Group], awards: int = 0) -> list[tuple[object, ...]]:
+    return [(g.key, g.members, g.recipients, g.top_awards(awards)) for g in groups]
+
+
+def _split_rows(found: list[Split]) -> list[tuple[object, ...]]:
+    return [
+        (
+            s.recipient_key,
+            s.recipient,
+            [
+                (p.owner_key, p.owner, p.amount, p.lines, p.first, p.last, sorted(p.snapshots))
+                for p in s.parts
+            ],
+        )
+        for s in found
+    ]
+
+
+@pytest.mark.parametrize("years", YEARS)
+def test_the_sql_groups_are_the_python_groups(
+    engine: Engine, years: tuple[int | None, int | None]
+) -> None:
+    condition = resolve_agency(engine, "7012").where(
+        "l.awarding_subtier_code", "l.awarding_toptier_code"
+    )
+    rollup = choose_rollup(engine)
+    dated = not isinstance(rollup, ReportedParentRollup)
+    lines: list[Line] = fetch_lines(engine, condition, None, years)
+    assert lines
+    key = owner_key(rollup)
+    it = [line for line in lines if is_it_psc(line.psc)]
+    owners = rollup_owners(rollup, dated, "test:owners")
+    for _ in range(2):  # the second time, the owners the engine kept
+        with LineTable(engine, condition, None, years, owners) as table:
+            assert table.totals() == (sum((x.amount for x in lines), Decimal(0)), len(lines))
+            assert table.totals("it")[0] == sum((x.amount for x in it), Decimal(0))
+            assert table.snapshots() == {x.snapshot for x in lines}
+            for where, chosen in (("true", lines), ("it", it)):
+                found = table.groups("owner_key", "owner_name", where)
+                expected = group_lines(chosen, key)
+                assert _shown(found, False) == _shown(expected, False)
+                shown = table.detail(found[:10], "owner_key", where, members=True)
+                assert _shown(shown, True) == _shown(expected[:10], True)
+            found = table.groups("owner_key", "owner_name", "it")[:10]
+            table.detail(found, "owner_key", "it", members=True, awards=10)
+            assert _members(found, 10) == _members(group_lines(it, key)[:10], 10)
+            year = "fiscal_year::VARCHAR"
+            by_year = table.detail(table.groups(year, year, order="key"), year)
+            assert _shown(by_year, True) == _shown(
+                group_lines(lines, lambda x: (str(x.fiscal_year),) * 2, order="key"), True
+            )
+            psc = "coalesce(nullif(psc, ''), '-')"
+            assert _shown(table.detail(table.groups(psc, psc), psc), True) == _shown(
+                group_lines(lines, lambda x: (x.psc or "-",) * 2), True
+            )
+            for where, expected in (
+                ("NOT identified", coverage.unidentified(lines)),
+                ("resale", coverage.resellers(lines)),
+            ):
+                grouped = table.detail(
+                    table.groups("own_key", "member", where), "own_key", where, members=True
+                )
+                assert _shown(grouped, True) == _shown(expected, True)
+                assert _members(grouped) == _members(expected)
+            assert _split_rows(table.splits()) == _split_rows(splits(lines, key))
+            assert _split_rows(table.splits("it")) == _split_rows(splits(it, key))
+            by_award = group_lines(lines, lambda x: (x.award_key, x.award_key))
+            assert table.award_count() == len(by_award)
+            top = table.largest_awards(10)
+            assert top == [g.key for g in by_award[:10]]
+            assert table.award_lines(top, None) == award_lines(engine, lines, top, None)
+
+
+def test_a_selection_without_lines_sums_to_zero(ice_store: Path) -> None:
+    engine = Engine(ice_store, read_only=True)
+    owners = rollup_owners(ReportedParentRollup(), False, None)
+    try:
+        with LineTable(engine, ("l.fiscal_year = 1901", []), None, (None, None), owners) as t:
+            assert t.totals() == (Decimal(0), 0)
+            assert t.groups("owner_key", "owner_name") == []
+            assert t.splits() == [] and t.award_lines([], None) == []
+            assert (
+                t.award_lines(["nothing"], dt.datetime(2020, 1, 1, tzinfo=dt.UTC))[0].obligated == 0
+            )
+    finally:
+        engine.close()
