@@ -53,7 +53,7 @@ import csv
 import datetime as dt
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -297,7 +297,7 @@ def predict_fold(
         day = statements.day.get(name, dt.date(2018, 9, 30))
         family[name] = index.ultimate(org_with_parents[name], day)
         chain[name] = [
-            " / ".join(sorted(names_of_org[e.parent_id])[:2])
+            " / ".join(sorted(names_of_org[e.parent_id])[:2]) or f"(no name: {e.parent_id})"
             for e in index.chain(org_with_parents[name], day)
         ]
     return FoldPrediction(org, org_with_parents, family, chain)
@@ -443,6 +443,25 @@ def _examples(
     return lines
 
 
+def error_class(kind: str, a: str, b: str, prediction: FoldPrediction) -> str:
+    """What an error's two names' chains of reported parents (on their dates) say: the class
+    each remaining error is counted in (docs/benchmarks.md names the pairs)."""
+    up_a, up_b = prediction.chain[a], prediction.chain[b]
+    if kind == "false positive":
+        if not up_a and not up_b:
+            return "no parent on either chain: one organization by its own records"
+        if set(up_a) & set(up_b) and all(p.startswith("(no name") for p in (*up_a, *up_b)):
+            return "sisters stating one parent identifier with no name (self-named parent rows)"
+        if set(up_a) & set(up_b) or a in up_b or b in up_a:
+            return "one reported parent: subsidiaries, or a subsidiary and its parent"
+        return "other"
+    if not up_a and not up_b:
+        return "no reported parent on either name"
+    if up_a and up_b and up_a[-1] == up_b[-1]:
+        return "one reported ultimate parent, two organizations"
+    return "different reported parents on the names' dates (or one has none)"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -551,6 +570,7 @@ def by_level(directory: Path, examples: int) -> None:
     print("| gold | level | pred. pairs | TP | FP | FN | P | R | F1 | B3 P | B3 R | B3 F1 |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     lines: list[str] = []
+    classes: list[str] = []
     for gold_name, level in BY_LEVEL:
         source = FREEZER if gold_name == FREEZER_PARENT else gold_name
         records, name_of = labeled_records(labeled, source, awards, identifiers=True)
@@ -566,6 +586,13 @@ def by_level(directory: Path, examples: int) -> None:
         fps, fns = errors(variant, folds, truth, level)
         lines += _examples(gold_name, f"{level} false positive", fps, examples)
         lines += _examples(gold_name, f"{level} missed", fns, examples)
+        for kind, found in (("false positive", fps), ("missed", fns)):
+            counted = Counter(error_class(kind, a, b, p) for a, b, p in found)
+            classes += [f"| {gold_name} | {kind} | {c} | {n} |" for c, n in sorted(counted.items())]
+    print("\n## Every error in a class (by the two names' chains of reported parents)\n")
+    print("| gold | kind | class | pairs |")
+    print("|---|---|---|---|")
+    print("\n".join(classes))
     print("\n## Errors (name -> its chain of reported parents on its date)\n")
     print("| gold | kind | name -> parents | name -> parents |")
     print("|---|---|---|---|")

@@ -6,7 +6,7 @@ held-out fold; pairs crossing folds are never scored (as in whosbehind.resolve.e
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from whosbehind.model.orgs import Judgement, OrgRecord
@@ -30,6 +30,7 @@ from whosbehind.resolve.match_eval import ScoredPairs, clusters_by_probability
 from whosbehind.resolve.match_features import Levels
 from whosbehind.resolve.match_model import MatchModel, train
 from whosbehind.resolve.matching import profiles_of, scored_pairs
+from whosbehind.resolve.names import name_key
 
 PROBABILITY_THRESHOLDS = [
     0.001,
@@ -228,21 +229,35 @@ def fixed_model(
     return pairwise(predicted, data.gold), bcubed(predicted, data.gold)
 
 
-def pooled_model(sets: Mapping[str, RecordSet]) -> tuple[MatchModel, float]:
-    """m/u counted over every set's candidate pairs; the threshold with the best summed F1."""
-    scored = {name: data.scored() for name, data in sets.items()}
+def pooled_model(
+    sets: Mapping[str, RecordSet],
+    *,
+    without: Collection[str] = frozenset(),
+    scored: Mapping[str, ScoredPairs] | None = None,
+) -> tuple[MatchModel, float]:
+    """m/u counted over every set's candidate pairs; the threshold with the best summed F1.
+
+    ``without``: name keys whose names are left out of the counts and of the threshold's
+    choice, so that a set holding those names is scored by weights not fitted on them
+    (``resolve_eval_unseen.py``). ``scored``: the sets' candidate pairs, if already compared.
+    """
+    scored = scored or {name: data.scored() for name, data in sets.items()}
+    kept = {
+        name: {item for item in data.gold if name_key(item) not in without}
+        for name, data in sets.items()
+    }
     labelled = [
-        pair for name, data in sets.items() for pair in data.labelled(scored[name], set(data.gold))
+        pair for name, data in sets.items() for pair in data.labelled(scored[name], kept[name])
     ]
     model = train(labelled)
 
     def f1(t: float) -> float:
         total = PairwiseScore()
         for name, data in sets.items():
-            items = set(data.gold)
+            items = kept[name]
             pairs = [(a, b, model.probability(lv)) for a, b, lv in scored[name].within(items)]
             predicted = clusters_by_probability(pairs, t, data.name_of, items)
-            total = total + pairwise(predicted, data.gold)
+            total = total + pairwise(predicted, {item: data.gold[item] for item in items})
         return total.f1
 
     return model, max(PROBABILITY_THRESHOLDS, key=lambda t: (f1(t), t))
