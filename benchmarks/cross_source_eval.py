@@ -3,12 +3,17 @@ and SEC registrants?
 
 Usage (package installed, or PYTHONPATH=src):
     python benchmarks/cross_source_eval.py [--data DIR] [--store PATH] [--top 50]
-        [--labels FILE] [--markdown]
+        [--labels FILE] [--rebuild] [--weights-without-judged]
 
 1. Builds a store (or reuses ``--store`` when it exists): ICE's contracts (``ice-fy13-fy18``,
    ``ice-local-gov``), FedRAMP (every 400th legacy snapshot and every 200th marketplace
    snapshot, the newest of each, the organization export), the SEC company files
    (``whosbehind ingest sec``), then ``whosbehind resolve``, no judgements.
+   ``--weights-without-judged``: resolved instead with the shipped model's fit
+   (``resolve_eval_methods.pooled_model``) counted without any labelled ICE name whose key is a
+   name of the labels file, so that no weight is fitted on a judged name (16 of its names are
+   among the labelled ICE names); the fitted threshold is applied by shifting the prior so that
+   the registry's ``MATCH_THRESHOLD`` falls where the fit's threshold does.
 2. Ranks providers by ``fedramp share --measure authorizations --attribution direct`` (the
    newest snapshot, today) and takes the ``--top`` largest.
 3. For each, the organization ``org "fedramp:KEY"`` returns, and every *candidate*: a contract
@@ -29,6 +34,8 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import functools
+import math
 import re
 import sys
 from collections import defaultdict
@@ -41,8 +48,10 @@ from whosbehind.pipeline.contracts.ingest import ingest_usaspending
 from whosbehind.pipeline.ingest_fedramp import FedrampIngest
 from whosbehind.pipeline.ingest_sec import ingest_sec
 from whosbehind.resolve.cross_source import brand_of
+from whosbehind.resolve.match_model import MatchModel
+from whosbehind.resolve.matching import MATCH_THRESHOLD, match_records
 from whosbehind.resolve.names import name_key, normalize_name
-from whosbehind.resolve.registry import run_resolve
+from whosbehind.resolve.registry import Matcher, run_resolve
 from whosbehind.resolve.registry_read import lookup
 from whosbehind.sources.fetch import read_file
 from whosbehind.sources.gitwalk import list_snapshot_commits, walk_git_history
@@ -77,7 +86,7 @@ class Provider:
     candidates: list[Candidate] = field(default_factory=list)
 
 
-def build_store(path: Path, data: Path) -> None:
+def build_store(path: Path, data: Path, matcher: Matcher = match_records) -> None:
     engine = Engine(path)
     try:
         for folder in ("ice-fy13-fy18", "ice-local-gov"):
@@ -95,9 +104,41 @@ def build_store(path: Path, data: Path) -> None:
         for name in ("fedramp-products.json", "fedramp-status-changelog.json"):
             job.add(read_file(fedramp / "org-export" / name))
         ingest_sec(engine, str(data / "sec"))  # SEC's files as snapshots, read back by resolve
-        run_resolve(engine, judgements_path=None)
+        run_resolve(engine, judgements_path=None, matcher=matcher)
     finally:
         engine.close()
+
+
+def matcher_without(names: set[str], data: Path) -> tuple[Matcher, MatchModel, float]:
+    """``match_records`` with the shipped model's fit counted without ``names``' keys; the fit's
+    threshold moved to ``MATCH_THRESHOLD`` through the prior (same decisions at the registry's
+    threshold)."""
+    from resolve_eval_methods import RecordSet, pooled_model  # type: ignore[import-not-found]
+    from whosbehind.resolve.labeled import LABEL_SOURCES, build_labeled_set, read_awards
+    from whosbehind.resolve.labeled_records import labeled_records
+
+    directory = data / "contracts" / "ice-fy13-fy18"
+    labeled, awards = build_labeled_set(directory), read_awards(directory)
+    sets = {
+        source: RecordSet(*labeled_records(labeled, source, awards), labeled.gold(source))
+        for source in LABEL_SOURCES
+    }
+    model, threshold = pooled_model(sets, without={name_key(name) for name in names})
+    shift = _logit(MATCH_THRESHOLD) - _logit(threshold)
+    prior = 1 / (1 + math.exp(-(_logit(model.prior) + shift)))
+    moved = MatchModel(prior=prior, weights=model.weights)
+    return functools.partial(match_records, model=moved), model, threshold
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1 - p))
+
+
+def judged_names(labels: Path) -> set[str]:
+    """Every provider and candidate name of the labels file."""
+    with labels.open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
+        return {name for row in rows for name in (row["provider"], row["name"]) if name}
 
 
 def providers(engine: Engine, top: int) -> list[Provider]:
@@ -332,8 +373,27 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="print the candidates to judge (CSV, no method output) and stop",
     )
+    parser.add_argument(
+        "--weights-without-judged",
+        action="store_true",
+        help="resolve with the shipped model's fit counted without the judged names (rebuilds)",
+    )
     args = parser.parse_args(argv)
-    if args.rebuild or not args.store.exists():
+    if args.weights_without_judged:
+        matcher, model, threshold = matcher_without(judged_names(args.labels), args.data)
+        print(
+            f"Weights counted without the {len(judged_names(args.labels))} judged names' keys:"
+            f" prior {model.prior:.3f}, threshold {threshold:g}; "
+            + ", ".join(
+                f"{c}.{level} {w:+.2f}"
+                for c, levels in model.weights.items()
+                for level, w in levels.items()
+            )
+            + "\n"
+        )
+        args.store.unlink(missing_ok=True)
+        build_store(args.store, args.data, matcher)
+    elif args.rebuild or not args.store.exists():
         args.store.unlink(missing_ok=True)
         build_store(args.store, args.data)
     engine = Engine(args.store, read_only=True)
