@@ -1,8 +1,14 @@
-"""The ``whosbehind`` command. Library errors and bad options become one line on stderr, exit 2."""
+"""The ``whosbehind`` command. Library errors and bad options become one line on stderr, exit 2.
+
+A run builds only the command it names (``whosbehind fedramp share`` imports and converts the
+``fedramp`` group, not the other twenty commands; start-up: benchmarks/startup.py); help, an
+unknown command or no command builds them all. ``app`` is the whole command line."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Annotated
 
@@ -11,44 +17,96 @@ import typer.main
 
 import whosbehind as wb
 from whosbehind import WhosbehindError
-from whosbehind.cli import (
-    contracts_commands,
-    contracts_ingest,
-    export_commands,
-    fedramp_commands,
-    ingest_commands,
-    judgement_commands,
-    org_commands,
-    path_commands,
-    report_commands,
-    review,
-    serve_command,
-)
 from whosbehind.cli.option_values import quicken
 from whosbehind.cli.render import errors, set_wide
 
-app = typer.Typer(
-    help="Who is behind a government agency: suppliers, cloud authorizations, infrastructure "
-    "and ownership, from public records, with a citation for every claim.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-    rich_markup_mode=None,  # help as Click writes it: Typer's Rich help imports ~0.2 s more
+HELP = (
+    "Who is behind a government agency: suppliers, cloud authorizations, infrastructure "
+    "and ownership, from public records, with a citation for every claim."
 )
-app.add_typer(ingest_commands.app, name="ingest")
-app.add_typer(fedramp_commands.app, name="fedramp")
-contracts_ingest.register(ingest_commands.app)
-contracts_commands.register(app)
-export_commands.register(app)
-app.add_typer(judgement_commands.app, name="judgements")
-review.register(app)
-org_commands.register(app)
-report_commands.register(app)
-path_commands.register(app)
-serve_command.register(app)
 
 
-@app.callback()
+@cache
+def _ingest_group() -> typer.Typer:
+    from whosbehind.cli import contracts_ingest, ingest_commands
+
+    contracts_ingest.register(ingest_commands.app)  # once per process
+    return ingest_commands.app
+
+
+def _ingest(app: typer.Typer) -> None:
+    app.add_typer(_ingest_group(), name="ingest")
+
+
+def _fedramp(app: typer.Typer) -> None:
+    from whosbehind.cli import fedramp_commands
+
+    app.add_typer(fedramp_commands.app, name="fedramp")
+
+
+def _contracts(app: typer.Typer) -> None:
+    from whosbehind.cli import contracts_commands
+
+    contracts_commands.register(app)
+
+
+def _export(app: typer.Typer) -> None:
+    from whosbehind.cli import export_commands
+
+    export_commands.register(app)
+
+
+def _judgements(app: typer.Typer) -> None:
+    from whosbehind.cli import judgement_commands
+
+    app.add_typer(judgement_commands.app, name="judgements")
+
+
+def _review(app: typer.Typer) -> None:
+    from whosbehind.cli import review
+
+    review.register(app)
+
+
+def _orgs(app: typer.Typer) -> None:
+    from whosbehind.cli import org_commands
+
+    org_commands.register(app)
+
+
+def _reports(app: typer.Typer) -> None:
+    from whosbehind.cli import report_commands
+
+    report_commands.register(app)
+
+
+def _path(app: typer.Typer) -> None:
+    from whosbehind.cli import path_commands
+
+    path_commands.register(app)
+
+
+def _serve(app: typer.Typer) -> None:
+    from whosbehind.cli import serve_command
+
+    serve_command.register(app)
+
+
+# the top-level commands and groups each part adds, in the order help lists them
+PARTS: tuple[tuple[tuple[str, ...], Callable[[typer.Typer], None]], ...] = (
+    (("ingest",), _ingest),
+    (("fedramp",), _fedramp),
+    (("awards", "spending"), _contracts),
+    (("export", "cite"), _export),
+    (("judgements",), _judgements),
+    (("review",), _review),
+    (("resolve", "org"), _orgs),
+    (("agency", "company"), _reports),
+    (("path",), _path),
+    (("serve",), _serve),
+)
+
+
 def options(
     context: typer.Context,
     db: Annotated[
@@ -60,11 +118,51 @@ def options(
     set_wide(False)  # until a command's --wide says otherwise
 
 
+def build(name: str | None = None) -> typer.Typer:
+    """The command line with the command or group ``name`` only, or, when ``name`` is None or
+    no command's, with all of them."""
+    found = typer.Typer(
+        help=HELP,
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+        rich_markup_mode=None,  # help as Click writes it: Typer's Rich help imports ~0.2 s more
+    )
+    found.callback()(options)
+    known = any(name in names for names, _ in PARTS)
+    for names, add in PARTS:
+        if not known or name in names:
+            add(found)
+    return found
+
+
+def named_command(args: list[str]) -> str | None:
+    """The command ``args`` name after the root's options, or None (none named, help, an
+    option the root does not have: those need every command)."""
+    rest = iter(args)
+    for arg in rest:
+        if arg == "--db":
+            if next(rest, None) is None:
+                return None
+        elif not arg.startswith("--db="):
+            return None if arg.startswith("-") else arg
+    return None
+
+
+def __getattr__(name: str) -> typer.Typer:
+    if name != "app":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    whole = build()
+    globals()["app"] = whole  # built once
+    return whole
+
+
 def main() -> None:
     """Run the command; a library error or a bad option is one line on stderr, exit 2."""
     try:
         # as ``app(standalone_mode=False)``, with option values converted without pydantic
-        code = quicken(typer.main.get_command(app)).main(standalone_mode=False)
+        command = typer.main.get_command(build(named_command(sys.argv[1:])))
+        code = quicken(command).main(standalone_mode=False)
     except WhosbehindError as error:
         _fail(f"error: {error}", 2)
     except typer.Abort:
