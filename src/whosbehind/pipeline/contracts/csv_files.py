@@ -56,19 +56,25 @@ class CsvFile:
     retrieved_at: dt.datetime | None = None  # when it was copied to disk (its mtime)
     named_time: dt.datetime | None = None  # the date in its (or its archive's) file name
     readable: int | None = None  # records DuckDB can read (``stated_record_time``)
+    lines: int | None = None  # lines of the file, when counted while hashing (``hash_file``)
 
 
-def hash_file(path: Path) -> tuple[str, int]:
+def hash_file(path: Path) -> tuple[str, int, int]:
+    """The file's sha256, size and lines (a last line without its line break counts), in
+    one read."""
     digest = hashlib.sha256()
-    size = 0
+    size = lines = 0
+    last = b"\n"
     with path.open("rb") as stream:
         while chunk := stream.read(_CHUNK):
             digest.update(chunk)
             size += len(chunk)
-    return digest.hexdigest(), size
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return digest.hexdigest(), size, lines + (last != b"\n")
 
 
-def hash_in_thread(path: Path) -> Future[tuple[str, int]]:
+def hash_in_thread(path: Path) -> Future[tuple[str, int, int]]:
     """``hash_file`` in a thread: hashlib and file reads release the GIL, so the digest is
     computed while DuckDB parses the same file."""
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whosbehind-sha256")
@@ -115,17 +121,43 @@ def stated_record_time(engine: Engine, file: CsvFile, match: LayoutMatch) -> Csv
     if found and not acted_now and file.named_time is None and found[0] is None:
         found = _stated_times(engine, csv_duckdb.stated_times_sql(path, match)) or found
     modified, acted, readable = found if found else (None, None, None)
-    file = replace(file, readable=readable)
+    return replace(file, readable=readable, record_time=settled_time(file, modified, acted))
+
+
+def settled_time(file: CsvFile, modified: dt.datetime | None, acted: dt.date | None) -> dt.datetime:
+    """The record time of ``file`` from its rows' newest ``last_modified_date`` (naive: UTC)
+    and newest action date (``stated_record_time``; ``settled_time_sql`` is its twin)."""
     stated = [t for t in (file.named_time, _utc(modified)) if t is not None]
     if stated:
         when = max(stated)
     elif acted is not None:
         when = _end_of(acted)
     else:
-        return file
+        return file.record_time
     if file.retrieved_at is not None:
         when = min(when, file.retrieved_at)
-    return replace(file, record_time=when)
+    return when
+
+
+def settled_time_sql(
+    file: CsvFile, modified: str, acted: str, source: str
+) -> tuple[str, list[Any]]:
+    """``settled_time`` in SQL: ``SELECT ... AS record_time FROM source`` (a naive TIMESTAMP
+    in UTC), where ``modified`` is the newest ``last_modified_date`` (TIMESTAMP) and ``acted``
+    the newest action date (DATE), SQL expressions over the one row of ``source``; and its
+    parameters."""
+    stated = f"greatest(CAST(? AS TIMESTAMP), {modified})"  # greatest skips a NULL
+    sql = (
+        "SELECT CASE WHEN w IS NULL THEN CAST(? AS TIMESTAMP) "
+        "ELSE least(w, CAST(? AS TIMESTAMP)) END AS record_time "  # least skips a NULL
+        f"FROM (SELECT coalesce({stated}, {acted} + INTERVAL '23:59:59') AS w FROM {source})"
+    )
+    params = [_naive(file.record_time), _naive(file.retrieved_at), _naive(file.named_time)]
+    return sql, params
+
+
+def _naive(value: dt.datetime | None) -> dt.datetime | None:
+    return None if value is None else value.astimezone(UTC).replace(tzinfo=None)
 
 
 def _stated_times(engine: Engine, sql: str) -> tuple[Any, ...] | None:

@@ -3,13 +3,13 @@ merge its transactions and awards. Runs inside the caller's transaction."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import duckdb
 
 from whosbehind.errors import SnapshotError
 from whosbehind.model.contracts import Quarantined
-from whosbehind.pipeline.contracts.csv_direct import insert_awards
+from whosbehind.pipeline.contracts.csv_direct import insert_awards, insert_once
 from whosbehind.pipeline.contracts.csv_files import CsvFile, Problems, resolve_problems
 from whosbehind.pipeline.contracts.records import (
     BatchCounts,
@@ -47,15 +47,51 @@ class FileResult:
     one_pass: bool = False  # loaded by ``contracts.csv_direct``: new awards only
 
 
+class Declined(Exception):
+    """The one-read load did not store the file (``load_once``): its rows are deleted, and the
+    caller rolls the transaction back and loads it with the checked reads. ``file`` has its
+    record time and readable records; ``direct`` says whether the one-pass load with DuckDB's
+    rejects can still store it (some lines were not records read; else a row failed a check,
+    a key was there twice or stored before, which only the staged path settles)."""
+
+    def __init__(self, file: CsvFile, direct: bool) -> None:
+        super().__init__(file.label)
+        self.file = file
+        self.direct = direct
+
+
+def load_once(
+    engine: Engine, file: CsvFile, match: LayoutMatch, feed: str, seq: int, data_lines: int
+) -> tuple[CsvFile, FileResult]:
+    """An award-summaries file in one read of it (``csv_direct.insert_once``): ``file`` with
+    its record time, and what was stored; ``Declined`` when it needs the checked reads."""
+    result = FileResult(file.label, match.describe())
+    _cleanup(engine)
+    read = csv_duckdb.staging_sql(str(file.path.resolve()), match, STAGE, REJECTS, SCAN, True)
+    try:
+        found = insert_once(engine, read, file, feed, seq, data_lines)
+    except duckdb.Error as error:
+        raise SnapshotError(file.label, f"unreadable CSV: {error}") from None
+    file = replace(file, record_time=found.record_time, readable=found.readable)
+    if found.rows is None:
+        raise Declined(file, direct=not found.whole)
+    result.rows = result.counts.awards.rows = result.counts.awards.inserted = found.rows
+    result.one_pass = True
+    _cleanup(engine)
+    return file, result
+
+
 def load_csv_file(
-    engine: Engine, file: CsvFile, match: LayoutMatch, feed: str, seq: int
+    engine: Engine, file: CsvFile, match: LayoutMatch, feed: str, seq: int, direct: bool = True
 ) -> FileResult:
+    """The checked reads: the one-pass load with DuckDB's rejects (award summaries, unless
+    not ``direct``), else the staged path."""
     result = FileResult(file.label, match.describe())
     _cleanup(engine)
     read = csv_duckdb.staging_sql(str(file.path.resolve()), match, STAGE, REJECTS, SCAN)
     # a DuckDB error aborts the caller's transaction: no statement may follow it (the
     # caller's rollback drops this file's temporary tables)
-    if match.layout.grain == "award":
+    if match.layout.grain == "award" and direct:
         try:
             rows = insert_awards(engine, read, feed, seq, file.record_time)
         except duckdb.Error as error:

@@ -23,8 +23,13 @@ from whosbehind.pipeline.contracts.csv_files import (
     record_time_of,
     stated_record_time,
 )
-from whosbehind.pipeline.contracts.csv_junk import refuse_junk
-from whosbehind.pipeline.contracts.csv_load import load_csv_file
+from whosbehind.pipeline.contracts.csv_junk import line_count, refuse_junk
+from whosbehind.pipeline.contracts.csv_load import (
+    Declined,
+    FileResult,
+    load_csv_file,
+    load_once,
+)
 from whosbehind.pipeline.contracts.pages import (
     NotAnAwardResponse,
     ParsedPage,
@@ -59,6 +64,7 @@ from whosbehind.store.schema import create_all
 RAW_COPY_LIMIT = 16 * 1024 * 1024  # larger files are kept by path and sha256 only
 MEMORY_ENV = "WHOSBEHIND_MEMORY_LIMIT"  # e.g. 2GB: bounds the memory an ingest uses
 Progress = Callable[[str, int], None]
+Hashing = Future[tuple[str, int, int]]  # sha256, size and lines (``hash_in_thread``)
 
 
 class ContractIngest:
@@ -115,7 +121,8 @@ class ContractIngest:
         pending = None
         if not file.sha256:
             if file.size in self.sizes:
-                file = replace(file, sha256=hash_file(file.path)[0])
+                digest, _, lines = hash_file(file.path)
+                file = replace(file, sha256=digest, lines=lines)
             else:
                 pending = hash_in_thread(file.path)
         if (metadata.FEED_CSV, file.sha256) in self.seen:
@@ -140,42 +147,9 @@ class ContractIngest:
                 self._other(feed, "skipped", "file", file.label, file.sha256, file.size, reason)
                 summary.skipped_files.append((file.label, reason))
             return
-        file = stated_record_time(self.engine, file, match)
-        try:
-            refuse_junk(self.engine, file, match)  # outside the transaction: it may fail
-        except Exception as error:
-            reason = item_failure(error)
-            file = _hashed(file, pending)
-            self._failed(feed, "file", file.label, file.sha256, file.size, reason)
-            return
         seq = next_seq(self.engine, feed)
         try:
-            with insertion_order_kept(self.engine), self.engine.transaction():
-                result = load_csv_file(self.engine, file, match, feed, seq)
-                if result.one_pass:
-                    self.appended += append_to_rollup(self.engine, feed, seq)
-                else:
-                    mark_stale(self.engine)
-                file = _hashed(file, pending)
-                row = self._row(
-                    feed,
-                    seq,
-                    file.record_time,
-                    "file",
-                    file.label,
-                    file.sha256,
-                    file.size,
-                    result.counts,
-                    retrieved_at=file.retrieved_at,
-                )
-                snapshots.insert(self.engine, row)
-                insert_quarantine(self.engine, feed, seq, result.quarantined)
-                snapshots.insert_audit(self.engine, feed, seq, _layout_audit(match, result.rows))
-                if file.size <= RAW_COPY_LIMIT:
-                    counts = RedactionCounts()
-                    stored = redacted_csv(file.path.read_bytes(), match.columns, counts)
-                    snapshots.store_raw(self.engine, file.sha256, stored, "csv+gzip, redacted")
-                    snapshots.insert_audit(self.engine, feed, seq, counts.audit())
+            file, result = self._load_csv(file, match, feed, seq, pending)
         except Exception as error:
             reason = item_failure(error)
             file = _hashed(file, pending)
@@ -204,6 +178,66 @@ class ContractIngest:
                 closed=result.counts.closed,
             )
         )
+
+    def _load_csv(
+        self, file: CsvFile, match: LayoutMatch, feed: str, seq: int, pending: Hashing | None
+    ) -> tuple[CsvFile, FileResult]:
+        """Store ``file`` as snapshot ``seq``: an award-summaries file in one read of it when
+        it can be (``load_once``), else by the checked reads, after its record time and the
+        junk check (``refuse_junk``, outside the transaction: it may fail)."""
+        direct = True
+        if match.layout.grain == "award":
+            try:
+                return self._stored(file, match, feed, seq, pending, once=True)
+            except Declined as declined:  # rolled back: nothing of it is stored
+                file, direct = declined.file, declined.direct
+        if file.readable is None:
+            file = stated_record_time(self.engine, file, match)
+        refuse_junk(self.engine, file, match)
+        return self._stored(file, match, feed, seq, pending, direct=direct)
+
+    def _stored(
+        self,
+        file: CsvFile,
+        match: LayoutMatch,
+        feed: str,
+        seq: int,
+        pending: Hashing | None,
+        once: bool = False,
+        direct: bool = True,
+    ) -> tuple[CsvFile, FileResult]:
+        with insertion_order_kept(self.engine), self.engine.transaction():
+            if once:
+                file, result = load_once(
+                    self.engine, file, match, feed, seq, _data_lines(file, match, pending)
+                )
+            else:
+                result = load_csv_file(self.engine, file, match, feed, seq, direct)
+            if result.one_pass:
+                self.appended += append_to_rollup(self.engine, feed, seq)
+            else:
+                mark_stale(self.engine)
+            file = _hashed(file, pending)
+            row = self._row(
+                feed,
+                seq,
+                file.record_time,
+                "file",
+                file.label,
+                file.sha256,
+                file.size,
+                result.counts,
+                retrieved_at=file.retrieved_at,
+            )
+            snapshots.insert(self.engine, row)
+            insert_quarantine(self.engine, feed, seq, result.quarantined)
+            snapshots.insert_audit(self.engine, feed, seq, _layout_audit(match, result.rows))
+            if file.size <= RAW_COPY_LIMIT:
+                counts = RedactionCounts()
+                stored = redacted_csv(file.path.read_bytes(), match.columns, counts)
+                snapshots.store_raw(self.engine, file.sha256, stored, "csv+gzip, redacted")
+                snapshots.insert_audit(self.engine, feed, seq, counts.audit())
+        return file, result
 
     # -- API responses, FPDS pages, the agency list ---------------------------------------
 
@@ -415,10 +449,21 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _hashed(file: CsvFile, pending: Future[tuple[str, int]] | None) -> CsvFile:
+def _hashed(file: CsvFile, pending: Hashing | None) -> CsvFile:
     if file.sha256 or pending is None:
         return file
     return replace(file, sha256=pending.result()[0])
+
+
+def _data_lines(file: CsvFile, match: LayoutMatch, pending: Hashing | None) -> int:
+    """The lines of ``file`` after its header, counted while it was hashed when it was."""
+    if file.lines is not None:
+        lines = file.lines
+    elif pending is not None:
+        lines = pending.result()[2]
+    else:
+        lines = line_count(file.path)
+    return lines - (1 if match.has_header else 0)
 
 
 def _layout_audit(match: LayoutMatch, rows: int) -> dict[str, int]:

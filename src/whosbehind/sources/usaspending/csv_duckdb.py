@@ -81,13 +81,20 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def staging_sql(path: str, match: LayoutMatch, table: str, rejects: str, scan: str) -> CsvRead:
+def staging_sql(
+    path: str, match: LayoutMatch, table: str, rejects: str, scan: str, once: bool = False
+) -> CsvRead:
     """``CREATE TEMP TABLE table AS ...`` reading ``path`` in the layout ``match``.
 
     The table holds the text columns (trimmed, empty as NULL), each amount and date typed
     (``<name>__v``), the derived ``is_idv``, ``award_key`` and ``award_kind``, ``_bad``, and
     for ``_bad`` rows only the amounts and dates as written (``<name>``), which the reference
-    reader needs to say what is wrong."""
+    reader needs to say what is wrong.
+
+    With ``once`` (the one-read load, ``contracts.csv_direct.insert_once``) broken records are
+    skipped instead of recorded (``ignore_errors``: a junk line costs nothing; the caller
+    compares the records read with the file's lines), and each row also gives ``_modified``
+    and ``_acted``, what ``stated_times_sql`` reads for the file's record time."""
     layout = match.layout
     file_columns = set(match.columns)
     present = frozenset(
@@ -98,8 +105,12 @@ def staging_sql(path: str, match: LayoutMatch, table: str, rejects: str, scan: s
         f"header = {'true' if match.has_header else 'false'}, columns = {{{spec}}}, "
         "delim = ',', quote = '\"', escape = '\"', auto_detect = false, "
         f"nullstr = [''], max_line_size = {_MAX_LINE}, "
-        f"store_rejects = true, rejects_table = {_literal(rejects)}, "
-        f"rejects_scan = {_literal(scan)}"
+        + (
+            "ignore_errors = true"
+            if once
+            else f"store_rejects = true, rejects_table = {_literal(rejects)}, "
+            f"rejects_scan = {_literal(scan)}"
+        )
     )
     raw = []
     for name in (*TEXT, *MONEY, *DATES):
@@ -113,6 +124,12 @@ def staging_sql(path: str, match: LayoutMatch, table: str, rejects: str, scan: s
     typed = [f"{_money(name)} AS {name}__v" for name in MONEY]
     typed += [f"{_date(name, layout.day_first)} AS {name}__v" for name in DATES]
     kept = [*TEXT, *(f"{name}__v" for name in (*MONEY, *DATES))]
+    if once:
+        raw.append(f"{_modified_text(match)} AS _m")
+        parts.append(f"{_stamp_parts('_m')} AS _m__p")
+        acted = next((n for n in ("action_date", "award_latest_action_date") if n in present), None)
+        kept.append(f"{_timestamp('_m', layout.day_first)} AS _modified")
+        kept.append(f"{acted}__v AS _acted" if acted else "CAST(NULL AS DATE) AS _acted")
     problem_text = [f"CASE WHEN _bad THEN {name} END AS {name}" for name in (*MONEY, *DATES)]
     create = (
         f"CREATE TEMP TABLE {table} AS\n"
@@ -246,12 +263,12 @@ def fiscal_year_sql(day: str) -> str:
     return f"(year({day}) + CASE WHEN month({day}) >= 10 THEN 1 ELSE 0 END)"
 
 
-def award_select(grain: str, record_date: str) -> list[str]:
-    """Expressions for the ``contract_award`` data columns over the staged table."""
+def award_select(grain: str, record_date: str, record_day: str | None = None) -> list[str]:
+    """Expressions for the ``contract_award`` data columns over the staged table; a row with
+    no date is as of ``record_date`` (or of the SQL expression ``record_day``, a DATE)."""
     latest = "coalesce(award_latest_action_date__v, action_date__v)"
-    as_of_expr = (
-        f"coalesce({latest}, award_base_action_date__v, CAST({_literal(record_date)} AS DATE))"
-    )
+    day = record_day or f"CAST({_literal(record_date)} AS DATE)"
+    as_of_expr = f"coalesce({latest}, award_base_action_date__v, {day})"
     return [
         "award_key",
         "award_id_piid AS piid",
@@ -343,7 +360,6 @@ def stated_times_sql(path: str, match: LayoutMatch, acted: bool = True) -> str:
         f"nullstr = [''], max_line_size = {_MAX_LINE}, ignore_errors = true"
     )
     present = set(match.columns)
-    modified = layout.column("last_modified_date")
     action = next(
         (
             layout.column(name)
@@ -352,7 +368,7 @@ def stated_times_sql(path: str, match: LayoutMatch, acted: bool = True) -> str:
         ),
         None,
     )
-    m = _clean(quote(modified), True) if modified in present else "CAST(NULL AS VARCHAR)"
+    m = _modified_text(match)
     d = _clean(quote(action), True) if action and acted else "CAST(NULL AS VARCHAR)"
     return (
         f"WITH raw AS (SELECT {m} AS m, {d} AS d "
@@ -362,6 +378,12 @@ def stated_times_sql(path: str, match: LayoutMatch, acted: bool = True) -> str:
         f"SELECT max({_timestamp('m', layout.day_first)}) AS modified, "
         f"max({_date('d', layout.day_first)}) AS acted, count(*) AS readable FROM split"
     )
+
+
+def _modified_text(match: LayoutMatch) -> str:
+    """The ``last_modified_date`` cell, cleaned (NULL when the layout has no such column)."""
+    modified = match.layout.column("last_modified_date")
+    return _clean(quote(modified), True) if modified in match.columns else "CAST(NULL AS VARCHAR)"
 
 
 def padded_count_sql(path: str, match: LayoutMatch) -> str:
