@@ -250,6 +250,23 @@ def pooled_model(
         pair for name, data in sets.items() for pair in data.labelled(scored[name], kept[name])
     ]
     model = train(labelled)
+    return model, pooled_threshold(sets, model, without=without, scored=scored)
+
+
+def pooled_threshold(
+    sets: Mapping[str, RecordSet],
+    model: MatchModel,
+    *,
+    without: Collection[str] = frozenset(),
+    scored: Mapping[str, ScoredPairs] | None = None,
+) -> float:
+    """The threshold with the best summed pairwise F1 of ``model`` on the sets' names (those
+    whose key is not in ``without``)."""
+    scored = scored or {name: data.scored() for name, data in sets.items()}
+    kept = {
+        name: {item for item in data.gold if name_key(item) not in without}
+        for name, data in sets.items()
+    }
 
     def f1(t: float) -> float:
         total = PairwiseScore()
@@ -260,7 +277,7 @@ def pooled_model(
             total = total + pairwise(predicted, {item: data.gold[item] for item in items})
         return total.f1
 
-    return model, max(PROBABILITY_THRESHOLDS, key=lambda t: (f1(t), t))
+    return max(PROBABILITY_THRESHOLDS, key=lambda t: (f1(t), t))
 
 
 def key_and_identifiers(data: RecordSet, items: set[str]) -> dict[str, str]:

@@ -47,7 +47,7 @@ import argparse
 import hashlib
 import time
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
@@ -140,12 +140,16 @@ def em_method(
 FOLDS = 5
 
 
+Fit = Callable[..., tuple[MatchModel, float]]
+
+
 def fitted_without(
-    data: RecordSet, training: Mapping[str, RecordSet], *, folds: bool
+    data: RecordSet, training: Mapping[str, RecordSet], *, folds: bool, fit: Fit = pooled_model
 ) -> tuple[PairwiseScore, str]:
     """The shipped model's fit (``pooled_model``: m/u counted on the labelled files with their
-    award rows, threshold by best summed F1) with every labelled name whose key is a name of
-    the scored records left out, and its score on them (registry clustering).
+    award rows, threshold by best summed F1; or another ``fit`` with its arguments) with every
+    labelled name whose key is a name of the scored records left out, and its score on them
+    (registry clustering).
 
     ``folds=False``: one fit without all of ``data``'s names, every pair scored. ``folds=True``
     (sets whose names are the training names, or most of them): 5 folds along ``data``'s gold
@@ -157,7 +161,7 @@ def fitted_without(
     total, notes = PairwiseScore(), []
     for part in parts:
         keys = {name_key(name) for name in part}
-        model, threshold = pooled_model(training, without=keys, scored=compared)
+        model, threshold = fit(training, without=keys, scored=compared)
         pairs = [(a, b, model.probability(lv)) for a, b, lv in scored_of(data).within(part)]
         named = registry_clusters(
             data.records, data.name_of, part, matches=pairs, threshold=threshold

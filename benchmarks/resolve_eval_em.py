@@ -1,0 +1,229 @@
+"""Can weights learned by EM keep the labelled pairs? Semi-supervised EM, cross-validated.
+
+Usage (package installed, or PYTHONPATH=src):
+    python benchmarks/resolve_eval_em.py [--data DIR] [--local-gov DIR] [--shared DIR]
+
+Unsupervised EM on the award statements (``match_em.estimate``) puts most near-spellings
+("J OLIVA TRUCKING" / "JOLIVA TRUCKING LLC") in its non-match class and loses six labelled
+pairs. This script fits three models on the same comparison vector
+(``match_features.COMPARISONS``, the ``ESTIMATED_TOGETHER`` levels counted as one) and scores
+each the same way, with no weight or threshold fitted on the scored names
+(``resolve_eval_unseen.fitted_without``: every labelled name whose key is a scored name left
+out of the fit and of the threshold's choice; 5 folds for the labelled files and the
+development split):
+
+- *counted* (the shipped model's fit): m/u counted on the labelled pairs;
+- *EM*: m/u by EM on the award statements' candidate pairs, no labels (as session 6);
+- *EM + labels*: EM on the award statements' candidate pairs and the labelled pairs together,
+  the labelled pairs' classes fixed (semi-supervised: each labelled pair counts as a match or a
+  non-match in every M step, the unlabelled pairs by their expected class).
+
+Each threshold is chosen by best summed F1 on the labelled names left in the fit. The EM
+models read the award statements, which hold the labelled and development names (unsupervised,
+as Splink trains on the records it links).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import time
+from collections import Counter, defaultdict
+from collections.abc import Collection, Mapping
+from pathlib import Path
+
+from resolve_eval_methods import (  # type: ignore[import-not-found]
+    RecordSet,
+    pooled_model,
+    pooled_threshold,
+)
+from resolve_eval_unseen import (  # type: ignore[import-not-found]
+    DEFAULT_DATA,
+    DEFAULT_LOCAL_GOV,
+    FOLDS,
+    _half,
+    _row,
+    fitted_without,
+)
+from resolve_heldout import DEFAULT_SHARED, HELDOUT_SETS  # type: ignore[import-not-found]
+from whosbehind.resolve.labeled import LABEL_SOURCES, build_labeled_set, read_awards
+from whosbehind.resolve.labeled_records import (
+    award_statements,
+    duns_names,
+    labeled_records,
+    local_gov_names,
+)
+from whosbehind.resolve.match_em import (
+    MAX_ITERATIONS,
+    TOLERANCE,
+    _grouped,
+    _log_likelihoods,
+    _shares,
+    _start,
+    estimate,
+)
+from whosbehind.resolve.match_eval import ScoredPairs
+from whosbehind.resolve.match_features import COMPARISONS, ESTIMATED_TOGETHER, Levels
+from whosbehind.resolve.match_model import MatchModel
+from whosbehind.resolve.matching import profiles_of, scored_pairs
+from whosbehind.resolve.names import name_key
+
+
+def semi_supervised(
+    unlabelled: Collection[Levels], labelled: Collection[tuple[Levels, bool]]
+) -> MatchModel:
+    """EM over ``unlabelled`` pairs with ``labelled`` pairs' classes held fixed."""
+    comparisons = _grouped(COMPARISONS, ESTIMATED_TOGETHER)
+    groups = [ESTIMATED_TOGETHER.get(c, {}) for c in COMPARISONS]
+
+    def group(levels: Levels) -> tuple[str, ...]:
+        return tuple(g.get(level, level) for g, level in zip(groups, levels, strict=True))
+
+    free = sorted(Counter(group(lv) for lv in unlabelled).items())
+    fixed = sorted(Counter((group(lv), match) for lv, match in labelled).items())
+    seen = {(c, lv) for levels, _ in free for c, lv in zip(comparisons, levels, strict=True)}
+    seen |= {(c, lv) for (levels, _), _ in fixed for c, lv in zip(comparisons, levels, strict=True)}
+    total = sum(n for _, n in free) + sum(n for _, n in fixed)
+    m, u = _start(comparisons)
+    prior, previous = 0.5, -math.inf
+    for _ in range(MAX_ITERATIONS):
+        counts_m: dict[tuple[str, str], float] = defaultdict(float)
+        counts_u: dict[tuple[str, str], float] = defaultdict(float)
+        matches = likelihood = 0.0
+        for levels, count in free:
+            log_m, log_u = _log_likelihoods(levels, m, u)
+            a, b = math.log(prior) + log_m, math.log(1 - prior) + log_u
+            top = max(a, b)
+            joint = top + math.log(math.exp(a - top) + math.exp(b - top))
+            likelihood += count * joint
+            p = math.exp(a - joint) * count
+            matches += p
+            for comparison, level in zip(comparisons, levels, strict=True):
+                counts_m[comparison, level] += p
+                counts_u[comparison, level] += count - p
+        for (levels, match), count in fixed:
+            log_m, log_u = _log_likelihoods(levels, m, u)
+            likelihood += count * (
+                math.log(prior) + log_m if match else math.log(1 - prior) + log_u
+            )
+            matches += count if match else 0
+            for comparison, level in zip(comparisons, levels, strict=True):
+                (counts_m if match else counts_u)[comparison, level] += count
+        prior = min(max(matches / total, 1e-6), 1 - 1e-6)
+        for comparison in comparisons:
+            m[comparison] = _shares(counts_m, comparison, m[comparison])
+            u[comparison] = _shares(counts_u, comparison, u[comparison])
+        if likelihood - previous < TOLERANCE * abs(likelihood):
+            break
+        previous = likelihood
+    weights = {
+        comparison: {
+            level: math.log(m[grouped][g.get(level, level)] / u[grouped][g.get(level, level)])
+            if level != "missing" and (grouped, g.get(level, level)) in seen
+            else 0.0
+            for level in names
+        }
+        for comparison, names, grouped, g in (
+            (c, names, c, ESTIMATED_TOGETHER.get(c, {})) for c, names in COMPARISONS.items()
+        )
+    }
+    return MatchModel(prior=prior, weights=weights)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--local-gov", type=Path, default=DEFAULT_LOCAL_GOV)
+    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    data_dir = args.data.resolve()
+    awards = read_awards(data_dir)
+    labeled = build_labeled_set(data_dir)
+    with_ids, names_only = {}, {}
+    for source in LABEL_SOURCES:
+        gold = labeled.gold(source)
+        with_ids[source] = RecordSet(*labeled_records(labeled, source, awards), gold)
+        names_only[source] = RecordSet(
+            *labeled_records(labeled, source, awards, identifiers=False), gold
+        )
+    profiles = profiles_of(award_statements(awards))
+    statements = [lv for _, _, lv in scored_pairs(profiles, duplicates=False)]
+    unsupervised, _ = estimate(statements)
+
+    def em(
+        sets: Mapping[str, RecordSet],
+        *,
+        without: Collection[str],
+        scored: Mapping[str, ScoredPairs],
+    ) -> tuple[MatchModel, float]:
+        return unsupervised, pooled_threshold(sets, unsupervised, without=without, scored=scored)
+
+    def em_labels(
+        sets: Mapping[str, RecordSet],
+        *,
+        without: Collection[str],
+        scored: Mapping[str, ScoredPairs],
+    ) -> tuple[MatchModel, float]:
+        labelled = [
+            pair
+            for name, data in sets.items()
+            for pair in data.labelled(
+                scored[name], {n for n in data.gold if name_key(n) not in without}
+            )
+        ]
+        model = semi_supervised(statements, labelled)
+        return model, pooled_threshold(sets, model, without=without, scored=scored)
+
+    fits = {"counted (shipped fit)": pooled_model, "EM": em, "EM + labels": em_labels}
+    model_all = em_labels(
+        with_ids, without=frozenset(), scored={n: d.scored() for n, d in with_ids.items()}
+    )[0]
+    print("## Weights (ln m/u), fitted on all labelled pairs\n")
+    counted = pooled_model(with_ids)[0]
+    print("| comparison | level | counted | EM | EM + labels |")
+    print("|---|---|---|---|---|")
+    for comparison, levels in COMPARISONS.items():
+        for level in levels:
+            cells = [
+                f"{model.weights[comparison][level]:+.2f}"
+                for model in (counted, unsupervised, model_all)
+            ]
+            print(f"| {comparison} | {level} | {' | '.join(cells)} |")
+    print(
+        f"\nPriors: counted {counted.prior:.3f}, EM {unsupervised.prior:.3f}, EM + labels"
+        f" {model_all.prior:.3f}; {len(statements)} unlabelled candidate pairs.\n"
+    )
+
+    dev_records, dev_gold = duns_names(awards)
+    lg_records, lg_gold = local_gov_names(args.local_gov.resolve())
+    unseen = RecordSet(lg_records, {r.record_key: r.name for r in lg_records}, lg_gold)
+    scored_sets: list[tuple[str, RecordSet, bool]] = [
+        *((f"{s}, names only", d, True) for s, d in names_only.items()),
+        *((f"{s}, with DUNS", d, True) for s, d in with_ids.items()),
+        (
+            "dev: fy13-fy18 names by DUNS",
+            RecordSet(dev_records, {r.record_key: r.name for r in dev_records}, dev_gold),
+            True,
+        ),
+        ("local-gov 2023, whole split", unseen, False),
+        ("local-gov 2023, half B", _half(unseen, "B"), False),
+        *(
+            (label, RecordSet(records, {r.record_key: r.name for r in records}, gold), False)
+            for label, build in HELDOUT_SETS.items()
+            for records, gold in (build(args.shared.resolve()),)
+        ),
+    ]
+    print("## Scores, no weight or threshold fitted on the scored names\n")
+    print("| records | fits | method | pred. pairs | TP | FP | FN | P | R | F1 |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for label, data, folds in scored_sets:
+        how = f"{FOLDS} folds, pairs inside a fold" if folds else "one fit, every pair"
+        for name, fit in fits.items():
+            pw, thresholds = fitted_without(data, with_ids, folds=folds, fit=fit)
+            print(_row(label, how, f"{name}, t={thresholds}", pw))
+    print(f"\n_{time.perf_counter() - started:.1f} s_")
+
+
+if __name__ == "__main__":
+    main()
