@@ -55,8 +55,8 @@ def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
 
 def _shown(groups: list[Group], detail: bool) -> list[tuple[object, ...]]:
     return [
-        (g.key, g.name, g.amount, g.share, g.lines, g.awards)
-        + ((sorted(g.snapshots),) if detail else ())
+        (g.key, g.name, g.amount, g.share, g.lines)
+        + ((g.awards, sorted(g.snapshots)) if detail else ())
         for g in groups
     ]
 

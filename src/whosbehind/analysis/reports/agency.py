@@ -195,12 +195,9 @@ def _money(engine: Engine, table: LineTable, as_of: dt.datetime | None, top: int
     owner = ("owner_key", "owner_name")
     suppliers = table.groups(*owner)
     table.detail(suppliers[:top], "owner_key", members=True)
+    every_it = table.groups(*owner, "it")
     it_suppliers = table.detail(
-        table.groups(*owner, "it")[:top],
-        "owner_key",
-        "it",
-        members=True,
-        awards=SUPPLIER_AWARDS,
+        every_it[:top], "owner_key", "it", members=True, awards=SUPPLIER_AWARDS
     )
     psc = table.detail(table.groups(_PSC, _PSC)[:top], _PSC)
     naics = table.detail(table.groups(_NAICS, _NAICS)[:top], _NAICS)
@@ -242,8 +239,8 @@ def _money(engine: Engine, table: LineTable, as_of: dt.datetime | None, top: int
         resellers=table.detail(
             table.groups(*recipient, "resale"), "own_key", "resale", members=True
         ),
-        splits=table.splits(),
-        it_splits=table.splits("it"),
+        splits=table.splits(owners={g.key: g.name for g in suppliers}),
+        it_splits=table.splits("it", {g.key: g.name for g in every_it}),
         snapshots=table.snapshots(),
     )
 

@@ -151,31 +151,21 @@ class LineTable:
     def groups(
         self, key: str, name: str, where: str = "true", order: str = "amount"
     ) -> list[Group]:
-        """Every group of the lines by ``key`` (SQL), named by ``name`` (SQL): money, share,
-        lines and awards; no files, members or awards by name yet (``detail``)."""
+        """Every group of the lines by ``key`` (SQL), named by ``name`` (SQL): money, share
+        and lines; no award count, files, members or awards by name yet (``detail``)."""
         found = self._rows(
             f"WITH n AS (SELECT {key} AS k, {name} AS n, sum(abs(amount)) AS w FROM {{t}} "
             f"WHERE {where} GROUP BY ALL), named AS (SELECT k, first(n ORDER BY w DESC, n) AS n "
-            "FROM n GROUP BY k), g AS (SELECT "
-            f"{key} AS k, sum(amount) AS amount, count(*) AS lines, count(DISTINCT award_key) "
-            f"AS awards FROM {{t}} WHERE {where} GROUP BY k) "
-            "SELECT g.k, named.n, g.amount, g.lines, g.awards FROM g JOIN named USING (k)"
+            f"FROM n GROUP BY k), g AS (SELECT {key} AS k, sum(amount) AS amount, count(*) AS "
+            f"lines FROM {{t}} WHERE {where} GROUP BY k) "
+            "SELECT g.k, named.n, g.amount, g.lines FROM g JOIN named USING (k) "
+            + ("ORDER BY g.k" if order == "key" else "ORDER BY g.amount DESC, named.n, g.k")
         )
         total = sum((row[2] for row in found), Decimal(0))
-        groups = [
-            Group(
-                k,
-                n,
-                amount,
-                float(amount / total) if total else 0.0,
-                int(lines),
-                awards=int(awards),
-            )
-            for k, n, amount, lines, awards in found
+        return [
+            Group(k, n, amount, float(amount / total) if total else 0.0, int(lines))
+            for k, n, amount, lines in found
         ]
-        if order == "key":
-            return sorted(groups, key=lambda g: g.key)
-        return sorted(groups, key=lambda g: (-g.amount, g.name, g.key))
 
     def detail(
         self,
@@ -185,18 +175,21 @@ class LineTable:
         members: bool = False,
         awards: int = 0,
     ) -> list[Group]:
-        """Fill in the files of ``groups`` (of ``self.groups(key, ..., where)``); with
-        ``members``, the recipients rolled in; with ``awards``, the keys of its largest
-        awards (that many, largest first, then by key)."""
+        """Fill in the award count and the files of ``groups`` (of ``self.groups(key, ...,
+        where)``); with ``members``, the recipients rolled in; with ``awards``, the keys of
+        its largest awards (that many, largest first, then by key)."""
         if not groups:
             return groups
         wanted = [g.key for g in groups]
         by_key = {g.key: g for g in groups}
         chosen = f"{where} AND {key} IN (SELECT unnest(?))"
-        for k, feed, seq in self._rows(
-            f"SELECT DISTINCT {key}, feed, seq FROM {{t}} WHERE {chosen}", [wanted]
+        for k, count, snapshots in self._rows(
+            f"SELECT {key}, count(DISTINCT award_key), list(DISTINCT [feed, seq::VARCHAR]) "
+            f"FROM {{t}} WHERE {chosen} GROUP BY 1",
+            [wanted],
         ):
-            by_key[k].snapshots.add((feed, int(seq)))
+            by_key[k].awards = int(count)
+            by_key[k].snapshots.update((feed, int(seq)) for feed, seq in snapshots)
         if members:
             for k, member, own_key, amount in self._rows(
                 f"SELECT {key}, member, own_key, sum(amount) FROM {{t}} WHERE {chosen} "
@@ -278,8 +271,9 @@ class LineTable:
             )
         return result
 
-    def splits(self, where: str = "true") -> list[Split]:
-        """``splits.splits`` of the lines ``where`` selects, by their owners."""
+    def splits(self, where: str = "true", owners: dict[str, str] | None = None) -> list[Split]:
+        """``splits.splits`` of the lines ``where`` selects, by their owners; ``owners``: the
+        owners' names (``groups("owner_key", "owner_name", where)``'s), when known."""
         split = (
             f"own_key IN (SELECT own_key FROM (SELECT DISTINCT own_key, owner_key FROM {{t}} "
             f"WHERE {where}) GROUP BY own_key HAVING count(*) > 1)"
@@ -296,12 +290,14 @@ class LineTable:
                 f"SELECT own_key, member, sum(abs(amount)) FROM {{t}} WHERE {chosen} GROUP BY ALL"
             )
         )
-        owners = _largest(
-            self._rows(
-                f"SELECT owner_key, owner_name, sum(abs(amount)) FROM {{t}} WHERE {where} AND "
-                f"owner_key IN (SELECT DISTINCT owner_key FROM {{t}} WHERE {chosen}) GROUP BY ALL"
+        if owners is None:
+            owners = _largest(
+                self._rows(
+                    f"SELECT owner_key, owner_name, sum(abs(amount)) FROM {{t}} WHERE {where} AND "
+                    f"owner_key IN (SELECT DISTINCT owner_key FROM {{t}} WHERE {chosen}) "
+                    "GROUP BY ALL"
+                )
             )
-        )
         parts: defaultdict[str, list[Part]] = defaultdict(list)
         for own_key, owner_key, amount, lines, first, last, snapshots in found:
             parts[own_key].append(
@@ -388,14 +384,17 @@ def _derive(rows: list[tuple[Any, ...]], owners: Owners, keys: list[str]) -> pa.
 
 def _codes(engine: Engine, raw: str, views: list[str]) -> str:
     """A registered Arrow table: each distinct (PSC, NAICS) of ``raw``, with whether the PSC is
-    IT (``coverage.is_it_psc``) and whether the pair is IT through a reseller."""
+    IT (``coverage.is_it_psc``) and whether the pair is IT through a reseller (each rule asked
+    once per distinct code)."""
     found = engine.connection.execute(f"SELECT DISTINCT psc_code, naics_code FROM {raw}").fetchall()
+    it = {psc: is_it_psc(psc) for psc in {psc for psc, _ in found}}
+    trade = {naics: is_reseller_naics(naics) for naics in {naics for _, naics in found}}
     table = pa.table(
         {
             "psc_code": [psc for psc, _ in found],
             "naics_code": [naics for _, naics in found],
-            "it": [is_it_psc(psc) for psc, _ in found],
-            "resale": [is_it_psc(psc) and is_reseller_naics(naics) for psc, naics in found],
+            "it": [it[psc] for psc, _ in found],
+            "resale": [it[psc] and trade[naics] for psc, naics in found],
         },
         schema=pa.schema(
             [
