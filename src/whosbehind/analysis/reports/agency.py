@@ -222,7 +222,7 @@ def _money(engine: Engine, table: LineTable, as_of: dt.datetime | None, top: int
                 as_of,
                 known,
                 "it AND owner_key = ?",
-                [supplier.key],
+                [table.key("owner_key", supplier.key)],
             )
             for supplier in it_suppliers
         },

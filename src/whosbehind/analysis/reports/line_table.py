@@ -45,15 +45,40 @@ STATEMENT = (
     "recipient_name recipient_duns recipient_uei recipient_parent_name recipient_parent_duns "
     "recipient_parent_uei"
 ).split()
+# held in the table as numbers into the texts (``Texts``): grouping numbers is cheaper than
+# grouping and copying strings, a line at a time
+TEXTS = ("own_key", "member", "owner_key", "owner_name")
 _DERIVED = pa.schema(
     [
-        ("own_key", pa.string()),
-        ("member", pa.string()),
         ("identified", pa.bool_()),
-        ("owner_key", pa.string()),
-        ("owner_name", pa.string()),
+        *((name, pa.int32()) for name in TEXTS),
     ]
 )
+
+
+class Texts:
+    """The recipient keys and names of the statements an engine has seen, numbered."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.ids: dict[str, int] = {}
+        self._table: pa.Table | None = None
+
+    def id(self, text: str) -> int:
+        found = self.ids.get(text)
+        if found is None:
+            found = self.ids[text] = len(self.texts)
+            self.texts.append(text)
+            self._table = None
+        return found
+
+    def table(self) -> pa.Table:
+        if self._table is None:
+            self._table = pa.table(
+                {"id": pa.array(range(len(self.texts)), pa.int32()), "text": self.texts},
+                schema=pa.schema([("id", pa.int32()), ("text", pa.string())]),
+            )
+        return self._table
 
 
 @dataclass(frozen=True)
@@ -107,18 +132,22 @@ class LineTable:
             [*params, *more, *year_params],
         )
         views: list[str] = []
+        self.texts_view = self.name + "_texts"
         try:
-            statements = _statements(engine, raw, owners, views)
+            statements, self.texts = _statements(engine, raw, owners, views)
             codes = _codes(engine, raw, views)
             keys = [*STATEMENT, "d"] if owners.dated else STATEMENT
+            derived = ", ".join(f"s.{name}" for name in TEXTS)
             connection.execute(
                 f"CREATE TEMP TABLE {self.name} AS SELECT r.award_key, r.feed, r.seq, "
                 "r.fiscal_year, r.d, r.amount, r.psc_code AS psc, r.naics_code AS naics, "
-                "r.awarding_subtier_code AS agency, s.own_key, s.member, s.identified, "
-                f"s.owner_key, s.owner_name, c.it, c.resale FROM {raw} r "
-                f"JOIN {statements} s ON {_same('r', 's', keys)} "
+                f"r.awarding_subtier_code AS agency, s.identified, {derived}, c.it, c.resale "
+                f"FROM {raw} r JOIN {statements} s ON {_same('r', 's', keys)} "
                 f"JOIN {codes} c ON {_same('r', 'c', ('psc_code', 'naics_code'))}"
             )
+            with _LOCK:
+                texts = self.texts.table()
+            connection.register(self.texts_view, texts)
         finally:
             for view in views:
                 connection.unregister(view)
@@ -126,6 +155,21 @@ class LineTable:
 
     def close(self) -> None:
         self.engine.connection.execute(f"DROP TABLE IF EXISTS {self.name}")
+        self.engine.connection.unregister(self.texts_view)
+
+    def key(self, column: str, value: str) -> object:
+        """The value of ``column`` in the table for ``value`` (a number for ``TEXTS``)."""
+        return self.texts.ids.get(value, -1) if column in TEXTS else value
+
+    def _text(self, column: str, value: Any) -> Any:
+        return self.texts.texts[value] if column in TEXTS else value
+
+    def _as_text(self, column: str, alias: str) -> tuple[str, str]:
+        """SQL for the text of ``alias`` (a value of ``column``), and the join it needs."""
+        if column not in TEXTS:
+            return alias, ""
+        name = alias.replace(".", "_") + "_text"
+        return f"{name}.text", f" JOIN {self.texts_view} {name} ON {name}.id = {alias}"
 
     def __enter__(self) -> LineTable:
         return self
@@ -151,15 +195,18 @@ class LineTable:
     def groups(
         self, key: str, name: str, where: str = "true", order: str = "amount"
     ) -> list[Group]:
-        """Every group of the lines by ``key`` (SQL), named by ``name`` (SQL): money, share
-        and lines; no award count, files, members or awards by name yet (``detail``)."""
+        """Every group of the lines by ``key`` (a column or SQL), named by ``name``: money,
+        share and lines; no award count, files, members or awards by name yet (``detail``)."""
+        name_text, name_join = self._as_text(name, "n.n")
+        key_text, key_join = self._as_text(key, "g.k")
         found = self._rows(
             f"WITH n AS (SELECT {key} AS k, {name} AS n, sum(abs(amount)) AS w FROM {{t}} "
-            f"WHERE {where} GROUP BY ALL), named AS (SELECT k, first(n ORDER BY w DESC, n) AS n "
-            f"FROM n GROUP BY k), g AS (SELECT {key} AS k, sum(amount) AS amount, count(*) AS "
-            f"lines FROM {{t}} WHERE {where} GROUP BY k) "
-            "SELECT g.k, named.n, g.amount, g.lines FROM g JOIN named USING (k) "
-            + ("ORDER BY g.k" if order == "key" else "ORDER BY g.amount DESC, named.n, g.k")
+            f"WHERE {where} GROUP BY ALL), named AS (SELECT n.k, first({name_text} ORDER BY "
+            f"n.w DESC, {name_text}) AS n FROM n{name_join} GROUP BY n.k), g AS (SELECT "
+            f"{key} AS k, sum(amount) AS amount, count(*) AS lines FROM {{t}} WHERE {where} "
+            f"GROUP BY k) SELECT {key_text} AS k, named.n, g.amount, g.lines FROM g "
+            f"JOIN named ON named.k = g.k{key_join} "
+            + ("ORDER BY 1" if order == "key" else "ORDER BY g.amount DESC, named.n, 1")
         )
         total = sum((row[2] for row in found), Decimal(0))
         return [
@@ -180,25 +227,29 @@ class LineTable:
         its largest awards (that many, largest first, then by key)."""
         if not groups:
             return groups
-        wanted = [g.key for g in groups]
-        by_key = {g.key: g for g in groups}
+        by_key = {self.key(key, g.key): g for g in groups}
+        wanted = list(by_key)
         chosen = f"{where} AND {key} IN (SELECT unnest(?))"
-        for k, count, snapshots in self._rows(
-            f"SELECT {key}, count(DISTINCT award_key), list(DISTINCT [feed, seq::VARCHAR]) "
-            f"FROM {{t}} WHERE {chosen} GROUP BY 1",
+        for k, count in self._rows(
+            f"SELECT {key}, count(DISTINCT award_key) FROM {{t}} WHERE {chosen} GROUP BY 1",
             [wanted],
         ):
             by_key[k].awards = int(count)
-            by_key[k].snapshots.update((feed, int(seq)) for feed, seq in snapshots)
+        for k, feed, seq in self._rows(
+            f"SELECT DISTINCT {key}, feed, seq FROM {{t}} WHERE {chosen}", [wanted]
+        ):
+            by_key[k].snapshots.add((feed, int(seq)))
         if members:
+            texts = self.texts.texts
             for k, member, own_key, amount in self._rows(
                 f"SELECT {key}, member, own_key, sum(amount) FROM {{t}} WHERE {chosen} "
                 "GROUP BY ALL",
                 [wanted],
             ):
                 group = by_key[k]
-                group.members[member] = group.members.get(member, Decimal(0)) + amount
-                group.recipients.add(own_key)
+                shown = texts[member]
+                group.members[shown] = group.members.get(shown, Decimal(0)) + amount
+                group.recipients.add(texts[own_key])
         if awards:
             for k, keys in self._rows(
                 "SELECT k, list(award_key ORDER BY amount DESC, award_key) FROM (SELECT *, "
@@ -215,6 +266,7 @@ class LineTable:
         return int(count)
 
     def largest_awards(self, top: int, where: str = "true") -> list[str]:
+        """The keys of the ``top`` awards with the most money, then by key."""
         found = self._rows(
             f"SELECT award_key FROM {{t}} WHERE {where} GROUP BY award_key "
             "ORDER BY sum(amount) DESC, award_key LIMIT ?",
@@ -285,10 +337,12 @@ class LineTable:
         )
         if not found:
             return []
+        texts = self.texts.texts
         names = _largest(
             self._rows(
                 f"SELECT own_key, member, sum(abs(amount)) FROM {{t}} WHERE {chosen} GROUP BY ALL"
-            )
+            ),
+            texts,
         )
         if owners is None:
             owners = _largest(
@@ -296,11 +350,13 @@ class LineTable:
                     f"SELECT owner_key, owner_name, sum(abs(amount)) FROM {{t}} WHERE {where} AND "
                     f"owner_key IN (SELECT DISTINCT owner_key FROM {{t}} WHERE {chosen}) "
                     "GROUP BY ALL"
-                )
+                ),
+                texts,
             )
         parts: defaultdict[str, list[Part]] = defaultdict(list)
-        for own_key, owner_key, amount, lines, first, last, snapshots in found:
-            parts[own_key].append(
+        for own_id, owner_id, amount, lines, first, last, snapshots in found:
+            owner_key = texts[owner_id]
+            parts[texts[own_id]].append(
                 Part(
                     owner_key,
                     owners[owner_key],
@@ -322,27 +378,27 @@ class LineTable:
         return sorted(result, key=lambda s: (-sum(abs(p.amount) for p in s.parts), s.recipient))
 
 
-def _largest(rows: list[tuple[Any, ...]]) -> dict[str, str]:
+def _largest(rows: list[tuple[Any, ...]], texts: list[str]) -> dict[str, str]:
     weights: defaultdict[str, dict[str, Decimal]] = defaultdict(dict)
     for key, name, weight in rows:
-        weights[key][name] = weight
+        weights[texts[key]][texts[name]] = weight
     return {key: largest_share(named) for key, named in weights.items()}
 
 
 _LOCK = threading.Lock()
 
 
-def _statements(engine: Engine, raw: str, owners: Owners, views: list[str]) -> str:
+def _statements(engine: Engine, raw: str, owners: Owners, views: list[str]) -> tuple[str, Texts]:
     """A registered Arrow table: each distinct recipient statement of ``raw`` (and date, when
-    the owner depends on it) with its own key, display name, whether it is identified, and its
-    owner; the answers already known to the engine are not asked again."""
+    the owner depends on it) with whether it is identified, and the numbers (in the texts
+    returned) of its own key, display name, owner key and owner name; the answers already
+    known to the engine are not asked again."""
     keys = [*STATEMENT, "d"] if owners.dated else list(STATEMENT)
     connection = engine.connection
     with _LOCK:
-        holder: dict[str, pa.Table] = (
-            engine.kept(owners.cache, dict) if owners.cache is not None else {}
-        )
-        known = holder.get("table")
+        holder: dict[str, Any] = engine.kept(owners.cache, dict) if owners.cache else {}
+        texts: Texts = holder.setdefault("texts", Texts())
+        known: pa.Table | None = holder.get("table")
         listed = ", ".join(f"r.{c}" for c in keys)
         if known is None:
             new = connection.execute(f"SELECT DISTINCT {listed} FROM {raw} r").fetchall()
@@ -355,26 +411,26 @@ def _statements(engine: Engine, raw: str, owners: Owners, views: list[str]) -> s
                 f"(SELECT 1 FROM {view} k WHERE {_same('r', 'k', keys)})"
             ).fetchall()
         if new or known is None:
-            added = _derive(new, owners, keys)
+            added = _derive(new, owners, keys, texts)
             known = added if known is None else pa.concat_tables([known, added])
             holder["table"] = known
     view = f"_report_statements_{uuid.uuid4().hex}"
     connection.register(view, known)
     views.append(view)
-    return view
+    return view, texts
 
 
-def _derive(rows: list[tuple[Any, ...]], owners: Owners, keys: list[str]) -> pa.Table:
+def _derive(rows: list[tuple[Any, ...]], owners: Owners, keys: list[str], texts: Texts) -> pa.Table:
     columns: dict[str, list[Any]] = {name: [] for name in [*keys, *_DERIVED.names]}
     for row in rows:
         statement = Statement(*row[:6])
         owner_key, owner_name = owners.of(statement, row[6] if owners.dated else None)
         derived = (
-            statement.own_key,
-            display_name(statement.name),
             statement.identified,
-            owner_key,
-            owner_name,
+            texts.id(statement.own_key),
+            texts.id(display_name(statement.name)),
+            texts.id(owner_key),
+            texts.id(owner_name),
         )
         for name, value in zip(columns, (*row, *derived), strict=True):
             columns[name].append(value)
