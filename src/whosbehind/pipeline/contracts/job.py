@@ -49,11 +49,11 @@ from whosbehind.sources.usaspending.redact import redacted_csv
 from whosbehind.store import snapshots
 from whosbehind.store.contracts.rollup import (
     ROLLUP,
-    compact,
     create_rollup,
     is_fresh,
     mark_stale,
     rebuild,
+    settle,
 )
 from whosbehind.store.contracts.rollup import append as append_to_rollup
 from whosbehind.store.contracts.schema import create_contract_tables
@@ -76,12 +76,14 @@ class ContractIngest:
         create_all(engine)
         create_contract_tables(engine)
         create_rollup(engine)
-        # files whose rows this run appends to the rollups, each sorted on its own; rollups
-        # that already held rows, or got more than one part, are sorted again at the end
+        # files whose rows this run appends to the rollup, each sorted on its own; a rollup
+        # that already held rows, or got more than one part, is sorted again at the end; the
+        # copies are written once at the end (``settle``) when nothing else left it stale
         self.appended = 0
         self.rollup_held_rows = bool(
             engine.scalar(f"SELECT count(*) FROM (SELECT 1 FROM {ROLLUP} LIMIT 1)")
         )
+        self.rollup_rebuilt = not is_fresh(engine)  # stale before this run: rebuilt at its end
         # (feed, sha256): the same bytes read by another feed's reader are another item
         self.seen = snapshots.sha256_by_feed(engine)
         # a file of a size never stored cannot have been seen: it is hashed while it loads
@@ -213,10 +215,11 @@ class ContractIngest:
                 )
             else:
                 result = load_csv_file(self.engine, file, match, feed, seq, direct)
-            if result.one_pass:
-                self.appended += append_to_rollup(self.engine, feed, seq)
+            if result.one_pass and append_to_rollup(self.engine, feed, seq):
+                self.appended += 1
             else:
                 mark_stale(self.engine)
+                self.rollup_rebuilt = True
             file = _hashed(file, pending)
             row = self._row(
                 feed,
@@ -367,15 +370,17 @@ class ContractIngest:
 
     def finish(self) -> None:
         """Rebuild the money rollups if a file of this run (or an earlier, interrupted one)
-        left them stale; else sort them again if this run appended parts to them."""
+        left them stale; else, when this run appended parts to the rollup, sort it again if
+        needed and write its copies (``settle``)."""
         if not is_fresh(self.engine):
             with self.engine.transaction():
-                rebuild(self.engine)
-        elif self.appended > 1 or (self.appended and self.rollup_held_rows):
-            with self.engine.transaction():
-                compact(self.engine)
+                if self.rollup_rebuilt or not self.appended:
+                    rebuild(self.engine)
+                else:
+                    settle(self.engine, self.appended > 1 or self.rollup_held_rows)
         self.appended = 0
         self.rollup_held_rows = True
+        self.rollup_rebuilt = False
 
     # -- snapshot rows ---------------------------------------------------------------------
 

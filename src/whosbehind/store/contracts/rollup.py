@@ -9,7 +9,8 @@ min/max zone maps skip most row groups for one year or agency. A group may have 
 its selection allows and the rollup is fresh; otherwise from the lines.
 
 Maintenance, inside the ingest's transactions: a file loaded by the one-pass path adds only
-new awards, so its rows are summed and appended in the same transaction (``append``). Any other
+new awards, so its rows are summed and appended to the rollup in the same transaction
+(``append``), which marks it stale until the run's end settles the copies. Any other
 write (new versions, closed versions, transactions, API and FPDS records) marks the rollup
 stale in its transaction (``mark_stale``), and the ingest job rebuilds it once at the end of
 the run (``rebuild``, one transaction). A crash in between leaves it stale: queries then read
@@ -20,10 +21,10 @@ The same rows are kept twice more, as an index would be: sorted by recipient
 (``BY_RECIPIENT``), so that one recipient's money (a DUNS or UEI filter) reads a row group or
 two instead of the whole rollup, and sorted by agency, then fiscal year (``BY_AGENCY``), so that
 one agency's money over some years ("top recipients of ICE in FY2016-18") reads only that
-agency's rows. Each file appends its own sorted rows; a run that appended to rollups that
-already held rows sorts them all again at its end (``compact``), so that their zone maps stay
-tight. A store from before a copy gets it at its next contracts ingest (the rollup is marked
-stale, and the run rebuilds it).
+agency's rows. Each file appends its own sorted rows to the rollup; the run's end sorts it
+again as a whole when it got more than one part or already held rows, and writes the copies
+from it once (``settle``), so that their zone maps stay tight. A store from before a copy
+gets it at its next contracts ingest (the rollup is marked stale, and the run rebuilds it).
 
 Beside them, and maintained with them, ``contract_subtier_names`` counts the awards' latest
 records by subtier code and subtier name as stated, so that a store without the agency list
@@ -107,9 +108,11 @@ def is_fresh(engine: Engine) -> bool:
 
 def append(engine: Engine, feed: str, seq: int) -> bool:
     """Add the lines of snapshot ``seq``, whose award rows are all new awards (the one-pass
-    load). Its awards add award-total lines and change no other line, unless the store holds
-    transactions of them (then their lines change: the rollup goes stale instead, and this
-    returns False)."""
+    load), to the rollup (sorted) and the name counts. Its awards add award-total lines and
+    change no other line, unless the store holds transactions of them (then their lines
+    change: the rollup goes stale instead, and this returns False). The copies do not get
+    the rows here: the rollup is marked stale (readers read the lines) until the run's end
+    copies it once (``settle``), instead of each file writing its rows three times."""
     if engine.scalar(
         "SELECT count(*) FROM (SELECT 1 FROM contract_transaction WHERE award_key IN "
         "(SELECT award_key FROM contract_award WHERE feed = ? AND seq = ?) LIMIT 1)",
@@ -120,29 +123,31 @@ def append(engine: Engine, feed: str, seq: int) -> bool:
     dims = ", ".join(DIMENSIONS)
     # every line is an award total of this one snapshot: no list or filter to aggregate
     engine.execute(
-        f"CREATE TEMP TABLE _rollup_part AS SELECT {dims}, sum(total_obligation) AS amount, "
+        f"INSERT INTO {ROLLUP} SELECT {dims}, sum(total_obligation) AS amount, "
         "count(*) AS lines, count(*) AS award_lines, sum(total_obligation) AS award_amount, "
         "[?] AS snapshots FROM contract_award WHERE feed = ? AND seq = ? AND counts AND latest "
-        f"AND total_obligation IS NOT NULL GROUP BY {dims}",
+        f"AND total_obligation IS NOT NULL GROUP BY {dims} ORDER BY {_ORDER}",
         [f"{feed}:{seq}", feed, seq],
     )
-    try:
-        for table, order in ((ROLLUP, _ORDER), *_COPIES):
-            engine.execute(f"INSERT INTO {table} SELECT * FROM _rollup_part ORDER BY {order}")
-    finally:
-        engine.execute("DROP TABLE _rollup_part")
     engine.execute(
         f"INSERT INTO {NAMES} SELECT {_NAME_COUNTS} AND feed = ? AND seq = ? GROUP BY ALL",
         [feed, seq],
     )
+    mark_stale(engine)
     return True
 
 
-def compact(engine: Engine) -> None:
-    """Sort the rollup and its copies again as a whole (call inside a transaction, after
-    appends)."""
-    for table, order in ((ROLLUP, _ORDER), *_COPIES):
-        engine.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {table} ORDER BY {order}")
+def settle(engine: Engine, sort: bool) -> None:
+    """After appends to a rollup that was fresh before them (call inside a transaction): sort
+    the rollup again as a whole when ``sort`` (it got parts after rows it held, or more than
+    one part), write its copies from it, each in its order, and mark it fresh."""
+    if sort:
+        engine.execute(
+            f"CREATE OR REPLACE TABLE {ROLLUP} AS SELECT * FROM {ROLLUP} ORDER BY {_ORDER}"
+        )
+    for copy, order in _COPIES:
+        engine.execute(f"CREATE OR REPLACE TABLE {copy} AS SELECT * FROM {ROLLUP} ORDER BY {order}")
+    engine.execute(f"UPDATE {STATE} SET fresh = true")
 
 
 def rebuild(engine: Engine) -> None:
