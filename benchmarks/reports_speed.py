@@ -2,7 +2,8 @@
 after, in one run (issue 15: under 2 s warm at 10M rows; the growth from 1M to 10M).
 
 Usage: python3 benchmarks/reports_speed.py --rows 1000000 [--store FILE] [--runs 3]
-       [--before SRC] [--before-runs N] [--data DIR] [--allow-dirty] [--report FILE]
+       [--company-runs N] [--before SRC] [--before-runs N] [--before-cases agency-small,...]
+       [--data DIR] [--allow-dirty] [--report FILE]
 
 On a store of ``--rows`` SYNTHETIC award summaries (``contracts_generate.py``, seed 42; built
 with ``ingest_usaspending`` unless ``--store`` names one built from them) three reports are
@@ -10,14 +11,16 @@ asked through the public API, as a user asks them: ``agency_report`` of a small 
 ICE's code) and of the largest one (the subtier code with the most lines), and
 ``company_report`` of the largest reported parent (the parent name with the most lines). Each
 is called once (the first call: it reads the columns and, with the code after issue 15, works
-out each recipient statement's owner), then ``--runs`` times more: the median of those is the
-warm figure. Wall time and the CPU time of the process (DuckDB's threads included) are shown;
-the load average is printed at the start and the end.
+out each recipient statement's owner), then ``--runs`` times more (``--company-runs`` for the
+company): the median of those is the warm figure. Wall time and the CPU time of the process
+(DuckDB's threads included) are shown; the load average is printed at the start and the end.
 
 ``--before SRC`` runs the same calls, in a child process like the one measuring this
 checkout, with ``PYTHONPATH=SRC`` (a ``git archive <commit> src`` export of the code before),
-``--before-runs`` warm calls each (0: the first call only); the answers (the JSON and the
-Markdown of each report) are compared by digest.
+``--before-runs`` warm calls each (0: the first call only), for the reports named by
+``--before-cases`` (``agency-small``, ``agency-large``, ``company``; default all: the old
+code's large agency at 10M rows takes minutes a call); the answers (the JSON and the Markdown
+of each report) are compared by digest.
 """
 
 from __future__ import annotations
@@ -63,13 +66,13 @@ def pick_cases(store: Path) -> list[dict[str, str]]:
             "recipient_parent_name IS NOT NULL GROUP BY 1 ORDER BY sum(lines) DESC, 1 LIMIT 1"
         ).fetchone() or ("",)
     return [
-        {"report": "agency", "of": SMALL_AGENCY},
-        {"report": "agency", "of": str(large)},
-        {"report": "company", "of": str(company)},
+        {"report": "agency", "of": SMALL_AGENCY, "case": "agency-small"},
+        {"report": "agency", "of": str(large), "case": "agency-large"},
+        {"report": "company", "of": str(company), "case": "company"},
     ]
 
 
-def worker(store: Path, cases: list[dict[str, str]], runs: int) -> None:
+def worker(store: Path, cases: list[dict[str, str]], runs: int, company_runs: int) -> None:
     """Measure each case in this process; one JSON line per case on stdout."""
     import whosbehind
     from whosbehind.store.engine import Engine
@@ -88,7 +91,8 @@ def worker(store: Path, cases: list[dict[str, str]], runs: int) -> None:
         answer = call()
         first = (time.perf_counter() - start, time.process_time() - cpu)
         walls, cpus = [], []
-        for _ in range(runs):
+        case_runs = company_runs if kind == "company" else runs
+        for _ in range(case_runs):
             start, cpu = time.perf_counter(), time.process_time()
             answer = call()
             walls.append(time.perf_counter() - start)
@@ -100,8 +104,8 @@ def worker(store: Path, cases: list[dict[str, str]], runs: int) -> None:
                     **case,
                     "lines": answer.report.lines,
                     "first": first,
-                    "warm": (_median(walls), _median(cpus)) if runs else None,
-                    "runs": runs,
+                    "warm": (_median(walls), _median(cpus)) if case_runs else None,
+                    "runs": case_runs,
                     "answer": hashlib.sha256(text.encode()).hexdigest()[:16],
                     "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
                 }
@@ -118,13 +122,15 @@ def _median(values: list[float]) -> float:
 
 
 def measure(
-    store: Path, cases: list[dict[str, str]], runs: int, source: Path | None
+    store: Path, cases: list[dict[str, str]], runs: tuple[int, int], source: Path | None
 ) -> tuple[str, list[dict[str, Any]]]:
-    """Run ``worker`` in a child process (``PYTHONPATH=source`` when given)."""
+    """Run ``worker`` in a child process (``PYTHONPATH=source`` when given); ``runs``: warm
+    calls of an agency report and of a company report."""
     env = dict(os.environ)
     if source is not None:
         env["PYTHONPATH"] = str(source)
-    command = [sys.executable, __file__, "--worker", "--store", str(store), "--runs", str(runs)]
+    command = [sys.executable, __file__, "--worker", "--store", str(store)]
+    command += ["--runs", str(runs[0]), "--company-runs", str(runs[1])]
     command += ["--cases", json.dumps(cases)]
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode:
@@ -144,15 +150,18 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--store", type=Path, default=None, help="a store built from the data")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--company-runs", type=int, default=None)
     parser.add_argument("--before", type=Path, default=None, help="src folder of the old code")
     parser.add_argument("--before-runs", type=int, default=None)
+    parser.add_argument("--before-cases", default="agency-small,agency-large,company")
     parser.add_argument("--allow-dirty", action="store_true")
     parser.add_argument("--report", type=Path, default=None)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--cases", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    company_runs = args.runs if args.company_runs is None else args.company_runs
     if args.worker:
-        worker(args.store, json.loads(args.cases), args.runs)
+        worker(args.store, json.loads(args.cases), args.runs, company_runs)
         return
     sys.path.insert(0, str(Path(__file__).parent))
     import contracts_generate as gen
@@ -171,17 +180,25 @@ def main() -> None:
         load = whosbehind_load(str(store), str(data))
         lines.append(f"- store built by `ingest_usaspending` in {load.seconds:.1f} s")
     cases = pick_cases(store)
-    package, after = measure(store, cases, args.runs, None)
-    lines.append(f"- store: `{store}`; after: the package at `{package}`")
-    before: list[dict[str, Any]] = []
-    if args.before is not None:
+    package, after = measure(store, cases, (args.runs, company_runs), None)
+    lines.append(
+        f"- store: `{store}`; after: the package at `{package}`, {args.runs} warm calls after "
+        f"the first ({company_runs} for the company)"
+    )
+    before: dict[str, dict[str, Any]] = {}
+    wanted = [case for case in cases if case["case"] in args.before_cases.split(",")]
+    if args.before is not None and wanted:
         runs = args.runs if args.before_runs is None else args.before_runs
-        old, before = measure(store, cases, runs, args.before)
-        lines.append(f"- before: the package at `{old}`, {runs} warm calls after the first")
+        old, found_before = measure(store, wanted, (runs, runs), args.before)
+        before = {found["case"]: found for found in found_before}
+        lines.append(
+            f"- before: the package at `{old}`, {runs} warm calls after the first, for "
+            + ", ".join(case["case"] for case in wanted)
+        )
     rows = []
     met = []
-    for i, found in enumerate(after):
-        old_case = before[i] if before else None
+    for found in after:
+        old_case = before.get(found["case"])
         warm = found["warm"]
         met.append(warm is not None and warm[0] < TARGET_S)
         rows.append(
@@ -199,7 +216,7 @@ def main() -> None:
             ]
         )
     lines += [
-        f"- warm: the median of {args.runs} calls after the first; seconds as wall / CPU",
+        "- warm: the median of the calls after the first; seconds as wall / CPU",
         "",
         table(
             [

@@ -16,6 +16,8 @@ import pytest
 from tests.analysis.test_agency_report import at, legacy_on, report_store
 from tests.support.contracts import rows_2018
 from whosbehind.analysis.reports.company import company_report
+from whosbehind.analysis.reports.company_identity import candidates
+from whosbehind.analysis.reports.money import fetch_lines
 from whosbehind.errors import NotFoundError
 from whosbehind.store.engine import Engine
 
@@ -112,3 +114,20 @@ def test_amazon_infrastructure_and_what_runs_on_it(store: Engine) -> None:
 def test_unknown_company(store: Engine) -> None:
     with pytest.raises(NotFoundError):
         company_report(store, "No Such Company Anywhere")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Palantir Technologies", "Palantir", "GEO GROUP", "amazon.com", "B.I. INC", "Motorola", "%_"],
+)
+def test_the_name_prefilter_compares_each_name_once_and_selects_the_same_lines(
+    store: Engine, text: str
+) -> None:
+    """``condition(engine)`` matches the names once each; the lines are those the condition
+    without it (every line's names compacted) selects."""
+    first = candidates(text)
+    once = fetch_lines(store, first.condition(store), None)
+    every = fetch_lines(store, first.condition(), None)
+    assert sorted(map(repr, once)) == sorted(map(repr, every))
+    if text != "%_":
+        assert every, text

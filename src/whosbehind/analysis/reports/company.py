@@ -90,10 +90,10 @@ def company_report(
     on = (valid_at or cloud_as_of).date()  # ownership and authorizations: valid time
     as_of = contracts_as_of
     first = candidates(text)
-    lines = fetch_lines(engine, first.condition(), as_of)
+    lines = fetch_lines(engine, first.condition(engine), as_of)
     identity = identify(engine, text, lines, on)
     if identity.rollup is not None:
-        lines = fetch_lines(engine, identity.condition(), as_of)
+        lines = fetch_lines(engine, identity.condition(engine), as_of)
     elif not any(identity.owns(line) for line in lines):
         # the name prefilter missed every spelling (its key's words are not the record's:
         # "&" is "and" in a key): read every line, once

@@ -19,7 +19,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from dataclasses import dataclass, field
+
+import pyarrow as pa
 
 from whosbehind.analysis.org_rollup import RollUp, load_rollup
 from whosbehind.analysis.reports.money import Condition, Line
@@ -56,8 +59,9 @@ class CompanyIdentity:
     parents: list[Relation] = field(default_factory=list)
     subsidiaries: list[Relation] = field(default_factory=list)
 
-    def condition(self) -> Condition:
-        """A broad SQL prefilter on lines (``owns`` decides)."""
+    def condition(self, engine: Engine | None = None) -> Condition:
+        """A broad SQL prefilter on lines (``owns`` decides). With ``engine``, the names are
+        compared once each (``_names_like``), not once a line."""
         if self.rollup is not None:
             return "true", []
         words = sorted({w for key in self.keys for w in key.removeprefix("name:").split()}, key=len)
@@ -67,11 +71,18 @@ class CompanyIdentity:
         # (no wildcard survives; text without a letter or digit is matched literally)
         compact = _compact(word)
         pattern = like.contains(compact or word)
+        ids_sql = "l.recipient_duns IN (SELECT unnest(?)) OR l.recipient_uei IN (SELECT unnest(?))"
+        if engine is not None and compact:
+            names = _names_like(engine, pattern)
+            return (
+                "(l.recipient_name IN (SELECT unnest(?)) OR l.recipient_parent_name IN "
+                f"(SELECT unnest(?)) OR {ids_sql})",
+                [names, names, ids, ids],
+            )
         column = _COMPACT if compact else "{}"
         return (
             f"({column.format('l.recipient_name')} LIKE ? {like.ESCAPE} "
-            f"OR {column.format('l.recipient_parent_name')} LIKE ? {like.ESCAPE} "
-            "OR l.recipient_duns IN (SELECT unnest(?)) OR l.recipient_uei IN (SELECT unnest(?)))",
+            f"OR {column.format('l.recipient_parent_name')} LIKE ? {like.ESCAPE} OR {ids_sql})",
             [pattern, pattern, ids, ids],
         )
 
@@ -135,6 +146,34 @@ def _registry(engine: Engine, text: str, on: dt.date) -> CompanyIdentity:
     for child in rollup.ownership.subsidiaries(org, on):
         identity.subsidiaries.append(Relation(rollup.name(child), None, None, "registry"))
     return identity
+
+
+def _names_like(engine: Engine, pattern: str) -> list[str]:
+    """Every recipient or parent name in the contract records whose letters and digits (in
+    lower case) match ``pattern``: the names a line can have, each compacted once (a read-only
+    engine keeps them compacted between calls)."""
+    names = engine.kept("reports:compact-names", lambda: _compact_names(engine))
+    view = f"_report_names_{uuid.uuid4().hex}"
+    engine.connection.register(view, names)
+    try:
+        found = engine.connection.execute(
+            f"SELECT name FROM {view} WHERE compact LIKE ? {like.ESCAPE}", [pattern]
+        ).fetchall()
+    finally:
+        engine.connection.unregister(view)
+    return [row[0] for row in found]
+
+
+def _compact_names(engine: Engine) -> pa.Table:
+    every = " UNION ".join(
+        f"SELECT {column} AS name FROM {table}"
+        for table in ("contract_award", "contract_transaction")
+        for column in ("recipient_name", "recipient_parent_name")
+    )
+    found: pa.Table = engine.connection.sql(
+        f"SELECT name, {_COMPACT.format('name')} AS compact FROM ({every}) WHERE name IS NOT NULL"
+    ).to_arrow_table()
+    return found
 
 
 def _compact(text: str) -> str:
