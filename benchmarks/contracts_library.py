@@ -10,7 +10,9 @@ is answered, in interleaved rounds, by:
 
 - the library, as a user calls it (public API, keyword options, names, citations, HHI/CR4):
   q1 ``spending(by="recipient", agency="7012", from_fy=2016, to_fy=2018, top=20)``; q2
-  ``spending(by="parent", fiscal_year=FY, top=10)`` for each of the 17 fiscal years; q3
+  ``spending_by_year(by="parent", top=10)``, one call for the 17 fiscal years (and, beside it,
+  not judged, ``spending(by="parent", fiscal_year=FY, top=10)`` for each year; the code before
+  ``spending_by_year`` answers q2 so); q3
   ``spending(by="agency", recipient=DUNS)``;
 - the fastest SQL this benchmark knows for the same rows: the questions of
   ``contracts_bench_queries`` over the money rollup (``store.contracts.rollup``), the "rollup
@@ -38,6 +40,8 @@ from contracts_bench_load import AGENCY, whosbehind_load
 from contracts_bench_queries import FIRST_FY, LAST_FY, Q1, Q2, Q3, QUERIES, normalise, rollup_sql
 
 TARGET = 1.5
+Q2_CALLS = "q2 as one spending() call per fiscal year"
+QUESTIONS = (Q1, Q2, Q2_CALLS, Q3)
 SCOPE = (
     "analysis/contracts/*.py",
     "analysis/agencies.py",
@@ -60,7 +64,15 @@ def library_runners(engine: Any, recipient: str, years: list[int]) -> dict[str, 
         )
         return [(row.key, row.amount, row.awards) for row in found.rows]
 
-    def q2() -> list[tuple[Any, ...]]:
+    def q2() -> list[tuple[Any, ...]]:  # one call for every fiscal year
+        found = whosbehind.spending_by_year(engine, by="parent", top=10)
+        if list(found) != years:
+            raise SystemExit(f"spending_by_year gave the years {list(found)}, not {years}")
+        return [
+            (year, row.key, row.amount, row.share) for year in found for row in found[year].rows
+        ]
+
+    def q2_calls() -> list[tuple[Any, ...]]:  # one call per fiscal year, as before
         rows: list[tuple[Any, ...]] = []
         for year in years:
             found = whosbehind.spending(engine, by="parent", fiscal_year=year, top=10)
@@ -71,7 +83,9 @@ def library_runners(engine: Any, recipient: str, years: list[int]) -> dict[str, 
         found = whosbehind.spending(engine, by="agency", recipient=recipient)
         return [(row.key, row.awards, row.amount) for row in found.rows]
 
-    return {Q1: q1, Q2: q2, Q3: q3}
+    if not hasattr(whosbehind, "spending_by_year"):  # the code before it: a call per year
+        return {Q1: q1, Q2: q2_calls, Q2_CALLS: q2_calls, Q3: q3}
+    return {Q1: q1, Q2: q2, Q2_CALLS: q2_calls, Q3: q3}
 
 
 def sql_runners(connection: Any, recipient: str) -> dict[str, Runner]:
@@ -81,7 +95,7 @@ def sql_runners(connection: Any, recipient: str) -> dict[str, Runner]:
     def runner(query: str) -> Runner:
         return lambda: connection.execute(sql[query], params[query]).fetchall()
 
-    return {query: runner(query) for query in QUERIES}
+    return {**{query: runner(query) for query in QUERIES}, Q2_CALLS: runner(Q2)}
 
 
 def main() -> None:
@@ -127,10 +141,10 @@ def main() -> None:
     cpus: dict[tuple[str, str], list[float]] = {}  # this process's CPU, DuckDB's threads too
     answers: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
     for runner in engines.values():  # warm: the first call of each reads the columns
-        for query in QUERIES:
+        for query in QUESTIONS:
             runner[query]()
     for round_number in range(args.runs):
-        for query in QUERIES:
+        for query in QUESTIONS:
             order = list(engines) if round_number % 2 == 0 else list(engines)[::-1]
             for name in order:
                 start, cpu = time.perf_counter(), time.process_time()
@@ -142,12 +156,13 @@ def main() -> None:
     engine.close()
     rows = []
     met = []
-    for query in QUERIES:
+    for query in QUESTIONS:
         mine, best = median(times[("library", query)]), median(times[("rollup SQL", query)])
         mine_cpu = median(cpus[("library", query)])
         best_cpu = median(cpus[("rollup SQL", query)])
         same = answers[("library", query)] == answers[("rollup SQL", query)]
-        met.append(mine <= TARGET * best and same)
+        if query != Q2_CALLS:  # the old way, shown beside it
+            met.append(mine <= TARGET * best and same)
         rows.append(
             [
                 query,
@@ -162,7 +177,7 @@ def main() -> None:
         )
     lines += [
         f"- recipient for q3: DUNS `{recipient}` ({awards:,} awards); q2 covers {len(years)} "
-        f"fiscal years (one library call each); median of {args.runs} interleaved rounds",
+        f"fiscal years; median of {args.runs} interleaved rounds",
         "",
         table(
             [

@@ -59,6 +59,7 @@ if TYPE_CHECKING:  # the names, for type checkers; at run time each is imported 
         find_agency,
         plot_spending,
         spending,
+        spending_by_year,
     )
     from whosbehind.api.dates import When
     from whosbehind.api.defaults import AGENCY_LIST_URL, FEDRAMP_FEED_URL, PATH_MAX_HOPS, PATH_TOP
@@ -202,6 +203,7 @@ _EXPORTS: dict[str, str] = {
     "find_agency": "whosbehind.api.contracts",
     "plot_spending": "whosbehind.api.contracts",
     "spending": "whosbehind.api.contracts",
+    "spending_by_year": "whosbehind.api.contracts",
     "When": "whosbehind.api.dates",
     "AGENCY_LIST_URL": "whosbehind.api.defaults",
     "FEDRAMP_FEED_URL": "whosbehind.api.defaults",
@@ -429,6 +431,7 @@ __all__ = [
     "review_pairs",
     "search_index",
     "spending",
+    "spending_by_year",
     "supply_chain_graph",
     "supply_chain_path",
     "uncertain_pairs",

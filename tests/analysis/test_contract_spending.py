@@ -3,6 +3,7 @@ shares, HHI and CR4 follow from them; every row cites the files it was read from
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from tests.support.contracts import rows_2018, totals_2018, totals_local_gov
 from whosbehind.analysis.agencies import resolve_agency
 from whosbehind.analysis.contracts.lines import Filters
-from whosbehind.analysis.contracts.spending import spending
+from whosbehind.analysis.contracts.spending import SpendingResult, spending, spending_by_year
 from whosbehind.errors import NotFoundError, UsageError
 from whosbehind.store.engine import Engine
 
@@ -175,3 +176,49 @@ def test_bad_requests(engine: Engine, tmp_path: Path) -> None:
     with pytest.raises(NotFoundError, match="no contract data in this store"):
         spending(empty, "recipient")
     empty.close()
+
+
+def _exact(result: SpendingResult) -> str:
+    """The JSON a result prints, decimals as written (0.00 is not 0)."""
+    return json.dumps(result.to_json(), default=repr)
+
+
+@pytest.mark.parametrize("store", ["ice_store", "local_gov_store"])
+def test_by_year_is_a_call_per_fiscal_year_in_one(
+    store: str, request: pytest.FixtureRequest
+) -> None:
+    engine = Engine(request.getfixturevalue(store), read_only=True)
+    try:
+        years = [int(row.key) for row in spending(engine, "fiscal-year").rows]
+        for by, top in (("recipient", 5), ("parent", 3), ("agency", None), ("psc", 2)):
+            each = spending_by_year(engine, by, top=top)
+            assert list(each) == years, by
+            for year, result in each.items():
+                alone = spending(engine, by, Filters(fiscal_year=year), top=top)
+                assert _exact(result) == _exact(alone), (by, year)
+        ranged = spending_by_year(
+            engine, "recipient", Filters(first_fiscal_year=years[1], last_fiscal_year=years[2])
+        )
+        assert list(ranged) == years[1:3]
+    finally:
+        engine.close()
+
+
+def test_by_year_totals_agree_to_the_cent(local_gov_store: Path) -> None:
+    engine = Engine(local_gov_store, read_only=True)
+    per_year, _ = totals_local_gov()
+    each = spending_by_year(engine, "agency")
+    zero = spending_by_year(engine, "recipient", top=0)
+    engine.close()
+    assert {year: result.total for year, result in each.items()} == per_year
+    assert all(sum(row.amount for row in result.rows) == result.total for result in each.values())
+    assert {year: (r.rows, r.total) for year, r in zero.items()} == {
+        year: ([], total) for year, total in per_year.items()
+    }
+
+
+def test_by_year_bad_requests(engine: Engine) -> None:
+    with pytest.raises(UsageError, match="unknown grouping 'fiscal-year' for each fiscal year"):
+        spending_by_year(engine, "fiscal-year")
+    with pytest.raises(UsageError, match="takes a range of years, not one year"):
+        spending_by_year(engine, "recipient", Filters(fiscal_year=2018))

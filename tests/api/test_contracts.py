@@ -29,6 +29,13 @@ def test_awards_and_spending_apply_every_filter(ice_store: Path) -> None:
         total = wb.spending(engine, by=wb.SpendingBy.FISCAL_YEAR, agency="7012", as_of=as_of)
         assert total.to_json() == spending(engine, "fiscal-year", Filters(agency), as_of).to_json()
         assert total.filters.agency == agency
+        each = wb.spending_by_year(
+            engine, by=wb.SpendingBy.RECIPIENT, agency="7012", from_fy=2016, to_fy=2017, top=3
+        )
+        assert list(each) == [2016, 2017]
+        for year, result in each.items():
+            alone = wb.spending(engine, by="recipient", agency="7012", fiscal_year=year, top=3)
+            assert result.to_json() == alone.to_json()
 
 
 def test_a_wrong_sort_or_grouping_is_a_usage_error(ice_store: Path) -> None:

@@ -104,6 +104,35 @@ def spending(
     return spending_module.spending(engine, by, filters, instant(as_of), top)
 
 
+def spending_by_year(
+    engine: Engine,
+    *,
+    by: SpendingBy,
+    agency: str | None = None,
+    recipient: str | None = None,
+    from_fy: int | None = None,
+    to_fy: int | None = None,
+    psc: str | None = None,
+    naics: str | None = None,
+    as_of: When | None = None,
+    top: int | None = None,
+) -> dict[int, SpendingResult]:
+    """:func:`spending` for each fiscal year with obligations (from ``from_fy`` to ``to_fy``
+    when given), in one call: each year's result is the one ``spending(..., fiscal_year=year)``
+    gives, read in one pass over the money rollup where it answers (faster than a call per
+    year). ``by`` is any grouping but ``fiscal-year``."""
+    filters = contract_filters(
+        engine,
+        agency=agency,
+        recipient=recipient,
+        from_fy=from_fy,
+        to_fy=to_fy,
+        psc=psc,
+        naics=naics,
+    )
+    return spending_module.spending_by_year(engine, by, filters, instant(as_of), top)
+
+
 def plot_spending(result: SpendingResult, path: Path, *, top: int = 10) -> Path:
     """Draw a spending total's ``top`` groups as ``path`` (.png or .svg)."""
     return spending_chart.plot_spending(result, path, top)

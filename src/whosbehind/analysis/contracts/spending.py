@@ -21,22 +21,22 @@ negative, which is no market share); shares are of the net total of all groups.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
 from whosbehind.analysis.agencies import agency_names
 from whosbehind.analysis.contracts.lines import (
     Filters,
-    identifies_recipient,
     lines_sql,
     require_contracts,
     snapshot_citations,
 )
+from whosbehind.analysis.contracts.spending_rollup import from_rollup
 from whosbehind.analysis.org_rollup import load_rollup, rollup_lines_sql
 from whosbehind.errors import UsageError
 from whosbehind.model.citation import Citation
-from whosbehind.store.contracts.rollup import BY_AGENCY, BY_RECIPIENT, ROLLUP, is_fresh
+from whosbehind.store.contracts.rollup import is_fresh
 from whosbehind.store.engine import Engine
 from whosbehind.store.orgs_schema import has_registry
 
@@ -85,11 +85,7 @@ class SpendingRow:
 
     @property
     def snapshots(self) -> list[tuple[str, int]]:
-        found = []
-        for item in filter(None, self.snapshot_list.split(",")):
-            feed, _, seq = item.rpartition(":")
-            found.append((feed, int(seq)))
-        return found
+        return parse_snapshots(self.snapshot_list)
 
     def to_json(self, cited: dict[tuple[str, int], Citation]) -> dict[str, object]:
         return {
@@ -101,6 +97,15 @@ class SpendingRow:
             "actions": self.lines,
             "citations": [cited[s].id for s in self.snapshots if s in cited],
         }
+
+
+def parse_snapshots(listed: str) -> list[tuple[str, int]]:
+    """ "feed:seq,feed:seq" as (feed, seq) pairs."""
+    found = []
+    for item in filter(None, listed.split(",")):
+        feed, _, seq = item.rpartition(":")
+        found.append((feed, int(seq)))
+    return found
 
 
 @dataclass
@@ -156,9 +161,9 @@ def spending(
         order += f" LIMIT {int(top)}"
     resolved = by == "parent" and engine.kept("orgs:registry", lambda: has_registry(engine))
     found = None
-    plain = as_of is None and not filters.psc and not filters.naics
-    if not resolved and plain and engine.kept("contracts:rollup-fresh", lambda: is_fresh(engine)):
-        found = _from_rollup(engine, by, filters, top)
+    if not resolved and _rollup_answers(engine, by, filters, as_of):
+        parts = from_rollup(engine, GROUPS[by][0], ROLLUP_DISPLAY[by], filters, _ranked(by, top))
+        found = _ordered(by, parts[None])
     if found is None:
         lines, params = lines_sql(as_of)
         if resolved:
@@ -167,8 +172,68 @@ def spending(
                 found = _from_lines(engine, by, rolled, values, order, where, more, group)
         else:
             found = _from_lines(engine, by, lines, params, order, where, more, GROUPS[by])
-    result = _result(engine, by, filters, as_of, found)
-    if by == "parent":
+    return _noted(_result(engine, by, filters, as_of, found), resolved)
+
+
+def spending_by_year(
+    engine: Engine,
+    by: str,
+    filters: Filters | None = None,
+    as_of: dt.datetime | None = None,
+    top: int | None = None,
+) -> dict[int, SpendingResult]:
+    """Totals by group for each fiscal year of the selection that has obligations: each the
+    same as :func:`spending` with that ``fiscal_year`` (and ``filters``' other conditions),
+    read in one pass over the money rollup when it answers the selection."""
+    if by not in GROUPS or by == "fiscal-year":
+        groupings = ", ".join(group for group in GROUPS if group != "fiscal-year")
+        raise UsageError(f"unknown grouping {by!r} for each fiscal year; choose one of {groupings}")
+    filters = filters or Filters()
+    if filters.fiscal_year is not None:
+        raise UsageError("a total for each fiscal year takes a range of years, not one year")
+    require_contracts(engine)
+    resolved = by == "parent" and engine.kept("orgs:registry", lambda: has_registry(engine))
+    parts: dict[int | None, list[tuple[Any, ...]] | None] = {}
+    if not resolved and _rollup_answers(engine, by, filters, as_of):
+        parts = from_rollup(
+            engine, GROUPS[by][0], ROLLUP_DISPLAY[by], filters, _ranked(by, top), per_year=True
+        )
+    else:
+        years = spending(engine, "fiscal-year", filters, as_of).rows
+        parts = {int(row.key): None for row in years}
+    found: dict[int, SpendingResult] = {}
+    for year, rows in sorted((int(y), rows) for y, rows in parts.items() if y is not None):
+        one = replace(filters, fiscal_year=year, first_fiscal_year=None, last_fiscal_year=None)
+        if rows is None:  # the lines answer it
+            found[year] = spending(engine, by, one, as_of, top)
+        else:
+            found[year] = _noted(_result(engine, by, one, as_of, rows), resolved)
+    return found
+
+
+def _rollup_answers(engine: Engine, by: str, filters: Filters, as_of: dt.datetime | None) -> bool:
+    """Whether the money rollup holds this selection's groups (it has no PSC, NAICS or record
+    time, and must be as new as the lines)."""
+    plain = as_of is None and not filters.psc and not filters.naics
+    return (
+        by in ROLLUP_DISPLAY
+        and plain
+        and engine.kept("contracts:rollup-fresh", lambda: is_fresh(engine))
+    )
+
+
+def _ranked(by: str, top: int | None) -> int | None:
+    return None if by == "fiscal-year" else top
+
+
+def _ordered(by: str, rows: list[tuple[Any, ...]] | None) -> list[tuple[Any, ...]] | None:
+    if rows is not None and by == "fiscal-year":
+        rows.sort(key=lambda row: (row[0] is None, row[0] or ""))
+    return rows
+
+
+def _noted(result: SpendingResult, resolved: bool) -> SpendingResult:
+    if result.by == "parent":
         result.notes.append(
             "parents: ultimate parents from the organization registry as of each action's date"
             if resolved
@@ -222,101 +287,6 @@ def _from_lines(
     return found
 
 
-def _from_rollup(
-    engine: Engine, by: str, filters: Filters, top: int | None
-) -> list[tuple[Any, ...]] | None:
-    """The same rows from the money rollups (``store.contracts.rollup``); None when the
-    selection holds transaction lines (an award's actions can fall in several rollup rows,
-    so its distinct count needs the lines). Two statements: the numbers of every group (and
-    which are returned: with ``top``, those at or above the top-th amount, ties included),
-    then the names and snapshots of the groups returned."""
-    if by not in ROLLUP_DISPLAY:
-        return None
-    key = GROUPS[by][0]
-    where, params = filters.where("l")
-    table = _rollup_copy(engine, filters)
-    ranked = top is not None and by != "fiscal-year"
-    cut = f"list_min(max(amount, {int(top or 0)}))" if ranked and (top or 0) > 0 else "NULL"
-    keep = "false" if ranked and (top or 0) <= 0 else "t.cut IS NULL OR g.amount >= t.cut"
-    numbers = engine.connection.execute(
-        f"WITH g AS MATERIALIZED (SELECT {key} AS key, sum(amount) AS amount, "
-        "sum(award_lines) AS awards, sum(lines) AS lines, sum(award_amount) AS award_totals, "
-        f"sum(lines - award_lines) AS other_lines FROM {table} l WHERE {where} GROUP BY 1), "
-        "t AS MATERIALIZED (SELECT coalesce(sum(amount), 0) AS total, count(*) AS groups, "
-        "coalesce(sum(award_totals), 0) AS award_totals, "
-        "coalesce(sum(awards), 0) AS award_lines, coalesce(sum(other_lines), 0) AS other_lines, "
-        "coalesce(sum(CAST(amount * 100 AS HUGEINT) * CAST(amount * 100 AS HUGEINT)) "
-        "FILTER (WHERE amount > 0), 0) AS squares, "
-        "coalesce(list_sum(max(amount, 4) FILTER (WHERE amount > 0)), 0) AS top4, "
-        f"{cut} AS cut FROM g) "
-        "SELECT t.total, t.groups, t.award_totals, t.award_lines, t.squares, t.top4, "
-        f"t.other_lines, g.key, g.amount, g.awards, g.lines FROM t LEFT JOIN g ON {keep}",
-        params,
-    ).fetchall()
-    totals = numbers[0][:7]
-    if totals[6]:
-        return None
-    groups = {row[7]: row[8:] for row in numbers if row[7] is not None}
-    named = _names_and_files(engine, by, table, where, params, list(groups))
-    found = [
-        (group, named[group][0], *groups[group][:3], named[group][1], *totals) for group in groups
-    ]
-    if by == "fiscal-year":
-        found.sort(key=lambda row: row[0])
-    else:  # as SQL orders them: amount DESC, name (NULLs last), key
-        found.sort(key=lambda row: (-row[2], row[1] is None, row[1] or "", row[0]))
-    if ranked:
-        found = found[: int(top or 0)]
-    return found or [(None, None, None, None, None, None, *totals)]
-
-
-def _names_and_files(
-    engine: Engine, by: str, table: str, where: str, params: list[Any], keys: list[str]
-) -> dict[str, tuple[str | None, str]]:
-    """Each group's name (the most frequent spelling of its columns, weighting each rollup
-    row by its lines, as ``mode`` over the lines does; ties: the first in sort order) and
-    its snapshots ("feed:seq,..."), for the groups ``keys``."""
-    spelled = ROLLUP_DISPLAY[by]
-    columns = "".join(f", {column}" for column in spelled)
-    found = (
-        engine.connection.execute(
-            f"SELECT key{columns}, sum(lines), list_distinct(flatten(list(snapshots))) FROM "
-            f"(SELECT {GROUPS[by][0]} AS key, lines, snapshots{columns} FROM {table} l "
-            f"WHERE {where}) WHERE key IN (SELECT unnest(?)) GROUP BY ALL",
-            [*params, keys],
-        ).fetchall()
-        if keys
-        else []
-    )
-    weights: dict[str, list[dict[str, int]]] = {key: [{} for _ in spelled] for key in keys}
-    files: dict[str, set[str]] = {key: set() for key in keys}
-    for key, *spellings, lines, snapshots in found:
-        for counted, spelling in zip(weights[key], spellings, strict=True):
-            if spelling is not None:
-                counted[spelling] = counted.get(spelling, 0) + int(lines)
-        files[key].update(snapshots or ())
-    named: dict[str, tuple[str | None, str]] = {}
-    for key in keys:
-        name = next(
-            (min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for c in weights[key] if c), None
-        )
-        named[key] = (name, ",".join(sorted(files[key])))
-    return named
-
-
-def _rollup_copy(engine: Engine, filters: Filters) -> str:
-    """The copy of the rollup whose sort order keeps the selected rows together: one
-    recipient's in the copy sorted by recipient, one agency's in the copy sorted by agency,
-    then fiscal year; else the rollup itself (sorted by fiscal year, then agency)."""
-    if filters.recipient and identifies_recipient(filters.recipient):
-        copy = BY_RECIPIENT
-    elif filters.agency is not None:
-        copy = BY_AGENCY
-    else:
-        return ROLLUP
-    return copy if engine.has_table(copy) else ROLLUP
-
-
 def _outer(by: str) -> str:
     return "s.key" if by == "fiscal-year" else "s.amount DESC, s.name, s.key"
 
@@ -334,16 +304,16 @@ def _result(
     names = _names(engine, by, codes)
     rows = [
         SpendingRow(
-            key=row[0],
-            name=row[1] or names.get(row[0]) or _plain_key(row[0]),
-            amount=row[2],
-            share=float(row[2] / total) if total else 0.0,
-            awards=int(row[3]),
-            lines=int(row[4]),
-            snapshot_list=row[5] or "",
+            key,
+            name or names.get(key) or _plain_key(key),
+            amount,
+            float(amount / total) if total else 0.0,
+            int(awards),
+            int(lines),
+            listed or "",
         )
-        for row in found
-        if row[0] is not None
+        for key, name, amount, awards, lines, listed, *_ in found
+        if key is not None
     ]
     award_totals: Decimal = found[0][8] if found else Decimal(0)
     award_lines = int(found[0][9]) if found else 0
@@ -354,7 +324,8 @@ def _result(
             "API award records): their stated total obligation counts, in the fiscal year of "
             "their latest action"
         )
-    cited = snapshot_citations(engine, {s for row in rows for s in row.snapshots})
+    listed = {row.snapshot_list for row in rows}  # rows mostly share their files' list
+    cited = snapshot_citations(engine, {s for each in listed for s in parse_snapshots(each)})
     concentration = by != "fiscal-year" and bool(total)
     return SpendingResult(
         by,
