@@ -13,6 +13,7 @@ import pytest
 from tests.support.contracts import ICE_LOCAL_GOV
 from whosbehind.analysis.agencies import AgencySelection, agency_names
 from whosbehind.analysis.contracts import spending as spending_module
+from whosbehind.analysis.contracts import spending_rollup
 from whosbehind.analysis.contracts.lines import Filters
 from whosbehind.analysis.contracts.spending import SpendingResult, spending
 from whosbehind.model.contracts import Quarantined
@@ -218,12 +219,12 @@ def test_a_store_from_before_the_agency_copy_gets_it_at_its_next_ingest(
         engine.scalar(f"SELECT count(*) FROM {ROLLUP}")
     )
     tables: list[str] = []
-    real = spending_module._rollup_copy
+    real = spending_rollup._rollup_copy
 
     def chosen(engine: Engine, filters: Filters) -> str:
         tables.append(real(engine, filters))
         return tables[-1]
 
-    monkeypatch.setattr(spending_module, "_rollup_copy", chosen)
+    monkeypatch.setattr(spending_rollup, "_rollup_copy", chosen)
     assert answers(engine) == expected
     assert tables[0] == BY_AGENCY  # the first question selects one agency (ICE)
