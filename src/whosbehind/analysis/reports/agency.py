@@ -201,8 +201,8 @@ def _money(engine: Engine, table: LineTable, as_of: dt.datetime | None, top: int
     )
     psc = table.detail(table.groups(_PSC, _PSC)[:top], _PSC)
     naics = table.detail(table.groups(_NAICS, _NAICS)[:top], _NAICS)
-    per_year = table.detail(table.groups(_YEAR, _YEAR, order="key"), _YEAR)
-    top_awards = table.largest_awards(top)
+    per_year = table.detail(table.groups(_YEAR, _YEAR, order="key"), _YEAR, every=True)
+    award_count, top_awards = table.awards(top)
     named = [k for supplier in it_suppliers for k in supplier.top_awards(SUPPLIER_AWARDS)]
     known = award_attributes(engine, [*top_awards, *named], as_of)  # one query for them all
     hhi, cr4 = concentration(suppliers)
@@ -227,7 +227,7 @@ def _money(engine: Engine, table: LineTable, as_of: dt.datetime | None, top: int
             for supplier in it_suppliers
         },
         awards=table.award_lines(top_awards, as_of, known),
-        award_count=table.award_count(),
+        award_count=award_count,
         psc=psc,
         naics=naics,
         hhi=hhi,

@@ -221,22 +221,23 @@ class LineTable:
         where: str = "true",
         members: bool = False,
         awards: int = 0,
+        every: bool = False,
     ) -> list[Group]:
         """Fill in the award count and the files of ``groups`` (of ``self.groups(key, ...,
-        where)``); with ``members``, the recipients rolled in; with ``awards``, the keys of
-        its largest awards (that many, largest first, then by key)."""
+        where)``; ``every``: all of them); with ``members``, the recipients rolled in; with
+        ``awards``, the keys of its largest awards (that many, largest first, then by key)."""
         if not groups:
             return groups
         by_key = {self.key(key, g.key): g for g in groups}
-        wanted = list(by_key)
-        chosen = f"{where} AND {key} IN (SELECT unnest(?))"
+        chosen = where if every else f"{where} AND {key} IN (SELECT unnest(?))"
+        wanted: list[Any] = [] if every else [list(by_key)]
         for k, count in self._rows(
             f"SELECT {key}, count(DISTINCT award_key) FROM {{t}} WHERE {chosen} GROUP BY 1",
-            [wanted],
+            wanted,
         ):
             by_key[k].awards = int(count)
         for k, feed, seq in self._rows(
-            f"SELECT DISTINCT {key}, feed, seq FROM {{t}} WHERE {chosen}", [wanted]
+            f"SELECT DISTINCT {key}, feed, seq FROM {{t}} WHERE {chosen}", wanted
         ):
             by_key[k].snapshots.add((feed, int(seq)))
         if members:
@@ -244,7 +245,7 @@ class LineTable:
             for k, member, own_key, amount in self._rows(
                 f"SELECT {key}, member, own_key, sum(amount) FROM {{t}} WHERE {chosen} "
                 "GROUP BY ALL",
-                [wanted],
+                wanted,
             ):
                 group = by_key[k]
                 shown = texts[member]
@@ -256,23 +257,23 @@ class LineTable:
                 "row_number() OVER (PARTITION BY k ORDER BY amount DESC, award_key) AS rank "
                 f"FROM (SELECT {key} AS k, award_key, sum(amount) AS amount FROM {{t}} "
                 f"WHERE {chosen} GROUP BY 1, 2)) WHERE rank <= ? GROUP BY k",
-                [wanted, awards],
+                [*wanted, awards],
             ):
                 by_key[k].largest_awards = list(keys)
         return groups
 
-    def award_count(self, where: str = "true") -> int:
-        ((count,),) = self._rows(f"SELECT count(DISTINCT award_key) FROM {{t}} WHERE {where}")
-        return int(count)
-
-    def largest_awards(self, top: int, where: str = "true") -> list[str]:
-        """The keys of the ``top`` awards with the most money, then by key."""
+    def awards(self, top: int, where: str = "true") -> tuple[int, list[str]]:
+        """How many awards, and the keys of the ``top`` with the most money (then by key)."""
         found = self._rows(
-            f"SELECT award_key FROM {{t}} WHERE {where} GROUP BY award_key "
-            "ORDER BY sum(amount) DESC, award_key LIMIT ?",
+            "SELECT award_key, count(award_key) OVER () FROM (SELECT award_key, sum(amount) "
+            f"AS amount FROM {{t}} WHERE {where} GROUP BY award_key) "
+            "ORDER BY amount DESC, award_key LIMIT ?",
             [top],
         )
-        return [row[0] for row in found]
+        if found or top > 0:
+            return (int(found[0][1]) if found else 0), [row[0] for row in found]
+        ((count,),) = self._rows(f"SELECT count(DISTINCT award_key) FROM {{t}} WHERE {where}")
+        return int(count), []
 
     def award_lines(
         self,
