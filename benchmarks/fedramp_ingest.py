@@ -15,8 +15,14 @@ process (and the first two into a fresh DuckDB file), their order rotating betwe
   from one ``git cat-file --batch``, skip one whose body repeats the previous snapshot's, parse
   the others with orjson and keep one version per offering that changed.
 
-Peak RSS (VmHWM of the run's own process; the ``git cat-file`` child is not counted) is read
-after 10% of the snapshots and at the end. ``--quick`` ingests the first 5 snapshots of each.
+With ``--repeat N`` the methods run interleaved (the order rotates: pipeline, floor; floor,
+pipeline; ...); every round is listed, with its wall and CPU seconds, the git processes' CPU
+seconds and the load average when each run started, and the target is judged on the ratio of
+the medians (median pipeline seconds / median floor seconds), with the same for CPU seconds
+beside it. CPU seconds are the run's own process, all its threads (DuckDB's too); the git
+processes it starts are listed apart. Peak RSS (VmHWM of the run's own process; the
+``git cat-file`` child is not counted) is read after 10% of the snapshots and at the end.
+``--quick`` ingests the first 5 snapshots of each.
 ``--methods`` runs only those (issue 15 compares the pipeline with the floor); ``--keep-stores``
 copies each pipeline store there (``legacy-1.duckdb``: history and round), to compare with a
 store built by other code.
@@ -26,6 +32,8 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
+import resource
 import shutil
 import sys
 import time
@@ -81,12 +89,16 @@ class Run:
     largest_10: int
     largest: int
     store_mb: float
+    child_cpu: float = 0.0  # the git processes' CPU seconds (not in ``cpu``)
+    load: float = 0.0  # 1-minute load average when the run started
 
 
 class Tracker:
     """Counts snapshots and notes the peak RSS once 10% of them have been read."""
 
     def __init__(self, total: int) -> None:
+        self.load = os.getloadavg()[0]
+        self.children = children_cpu_seconds()
         self.at = max(1, math.ceil(total / 10))
         self.count = self.size = self.largest = self.largest_10 = 0
         self.rss_start, self.rss_10 = peak_rss_mb(), float("nan")
@@ -115,7 +127,14 @@ class Tracker:
             self.largest_10,
             self.largest,
             store,
+            children_cpu_seconds() - self.children,
+            self.load,
         )
+
+
+def children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def pipeline_run(source: str, db: Path, total: int) -> Run:
@@ -191,6 +210,33 @@ HEADERS = [
 ]
 
 
+def rounds_table(pipeline: list[Run], floors: list[Run], orders: list[list[str]]) -> str:
+    """Every round of the pipeline and the floor, in the order they ran."""
+    rows = []
+    for number, (p, f, order) in enumerate(zip(pipeline, floors, orders, strict=False), 1):
+        rows.append(
+            [
+                number,
+                ", ".join(method for method in order if method != "naive"),
+                f"{p.seconds:.1f} / {p.cpu:.1f}",
+                f"{f.seconds:.1f} / {f.cpu:.1f}",
+                f"{p.seconds / f.seconds:.2f}x / {p.cpu / f.cpu:.2f}x",
+                f"{p.child_cpu:.1f} / {f.child_cpu:.1f}",
+                f"{p.load:.2f} / {f.load:.2f}",
+            ]
+        )
+    headers = [
+        "round",
+        "order",
+        "pipeline: wall / CPU s",
+        "floor: wall / CPU s",
+        "pipeline / floor: wall / CPU",
+        "git CPU s (pipeline / floor)",
+        "load at start (pipeline / floor)",
+    ]
+    return "\n" + table(headers, rows)
+
+
 def main() -> bool:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="first 5 snapshots of each history")
@@ -226,10 +272,12 @@ def main() -> bool:
             runs: dict[str, list[Run]] = {"pipeline": [], "naive": [], "floor": []}
             pipeline, naive, floors = runs["pipeline"], runs["naive"], runs["floor"]
             order = [method for method in runs if method in args.methods.split(",")]
+            orders: list[list[str]] = []
             for round_ in range(repeat):
                 db = folder / "store.duckdb"
                 turn = round_ % len(order)
-                for method in order[turn:] + order[:turn]:
+                orders.append(order[turn:] + order[:turn])
+                for method in orders[-1]:
                     remove_store(db)
                     if method == "pipeline":
                         pipeline.append(in_child(pipeline_run, source, db, len(commits)))
@@ -268,22 +316,21 @@ def main() -> bool:
             if not (pipeline and floors):
                 print(flush=True)
                 continue
-            to_floor = [p.seconds / f.seconds for p, f in zip(pipeline, floors, strict=True)]
-            cpu_to_floor = [p.cpu / f.cpu for p, f in zip(pipeline, floors, strict=True)]
-            ratio = median(to_floor)
+            print(rounds_table(pipeline, floors, orders))
+            wall = median([p.seconds for p in pipeline]) / median([f.seconds for f in floors])
+            cpu = median([p.cpu for p in pipeline]) / median([f.cpu for f in floors])
+            per_round = [p.seconds / f.seconds for p, f in zip(pipeline, floors, strict=True)]
+            cpu_per_round = [p.cpu / f.cpu for p, f in zip(pipeline, floors, strict=True)]
             print(
-                f"\npipeline / floor time: {ratio:.2f}x (median of per-round ratios: "
-                + ", ".join(f"{r:.2f}" for r in to_floor)
-                + ")"
-            )
-            print(
-                f"\npipeline / floor CPU seconds: {median(cpu_to_floor):.2f}x (median of "
-                "per-round ratios: " + ", ".join(f"{r:.2f}" for r in cpu_to_floor) + ")"
+                f"\npipeline / floor, ratio of the medians: **{wall:.2f}x wall, {cpu:.2f}x CPU** "
+                f"(medians of the per-round ratios: {median(per_round):.2f}x wall, "
+                f"{median(cpu_per_round):.2f}x CPU)"
             )
             if not args.quick:
                 print(
-                    f"\ntarget {history.name} ingest within {TARGET_FLOOR_RATIO}x of the floor: "
-                    f"{verdict(ratio <= TARGET_FLOOR_RATIO)} ({ratio:.2f}x)"
+                    f"\ntarget {history.name} ingest within {TARGET_FLOOR_RATIO}x of the floor "
+                    f"(ratio of the median wall times): {verdict(wall <= TARGET_FLOOR_RATIO)} "
+                    f"({wall:.2f}x)"
                 )
             if history.name == "legacy" and not args.quick:
                 secs = median([run.seconds for run in pipeline])
