@@ -12,6 +12,7 @@ import pytest
 from tests.conftest import LEGACY_REPO, MARKETPLACE_REPO
 from whosbehind.errors import SourceError
 from whosbehind.sources.gitwalk import (
+    BlobStream,
     is_git_repository,
     list_snapshot_commits,
     walk_git_history,
@@ -112,6 +113,41 @@ def test_stopping_early_does_not_hang(
     first = next(walker)
     walker.close()  # kills git and joins the feeder thread
     assert first.commit == legacy_commits[-40][0]
+
+
+def test_blob_stream_gives_each_blob_whole_in_order_as_git_cat_file_does(
+    legacy_commits: list[tuple[str, dt.datetime, str, str]],
+) -> None:
+    # blobs from every part of the history, and one asked for twice
+    blobs = [blob for *_, blob in legacy_commits[::400]] + [legacy_commits[0][3]]
+    stream = BlobStream(LEGACY_REPO, blobs)
+    try:
+        got = list(stream)
+    finally:
+        stream.stop()
+    assert [hashlib.sha1(b"blob %d\0" % len(c) + c).hexdigest() for c in got] == blobs
+    assert got[-1] == git(LEGACY_REPO, "cat-file", "blob", blobs[-1])
+
+
+def test_a_blob_git_does_not_have_is_a_source_error_naming_it() -> None:
+    missing = "0" * 40
+    stream = BlobStream(LEGACY_REPO, [missing])
+    try:
+        with pytest.raises(SourceError, match=f"{LEGACY_REPO}: git cat-file returned .*{missing}"):
+            list(stream)
+    finally:
+        stream.stop()
+
+
+def test_git_ended_mid_way_is_a_source_error_not_a_short_snapshot(
+    legacy_commits: list[tuple[str, dt.datetime, str, str]],
+) -> None:
+    stream = BlobStream(LEGACY_REPO, [blob for *_, blob in legacy_commits[-3:]])
+    blobs = iter(stream)
+    next(blobs)
+    stream.stop()  # as the walk does when its reader stops early
+    with pytest.raises(SourceError, match="git cat-file"):
+        list(blobs)
 
 
 def test_is_git_repository(tmp_path: Path) -> None:

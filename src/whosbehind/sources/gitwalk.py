@@ -8,8 +8,10 @@ while the caller works on the one before (``readahead``), so git and the caller 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
+import socket
 import subprocess
 import threading
 from collections.abc import Callable, Iterator
@@ -20,6 +22,7 @@ from whosbehind.sources.readahead import read_ahead
 from whosbehind.sources.snapshot import RawSnapshot
 
 _GIT = ("git", "-c", "safe.directory=*")
+_HEADER_MAX = 128  # bytes of a ``git cat-file --batch`` header: ``<id> blob <size>``
 READ_AHEAD = 4  # snapshots read, and hashed, while the caller works on the one before
 # an archive of a published repository names the upstream commit in its message
 _UPSTREAM = re.compile(r"\(upstream ([0-9a-f]{40})\)")
@@ -101,47 +104,99 @@ def walk_git_history(
     if not wanted:
         return
     upstream = upstream_commits(repo, paths)
-    command = [*_GIT, f"--git-dir={_git_dir(repo)}", "cat-file", "--batch"]
-    process = subprocess.Popen(
-        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=1 << 20
-    )
-    assert process.stdin is not None and process.stdout is not None
-    stdin, stdout = process.stdin, process.stdout
-
-    def feed() -> None:
-        try:
-            for _, _, _, blob in wanted:
-                stdin.write(blob.encode() + b"\n")
-            stdin.close()
-        except BrokenPipeError:  # the reader stopped early
-            pass
+    blobs = BlobStream(repo, [blob for *_, blob in wanted])
 
     def snapshots() -> Iterator[RawSnapshot]:  # runs in the reading thread
-        for commit, when, path, _ in wanted:
-            header = stdout.readline().split()
-            if len(header) != 3:
-                raise SourceError(f"{repo}@{commit}: git cat-file returned {header!r}")
-            size = int(header[2])
-            content = stdout.read(size)
-            stdout.read(1)
-            raw = RawSnapshot(
-                locator=f"{repo}@{commit}:{path}",
-                content=content,
-                fallback_time=when,
-                commit=commit,
-                kind="git",
-                upstream=upstream.get(commit),
-            )
-            yield prepare(raw) if prepare else raw
+        try:
+            for (commit, when, path, _), content in zip(wanted, blobs, strict=True):
+                raw = RawSnapshot(
+                    locator=f"{repo}@{commit}:{path}",
+                    content=content,
+                    fallback_time=when,
+                    commit=commit,
+                    kind="git",
+                    upstream=upstream.get(commit),
+                )
+                yield prepare(raw) if prepare else raw
+        finally:
+            blobs.socket.close()  # in the thread that reads from it, also when stopped early
 
-    feeder = threading.Thread(target=feed, daemon=True)
-    feeder.start()
     try:
         yield from read_ahead(snapshots(), READ_AHEAD)
     finally:
-        process.kill()
-        process.wait()
-        feeder.join(timeout=1)
+        blobs.stop()
+
+
+class BlobStream:
+    """The bytes of ``blobs`` in ``repo``, in order, from one ``git cat-file --batch``.
+
+    Git writes into a socket, not a pipe: a pipe hands over at most 64 KB a read, and the
+    thread that reads takes the GIL back after every read (up to 5 ms each while another thread
+    runs Python: dozens a snapshot), while one ``recv`` with ``MSG_WAITALL`` takes a whole
+    snapshot, released from the GIL, in one call. A thread feeds git the blob ids, so that git
+    never waits for Python."""
+
+    def __init__(self, repo: Path, blobs: list[str]) -> None:
+        self.repo, self.blobs = repo, blobs
+        ours, theirs = socket.socketpair()
+        self.socket, self.reading = ours, False
+        try:
+            self.process = subprocess.Popen(
+                [*_GIT, f"--git-dir={_git_dir(repo)}", "cat-file", "--batch"],
+                stdin=subprocess.PIPE,
+                stdout=theirs.fileno(),
+            )
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        stdin = self.process.stdin
+        assert stdin is not None
+
+        def feed() -> None:
+            try:
+                for blob in blobs:
+                    stdin.write(blob.encode() + b"\n")
+                stdin.close()
+            except (BrokenPipeError, ValueError):  # the reader stopped early
+                pass
+
+        self.feeder = threading.Thread(target=feed, name="git-feed", daemon=True)
+        self.feeder.start()
+
+    def __iter__(self) -> Iterator[bytes]:
+        self.reading = True
+        try:
+            for blob in self.blobs:
+                yield self._next(blob)
+        finally:
+            self.socket.close()  # by the thread that reads: its number is never reused under it
+
+    def _next(self, blob: str) -> bytes:
+        # the header, ``<id> blob <size>``, then the bytes and a newline
+        head = self.socket.recv(_HEADER_MAX, socket.MSG_PEEK)
+        end = head.find(b"\n")
+        header = head[:end].split()
+        if end < 0 or len(header) != 3:
+            raise SourceError(f"{self.repo}: git cat-file returned {head[:80]!r} for {blob}")
+        size = int(header[2])
+        self.socket.recv(end + 1, socket.MSG_WAITALL)
+        content = self.socket.recv(size, socket.MSG_WAITALL) if size else b""
+        if len(content) != size or self.socket.recv(1, socket.MSG_WAITALL) != b"\n":
+            raise SourceError(f"{self.repo}: git cat-file stopped inside {blob}")
+        return content
+
+    def stop(self) -> None:
+        """End git. A read waiting for its bytes then returns, short; the socket is closed by
+        the thread that reads from it (here only if none ever did)."""
+        self.process.kill()
+        self.process.wait()
+        with contextlib.suppress(OSError):
+            self.socket.shutdown(socket.SHUT_RDWR)
+        if not self.reading:
+            self.socket.close()
+        self.feeder.join(timeout=1)
 
 
 def read_git_blob(repo: Path, commit: str, path: str) -> bytes:
