@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -43,17 +44,25 @@ Progress = Callable[[RawSnapshot], None]
 # the state keeps the previous one's: at 700, the marketplace history cost 168 full
 # collections, a fifth of the run's CPU; the few cycles an ingest makes wait a little longer.
 RUN_GC_THRESHOLD = 50_000
+# seconds a thread waiting for the GIL waits before the running one must hand it over (Python's
+# default: 0.005). The thread that reads ahead needs the GIL back after each read and hash, a
+# few times a snapshot: at 5 ms each it falls behind a parse that runs Python all the time,
+# and the parse then waits for it, so the two threads run one after the other, not at once.
+RUN_SWITCH_INTERVAL = 0.0005
 
 
 @contextmanager
-def rare_collections() -> Iterator[None]:
-    """Cyclic garbage collection less often inside, as it was after."""
-    before = gc.get_threshold()
+def while_reading() -> Iterator[None]:
+    """Cyclic garbage collection less often inside, and the GIL handed over sooner to the
+    thread that reads ahead; both as they were after."""
+    before, interval = gc.get_threshold(), sys.getswitchinterval()
     gc.set_threshold(max(before[0], RUN_GC_THRESHOLD), *before[1:])
+    sys.setswitchinterval(min(interval, RUN_SWITCH_INTERVAL))
     try:
         yield
     finally:
         gc.set_threshold(*before)
+        sys.setswitchinterval(interval)
 
 
 @dataclass
@@ -118,7 +127,7 @@ class SnapshotIngest:
             raise UsageError(f"give the {self.source.name} files to read (a file or a folder)")
         self.batching = True
         try:
-            with rare_collections():
+            with while_reading():
                 for raw in self.source.snapshots(where, skip, client, self._skipped):
                     self.add(raw)
                     if progress:
