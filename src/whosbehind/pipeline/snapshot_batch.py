@@ -20,7 +20,7 @@ from whosbehind.store import snapshots
 from whosbehind.store.engine import Engine
 from whosbehind.store.versions import Changes, write_many
 
-MAX_SNAPSHOTS = 64
+MAX_SNAPSHOTS = 256  # the legacy history's unchanged days: a few statements per batch, not per 64
 MAX_BYTES = 48 * 2**20  # of snapshot bytes held for a retry
 MAX_SECONDS = 2.0  # of work a killed run would lose
 
