@@ -6,6 +6,8 @@ from __future__ import annotations
 def literal(value: object) -> str:
     """A JSONPath filter literal: numbers bare, strings single-quoted with ``\\`` and ``'``
     escaped, so that ``America's`` or ``"FR123 "`` (trailing space kept) select their record."""
+    if type(value) is str:  # the usual: tested first
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
     if isinstance(value, bool) or value is None:
         return "null" if value is None else str(value).lower()
     if isinstance(value, int | float):
