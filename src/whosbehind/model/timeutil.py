@@ -39,6 +39,14 @@ def implausible_dates() -> Iterator[Counter[str]]:
         _implausible.reset(token)
 
 
+def implausible_counted() -> int | None:
+    """How many implausible dates the enclosing ``implausible_dates`` has counted so far (None
+    outside one): what a cache of values built from dates checks, so as to keep only those
+    whose dates were all plausible (an implausible one is counted each time it is read)."""
+    found = _implausible.get()
+    return None if found is None else found.total()
+
+
 def now_utc() -> dt.datetime:
     return dt.datetime.now(UTC)
 

@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import marketplace_snapshots
 from tests.support.jsonpath import select
 from whosbehind.model.fedramp import Assessor, Authorization, Offering, RunsOn
-from whosbehind.model.timeutil import US_EASTERN, parse_record_date
+from whosbehind.model.timeutil import US_EASTERN, implausible_dates, parse_record_date
 from whosbehind.sources.fedramp import marketplace
 from whosbehind.sources.snapshot import RawSnapshot
 
@@ -340,3 +340,62 @@ def test_python_repr_lists_are_parsed(before_mappings: dict[str, Any]) -> None:
     assert sum(isinstance(f, RunsOn) for f in original) > 100
     assert all(isinstance(f, Offering) and f.service_models for f in original[:1])
     assert reprs == original
+
+
+# ---------------------------------------------------------------- mapping facts built once
+
+
+def _built_fresh(document: dict[str, Any]) -> list[Any]:
+    """The facts of ``document`` with nothing kept before or after."""
+    marketplace._BUILT.clear()
+    try:
+        with implausible_dates():
+            return _facts(document)
+    finally:
+        marketplace._BUILT.clear()
+
+
+def test_mapping_facts_kept_from_a_snapshot_before_equal_those_built_afresh(
+    head: dict[str, Any],
+) -> None:
+    # the same products under other values and other rows: kept facts where the rows' JSON is
+    # the same, new ones where a row changed, or changed only its type (1 == True in Python)
+    before = copy.deepcopy(head)
+    ids = Counter(str(row["id"]).strip() for row in before["data"]["ReuseMapping"])
+    alone = next(
+        i
+        for i, row in enumerate(before["data"]["ReuseMapping"])
+        if ids[str(row["id"]).strip()] == 1 and str(row["id"]).strip() in _listed(before)
+    )
+    before["data"]["ReuseMapping"][alone]["sub_id"] = 1
+    after = copy.deepcopy(before)
+    rows = after["data"]["ReuseMapping"]
+    rows[alone]["sub_id"] = True
+    other = next(row for row in rows if ids[str(row["id"]).strip()] > 1)  # another product's
+    other["sub"] = "Another Sub-Agency"
+    for product in after["data"]["Products"][:50]:
+        product["service_desc"] = "changed"
+    expected = _built_fresh(after)
+    with implausible_dates():
+        first = _facts(before)
+        got = _facts(after)
+    assert got == expected
+    assert sorted(map(repr, got)) == sorted(map(repr, expected))  # the types too
+    assert any(fact.agency_id == "True" for fact in got if isinstance(fact, Authorization))
+    # and most mapping facts were kept, not built again
+    kept = {id(fact) for fact in first} & {id(fact) for fact in got}
+    assert len(kept) > len(head["data"]["ReuseMapping"]) / 2
+
+
+def test_mapping_rows_with_an_implausible_date_are_counted_each_time_never_kept(
+    head: dict[str, Any],
+) -> None:
+    document = copy.deepcopy(head)
+    row = document["data"]["AtoMapping"][0]
+    row["ato_date"] = "0001-01-01T00:00:00.000Z"
+    marketplace._BUILT.clear()
+    for _ in range(2):
+        with implausible_dates() as found:
+            _facts(document)
+        assert sum(found.values()) == 1
+    assert (row["id"].strip(), "initial", "AtoMapping") not in marketplace._BUILT
