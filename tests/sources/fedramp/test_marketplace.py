@@ -15,7 +15,7 @@ from tests.conftest import marketplace_snapshots
 from tests.support.jsonpath import select
 from whosbehind.model.fedramp import Assessor, Authorization, Offering, RunsOn
 from whosbehind.model.timeutil import US_EASTERN, implausible_dates, parse_record_date
-from whosbehind.sources.fedramp import marketplace
+from whosbehind.sources.fedramp import kept, marketplace
 from whosbehind.sources.snapshot import RawSnapshot
 
 # ---------------------------------------------------------------- helpers
@@ -347,12 +347,12 @@ def test_python_repr_lists_are_parsed(before_mappings: dict[str, Any]) -> None:
 
 def _built_fresh(document: dict[str, Any]) -> list[Any]:
     """The facts of ``document`` with nothing kept before or after."""
-    marketplace._BUILT.clear()
+    kept._BUILT.clear()
     try:
         with implausible_dates():
             return _facts(document)
     finally:
-        marketplace._BUILT.clear()
+        kept._BUILT.clear()
 
 
 def test_mapping_facts_kept_from_a_snapshot_before_equal_those_built_afresh(
@@ -393,9 +393,9 @@ def test_mapping_rows_with_an_implausible_date_are_counted_each_time_never_kept(
     document = copy.deepcopy(head)
     row = document["data"]["AtoMapping"][0]
     row["ato_date"] = "0001-01-01T00:00:00.000Z"
-    marketplace._BUILT.clear()
+    kept._BUILT.clear()
     for _ in range(2):
         with implausible_dates() as found:
             _facts(document)
         assert sum(found.values()) == 1
-    assert (row["id"].strip(), "initial", "AtoMapping") not in marketplace._BUILT
+    assert ("marketplace", row["id"].strip(), "initial", "AtoMapping") not in kept._BUILT

@@ -18,6 +18,7 @@ from whosbehind.sources.fedramp import jsonpath
 from whosbehind.sources.fedramp import normalize as norm
 from whosbehind.sources.fedramp.audit import FieldAudit, ShapeError, kind_of, listed
 from whosbehind.sources.fedramp.initial import initial_authorization
+from whosbehind.sources.fedramp.kept import kept_facts
 from whosbehind.sources.fedramp.metadata import LEGACY
 
 PROVIDER_FIELDS = frozenset(
@@ -136,7 +137,9 @@ def offering_facts(record: Mapping[str, Any]) -> list[Fact]:
                 offering, authorizing, record.get("Authorizing_Subagency"), expiration
             )
         )
-    facts.extend(_letters(package_id, where, record.get("Leveraged_ATO_Letters") or []))
+    letters = record.get("Leveraged_ATO_Letters") or []
+    key = ("legacy", package_id, where)
+    facts.extend(kept_facts(key, letters, partial(_letters, package_id, where, letters)))
     for underlying in norm.string_list(record.get("Underlying_CSP_Package_ID")):
         if underlying != package_id:
             facts.append(RunsOn(package_id, underlying, f"{where}.Underlying_CSP_Package_ID"))

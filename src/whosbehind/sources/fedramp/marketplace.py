@@ -15,19 +15,14 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
-import orjson
-
 from whosbehind.model.facts import Fact, ParsedSnapshot, RecordGroup
 from whosbehind.model.fedramp import Assessor, Authorization, Offering, RunsOn
-from whosbehind.model.timeutil import (
-    implausible_counted,
-    parse_eastern_wall_clock,
-    parse_record_date,
-)
+from whosbehind.model.timeutil import parse_eastern_wall_clock, parse_record_date
 from whosbehind.sources.fedramp import jsonpath
 from whosbehind.sources.fedramp import normalize as norm
 from whosbehind.sources.fedramp.audit import FieldAudit, ShapeError, kind_of, listed
 from whosbehind.sources.fedramp.initial import initial_authorization
+from whosbehind.sources.fedramp.kept import kept_facts
 from whosbehind.sources.fedramp.metadata import MARKETPLACE
 
 PRODUCT_FIELDS = frozenset(
@@ -172,42 +167,18 @@ def product_facts(
     if offering.status == "authorized" and not initial:
         # no AtoMapping: JAB, or an agency the snapshot does not name
         facts.append(initial_authorization(offering, None, unstated="(not stated)"))
-    facts.extend(_kept_mapping_facts(package_id, "initial", "AtoMapping", initial))
-    facts.extend(_kept_mapping_facts(package_id, "letter", "ReuseMapping", reuse))
+    for kind, table, rows in (
+        ("initial", "AtoMapping", initial),
+        ("letter", "ReuseMapping", reuse),
+    ):
+        build = partial(_mapping_facts, package_id, kind, table, rows)
+        facts.extend(kept_facts(("marketplace", package_id, kind, table), rows, build))
     for system in norm.object_list(product.get("leveraged_systems")):
         runs_on_it = norm.text(system.get("id"))
         if runs_on_it and runs_on_it != package_id:
             # the entry of the product that runs on this one, not the whole list
             listed = jsonpath.where(f"{where}.leveraged_systems", "id", system.get("id"))
             facts.append(RunsOn(runs_on_it, package_id, listed))
-    return facts
-
-
-# the facts of each product's mapping rows as last built, with the rows' exact JSON (types and
-# order included): a product whose record changed (a count, its description) mostly keeps its
-# rows, a dozen on average, whose facts cost more to build than the rest of the product's
-_BUILT: dict[tuple[str, str, str], tuple[bytes, list[Fact]]] = {}
-
-
-def _kept_mapping_facts(
-    package_id: str, kind: str, table: str, rows: Sequence[Mapping[str, Any]]
-) -> list[Fact]:
-    """``_mapping_facts``, the same list again when the rows are byte for byte the same JSON as
-    the last time; kept only when no implausible date was counted building it."""
-    if not rows:
-        return []
-    try:
-        text = orjson.dumps(rows)
-    except orjson.JSONEncodeError:  # not JSON as read (a test's own rows): built each time
-        return _mapping_facts(package_id, kind, table, rows)
-    key = (package_id, kind, table)
-    kept = _BUILT.get(key)
-    if kept is not None and kept[0] == text:
-        return kept[1]
-    counted = implausible_counted()
-    facts = _mapping_facts(package_id, kind, table, rows)
-    if counted is not None and implausible_counted() == counted:
-        _BUILT[key] = (text, facts)
     return facts
 
 
