@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
@@ -16,8 +17,14 @@ import pytest
 from tests.analysis.test_agency_report import at, legacy_on, report_store
 from tests.support.contracts import rows_2018
 from whosbehind.analysis.reports.company import company_report
-from whosbehind.analysis.reports.company_identity import candidates
+from whosbehind.analysis.reports.company_identity import (
+    CompanyIdentity,
+    _parent_key,
+    _relations,
+    candidates,
+)
 from whosbehind.analysis.reports.money import fetch_lines
+from whosbehind.analysis.reports.rollup import display_name
 from whosbehind.errors import NotFoundError
 from whosbehind.store.engine import Engine
 
@@ -131,3 +138,36 @@ def test_the_name_prefilter_compares_each_name_once_and_selects_the_same_lines(
     assert sorted(map(repr, once)) == sorted(map(repr, every))
     if text != "%_":
         assert every, text
+
+
+def test_a_relation_is_named_by_its_most_used_spelling_whatever_the_line_order(
+    store: Engine,
+) -> None:
+    """A reported parent spelled two ways (THE GEO GROUP INC. / INC) was named after the first
+    line DuckDB returned; now after the spelling on the most lines, ties by sort order. The
+    identity holds every recipient reporting that parent, as a name-prefix search may."""
+    lines = fetch_lines(store, ("TRUE", []), None)
+    spellings: defaultdict[str, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
+    children_of: defaultdict[str, set[str]] = defaultdict(set)
+    for line in lines:
+        parent = _parent_key(line.statement)
+        if parent and parent != line.statement.own_key:
+            spellings[parent][display_name(line.statement.parent_name)] += 1
+            children_of[parent].add(line.statement.own_key)
+    ambiguous = {key: counts for key, counts in spellings.items() if len(counts) > 1}
+    assert "name:geo group" in ambiguous, "the real data spells a parent two ways"
+    for parent, counts in ambiguous.items():
+        keys = frozenset(children_of[parent])
+        mine = [line for line in lines if line.statement.own_key in keys]
+        orders = [mine, mine[::-1], *(random.Random(s).sample(mine, len(mine)) for s in range(3))]
+        for spelling in counts:  # each spelling read first once
+            first = [x for x in mine if display_name(x.statement.parent_name) == spelling][:1]
+            orders.append(first + [x for x in mine if all(x is not f for f in first)])
+        shown = set()
+        for order in orders:
+            identity = CompanyIdentity(parent, parent, "test", keys)
+            _relations(identity, order)
+            shown.add(tuple((r.name, r.first, r.last) for r in identity.parents))
+        assert len(shown) == 1, shown
+        (named,) = shown
+        assert min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0] in {n for n, _, _ in named}

@@ -220,24 +220,44 @@ def _best_name(lines: list[Line], keys: set[str]) -> str | None:
         if line.statement.own_key in keys:
             name = display_name(line.statement.name)
             counts[name] = counts.get(name, 0) + 1
-    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0] if counts else None
+    return _most_lines(counts) if counts else None
+
+
+def _most_lines(counts: dict[str, int]) -> str:
+    """The spelling on the most lines; of equals, the first in sort order (never line order)."""
+    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
 def _relations(identity: CompanyIdentity, lines: list[Line]) -> None:
     parents: dict[str, Relation] = {}
     children: dict[str, Relation] = {}
+    parent_spellings: dict[str, dict[str, int]] = {}
+    child_spellings: dict[str, dict[str, int]] = {}
     for line in lines:
         statement = line.statement
         parent = _parent_key(statement)
         if statement.own_key in identity.keys and parent and parent not in identity.keys:
-            _extend(parents, parent, display_name(statement.parent_name), line)
+            _extend(parents, parent, display_name(statement.parent_name), line, parent_spellings)
         elif parent in identity.keys and statement.own_key not in identity.keys:
-            _extend(children, statement.own_key, display_name(statement.name), line)
+            _extend(
+                children, statement.own_key, display_name(statement.name), line, child_spellings
+            )
+    for relations, spellings in ((parents, parent_spellings), (children, child_spellings)):
+        for key, relation in relations.items():
+            relation.name = _most_lines(spellings[key])
     identity.parents = sorted(parents.values(), key=lambda r: (r.first or dt.date.min, r.name))
     identity.subsidiaries = sorted(children.values(), key=lambda r: r.name)
 
 
-def _extend(found: dict[str, Relation], key: str, name: str, line: Line) -> None:
+def _extend(
+    found: dict[str, Relation],
+    key: str,
+    name: str,
+    line: Line,
+    spellings: dict[str, dict[str, int]],
+) -> None:
+    counts = spellings.setdefault(key, {})
+    counts[name] = counts.get(name, 0) + 1
     relation = found.setdefault(key, Relation(name, line.date, line.date, "reported parent"))
     if line.date is not None:
         relation.first = min(filter(None, (relation.first, line.date)))
