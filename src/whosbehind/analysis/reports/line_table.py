@@ -27,7 +27,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from whosbehind.analysis.contracts.lines import Filters, cite_record, lines_sql, snapshot_citations
+from whosbehind.analysis.contracts.lines import Filters, lines_sql, snapshot_citations
 from whosbehind.analysis.reports.coverage import is_it_psc, is_reseller_naics
 from whosbehind.analysis.reports.money import (
     AwardAttributes,
@@ -35,6 +35,7 @@ from whosbehind.analysis.reports.money import (
     Condition,
     Group,
     award_attributes,
+    award_line,
     largest_share,
 )
 from whosbehind.analysis.reports.rollup import Rollup, Statement, display_name
@@ -302,26 +303,7 @@ class LineTable:
         for award_key in award_keys:
             amount, first, last, snapshots = money.get(award_key, (Decimal(0), None, None, []))
             row = attributes.get(award_key, {})
-            piid = row.get("piid") or award_key
-            result.append(
-                AwardLine(
-                    award_key=award_key,
-                    piid=piid,
-                    award_type=row.get("award_type"),
-                    parent_idv=row.get("parent_idv_piid"),
-                    recipient=row.get("recipient_name"),
-                    recipient_parent=row.get("recipient_parent_name"),
-                    agency_code=row.get("awarding_subtier_code"),
-                    description=row.get("description"),
-                    psc=row.get("psc_code"),
-                    naics=row.get("naics_code"),
-                    obligated=amount,
-                    potential_value=row.get("potential_total_value"),
-                    first_action=first,
-                    last_action=last,
-                    citations=[cite_record(cited[s], piid) for s in snapshots if s in cited],
-                )
-            )
+            result.append(award_line(award_key, row, amount, (first, last), snapshots, cited))
         return result
 
     def splits(self, where: str = "true", owners: dict[str, str] | None = None) -> list[Split]:

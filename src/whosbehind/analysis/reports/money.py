@@ -266,30 +266,48 @@ def award_lines(
     result = []
     for award_key in award_keys:
         own = money.get(award_key, [])
-        row = attributes.get(award_key, {})
-        piid = row.get("piid") or award_key
         dates = [line.date for line in own if line.date is not None]
-        snapshots = sorted({line.snapshot for line in own})
         result.append(
-            AwardLine(
-                award_key=award_key,
-                piid=piid,
-                award_type=row.get("award_type"),
-                parent_idv=row.get("parent_idv_piid"),
-                recipient=row.get("recipient_name"),
-                recipient_parent=row.get("recipient_parent_name"),
-                agency_code=row.get("awarding_subtier_code"),
-                description=row.get("description"),
-                psc=row.get("psc_code"),
-                naics=row.get("naics_code"),
-                obligated=sum((line.amount for line in own), Decimal(0)),
-                potential_value=row.get("potential_total_value"),
-                first_action=min(dates) if dates else None,
-                last_action=max(dates) if dates else None,
-                citations=[cite_record(cited[s], piid) for s in snapshots if s in cited],
+            award_line(
+                award_key,
+                attributes.get(award_key, {}),
+                sum((line.amount for line in own), Decimal(0)),
+                (min(dates) if dates else None, max(dates) if dates else None),
+                sorted({line.snapshot for line in own}),
+                cited,
             )
         )
     return result
+
+
+def award_line(
+    award_key: str,
+    row: Mapping[str, Any],
+    obligated: Decimal,
+    actions: tuple[dt.date | None, dt.date | None],
+    snapshots: Iterable[tuple[str, int]],
+    cited: Mapping[tuple[str, int], Citation],
+) -> AwardLine:
+    """One named award: its money and first and last action, the attributes of its latest
+    record (``row``), and the files it was read from (``cited``), narrowed to its PIID."""
+    piid = row.get("piid") or award_key
+    return AwardLine(
+        award_key=award_key,
+        piid=piid,
+        award_type=row.get("award_type"),
+        parent_idv=row.get("parent_idv_piid"),
+        recipient=row.get("recipient_name"),
+        recipient_parent=row.get("recipient_parent_name"),
+        agency_code=row.get("awarding_subtier_code"),
+        description=row.get("description"),
+        psc=row.get("psc_code"),
+        naics=row.get("naics_code"),
+        obligated=obligated,
+        potential_value=row.get("potential_total_value"),
+        first_action=actions[0],
+        last_action=actions[1],
+        citations=[cite_record(cited[s], piid) for s in snapshots if s in cited],
+    )
 
 
 def loaded_fiscal_years(engine: Engine, as_of: dt.datetime | None) -> set[int]:
