@@ -80,6 +80,9 @@ class FileStore:
     @contextmanager
     def engine(self) -> Iterator[Engine]:
         with self._lock:
+            # a request that stopped reading a result leaves it open, and DuckDB then refuses
+            # the next request's register() ("unfinished result"): each request starts clean
+            self._engine.connection.raw.abort()
             yield self._engine
 
     def version(self) -> DataVersion:
