@@ -154,8 +154,10 @@ def whosbehind_load(db: str, source: str) -> Load:
     """whosbehind's own ingest into a fresh store (run in a child)."""
     from whosbehind.pipeline.contracts.ingest import ingest_usaspending
     from whosbehind.store.engine import Engine
+    from whosbehind.store.published import published_path
 
-    for path in (Path(db), Path(db + ".wal")):
+    # an earlier run's published copy too: with no reader registered, this run publishes none
+    for path in (Path(db), Path(db + ".wal"), published_path(Path(db))):
         path.unlink(missing_ok=True)
     start, cpu = time.perf_counter(), time.process_time()
     engine = Engine(db)

@@ -232,10 +232,13 @@ PG_PLAIN, PG_INDEXED = "PostgreSQL, no index", "PostgreSQL, indexes"
 
 
 def query_section(
-    duck_db: str, store_db: str | None, runs: int, say: Callable[[str], None]
+    duck_db: str | None, store_db: str | None, runs: int, say: Callable[[str], None]
 ) -> list[str]:
-    raw = duckdb.connect(duck_db, read_only=True)
-    top = raw.execute(
+    """The three questions on every engine; without ``duck_db`` (the 279-column reference
+    table left out) the parameters are read from PostgreSQL's table, which holds the same rows."""
+    raw = duckdb.connect(duck_db, read_only=True) if duck_db is not None else None
+    asked = pg.connect() if raw is None else raw
+    top = asked.execute(
         "SELECT recipient_duns, count(*) FROM contracts "
         "WHERE total_obligated_amount IS NOT NULL GROUP BY 1 "
         "ORDER BY 2 DESC, 1 LIMIT 1"
@@ -243,13 +246,17 @@ def query_section(
     recipient = str(top[0])
     fiscal_years = [
         row[0]
-        for row in raw.execute(
+        for row in asked.execute(
             "SELECT DISTINCT award_latest_action_date_fiscal_year FROM contracts ORDER BY 1"
         ).fetchall()
     ]
+    if raw is None:
+        asked.close()
     params: dict[str, list[Any]] = {Q1: [AGENCY, FIRST_FY, LAST_FY], Q2: [], Q3: [recipient]}
     duck_sql = {name: sql.replace("{p}", "?") for name, sql in RAW_SQL.items()}
-    engines = [QueryEngine(RAW_NAME, duck_runner(raw, duck_sql, params))]
+    engines: list[QueryEngine] = []
+    if raw is not None:
+        engines.append(QueryEngine(RAW_NAME, duck_runner(raw, duck_sql, params)))
     store = None
     if store_db is not None and Path(store_db).exists():
         store = duckdb.connect(store_db, read_only=True)

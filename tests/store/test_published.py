@@ -1,6 +1,6 @@
-"""Writers publish a read-only copy of the store beside it (store/published.py): after commits
-when due, at close when they changed it; a killed writer or a killed copy never leaves a
-half-written copy where readers look."""
+"""Writers publish a read-only copy of the store beside it (store/published.py) while a reader
+is registered: after commits when due, at close when they changed it; with no reader nothing is
+copied; a killed writer or a killed copy never leaves a half-written copy where readers look."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -21,11 +22,22 @@ from whosbehind.store import published
 from whosbehind.store.engine import Engine
 from whosbehind.store.published import (
     current_version,
+    has_readers,
     is_stale,
     published_path,
+    register_reader,
+    unregister_reader,
     wal_path,
 )
 from whosbehind.store.published_reader import PublishedStore
+
+
+@pytest.fixture
+def reader(tmp_db: Path) -> Iterator[Path]:
+    """A reader registered beside the store for the test (writers publish only then)."""
+    mark = register_reader(tmp_db)
+    yield mark
+    unregister_reader(mark)
 
 
 def _count(path: Path, sql: str) -> int:
@@ -36,7 +48,7 @@ def _count(path: Path, sql: str) -> int:
         engine.close()
 
 
-def test_a_writer_publishes_at_close(tmp_db: Path) -> None:
+def test_a_writer_publishes_at_close(tmp_db: Path, reader: Path) -> None:
     engine = Engine(tmp_db)
     ingest_agencies(engine, AGENCY_LIST)
     assert current_version(tmp_db) is None, "published before close with the default interval"
@@ -54,7 +66,7 @@ def test_a_writer_publishes_at_close(tmp_db: Path) -> None:
     assert not is_stale(tmp_db)
 
 
-def test_an_unchanged_store_is_not_published_again(tmp_db: Path) -> None:
+def test_an_unchanged_store_is_not_published_again(tmp_db: Path, reader: Path) -> None:
     engine = Engine(tmp_db)
     ingest_agencies(engine, AGENCY_LIST)
     engine.close()
@@ -64,7 +76,7 @@ def test_an_unchanged_store_is_not_published_again(tmp_db: Path) -> None:
 
 
 def test_published_after_each_commit_while_the_writer_works(
-    tmp_db: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_db: Path, reader: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(published.EVERY_ENV, "0")
     # Without this, a copy that took long (a loaded machine) defers the next publication to
@@ -86,7 +98,7 @@ def test_published_after_each_commit_while_the_writer_works(
 
 
 def test_a_slow_copy_defers_the_next_publication(
-    tmp_db: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_db: Path, reader: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clock = [1000.0]
     copies: list[Path] = []
@@ -116,7 +128,7 @@ def test_publish_every_must_be_seconds(tmp_db: Path, monkeypatch: pytest.MonkeyP
 
 
 def test_a_copy_killed_half_way_is_never_seen(
-    tmp_db: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_db: Path, reader: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     engine = Engine(tmp_db)
     ingest_agencies(engine, AGENCY_LIST)
@@ -139,7 +151,7 @@ def test_a_copy_killed_half_way_is_never_seen(
     assert [p.name for p in tmp_db.parent.iterdir() if p.name.endswith(".tmp")] == []
 
 
-def test_leftovers_of_a_killed_writer_are_removed(tmp_db: Path) -> None:
+def test_leftovers_of_a_killed_writer_are_removed(tmp_db: Path, reader: Path) -> None:
     dead = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"],
         capture_output=True,
@@ -193,7 +205,7 @@ INGEST_LEGACY = (
 
 
 @pytest.mark.slow
-def test_kill_minus_nine_while_publishing_after_every_commit(tmp_db: Path) -> None:
+def test_kill_minus_nine_while_publishing_after_every_commit(tmp_db: Path, reader: Path) -> None:
     """Publishing after every snapshot, the writer is often copying when it is killed: the
     published copy is still a whole database, a state the store went through."""
     env = {**os.environ, published.EVERY_ENV: "0"}
@@ -220,3 +232,62 @@ def test_kill_minus_nine_while_publishing_after_every_commit(tmp_db: Path) -> No
     ]
     store.close()
     assert seen and seen == stored[: len(seen)]
+
+
+def test_with_no_reader_a_writer_copies_nothing(tmp_db: Path) -> None:
+    """An ingest nobody reads copies nothing; the first reader publishes the store itself."""
+    engine = Engine(tmp_db)
+    ingest_agencies(engine, AGENCY_LIST)
+    engine.close()
+    assert not has_readers(tmp_db)
+    assert current_version(tmp_db) is None
+    assert is_stale(tmp_db)
+
+    reader = PublishedStore(tmp_db)
+    try:
+        assert has_readers(tmp_db)
+        with reader.reading() as copy:
+            served = copy.scalar("SELECT count(*) FROM contract_agency")
+    finally:
+        reader.close()
+    assert not has_readers(tmp_db), "a closed reader leaves no mark"
+    assert served == _count(tmp_db, "SELECT count(*) FROM contract_agency") > 100
+    assert not is_stale(tmp_db)
+
+
+def test_a_reader_registered_during_a_run_is_published_at_the_next_commit(
+    tmp_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(published.EVERY_ENV, "0")
+    monkeypatch.setattr(published, "COPY_SHARE", float("inf"))
+    engine = Engine(tmp_db)
+    try:
+        ingest_agencies(engine, AGENCY_LIST)
+        ingest_usaspending(engine, ICE_2018 / "fy13.csv")
+        assert current_version(tmp_db) is None, "published with no reader"
+        mark = register_reader(tmp_db)
+        try:
+            ingest_usaspending(engine, ICE_2018 / "fy14.csv")
+            committed = engine.scalar("SELECT count(*) FROM contract_award")
+            assert _count(published_path(tmp_db), "SELECT count(*) FROM contract_award") == (
+                committed
+            )
+        finally:
+            unregister_reader(mark)
+    finally:
+        engine.close()
+
+
+def test_a_dead_readers_mark_is_ignored(tmp_db: Path) -> None:
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    tmp_db.with_name(f".{tmp_db.name}.reader.{dead.stdout.strip()}.0").touch()
+    assert not has_readers(tmp_db)
+    engine = Engine(tmp_db)
+    ingest_agencies(engine, AGENCY_LIST)
+    engine.close()
+    assert current_version(tmp_db) is None

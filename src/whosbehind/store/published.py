@@ -10,15 +10,21 @@ so a reader sees the previous copy or the new one, never a half-written file, an
 while copying leaves only a temporary file (removed by the next publish). Only committed data is
 ever copied: a killed run leaves the store as it was and the published copy as it was.
 
-When: after a commit, at most every ``WHOSBEHIND_PUBLISH_EVERY`` seconds (default 30) and no
-more often than the copying takes 10% of the run, and when a writer closes the store having
-changed it (``Publisher``). A store that changed without being published (a writer killed after
-its last publish) is published by its next reader that finds it free (``publish_from_reader``).
+Only for readers: a reader (``PublishedStore``) registers a mark beside the store,
+``.NAME.duckdb.reader.PID.N``, removed when it closes (a dead reader's mark is ignored). A
+writer publishes only while a live reader is registered: after a commit, at most every
+``WHOSBEHIND_PUBLISH_EVERY`` seconds (default 30) and no more often than the copying takes 10%
+of the run, and when it closes the store having changed it (``Publisher``). With no reader
+nothing is copied: a large ingest would otherwise copy the whole store for nobody. A store that
+changed without being published (no reader at the time, or a writer killed after its last
+publish) is published by its next reader that finds it free (``publish_from_reader``); one that
+starts while a writer works is served from the writer's next publish.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import shutil
 import time
@@ -48,6 +54,35 @@ def published_path(store: Path) -> Path:
 
 def wal_path(store: Path) -> Path:
     return store.with_name(store.name + ".wal")
+
+
+_marks = itertools.count()
+
+
+def register_reader(store: Path) -> Path:
+    """Mark ``store`` as read through its published copy by this process, so that writers
+    publish it; the mark to remove with ``unregister_reader``."""
+    mark = store.with_name(f".{store.name}.reader.{os.getpid()}.{next(_marks)}")
+    try:
+        mark.touch()
+    except OSError as error:
+        raise StoreError(f"{mark}: cannot register a reader of the store ({error})") from None
+    return mark
+
+
+def unregister_reader(mark: Path) -> None:
+    with suppress(OSError):
+        mark.unlink()
+
+
+def has_readers(store: Path) -> bool:
+    """True when a live process has registered a reader of ``store`` (``register_reader``)."""
+    prefix = f".{store.name}.reader."
+    for mark in store.parent.glob(f"{prefix}*"):
+        pid = mark.name.removeprefix(prefix).split(".")[0]
+        if pid.isdigit() and (int(pid) == os.getpid() or _alive(int(pid))):
+            return True
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +155,8 @@ def publish_from_reader(store: Path) -> PublishedVersion:
 
 
 class Publisher:
-    """Decides when a writing engine publishes: after a commit when due, and at close."""
+    """Decides when a writing engine publishes: after a commit when due, and at close, both
+    only while a reader is registered (``has_readers``)."""
 
     def __init__(self, store: Path, every: float | None = None) -> None:
         self.store = store
@@ -131,13 +167,16 @@ class Publisher:
 
     def committed(self, connection: _Executes) -> None:
         due = max(self.every, self._copy_seconds / COPY_SHARE)
-        if time.monotonic() - self._last >= due:
+        if time.monotonic() - self._last >= due and has_readers(self.store):
             self._publish(connection)
 
     def closing(self, connection: _Executes) -> None:
-        """Publish if the store changed since it was opened or last published. A database
-        DuckDB can no longer checkpoint (invalidated by a fatal error) is not published: its
-        committed state is in its log, for the next writer or reader to publish."""
+        """Publish if the store changed since it was opened or last published and a reader
+        is registered. A database DuckDB can no longer checkpoint (invalidated by a fatal
+        error) is not published: its committed state is in its log, for the next writer or
+        reader to publish."""
+        if not has_readers(self.store):
+            return
         try:
             connection.execute("CHECKPOINT")
         except duckdb.Error:

@@ -1,6 +1,7 @@
 """The readers' side of the published copy (``store/published.py``): a long-lived process
 (``whosbehind serve``) reads the newest published copy of a store and never opens the store
-itself, so writers are never locked out and it keeps answering while they work.
+itself, so writers are never locked out and it keeps answering while they work. It registers
+itself beside the store while it is open (``register_reader``): writers publish only then.
 
 Every ``check_every`` seconds at most, a request looks at the published copy's inode, size and
 time; when a writer has published a newer one, the next requests read it, and the copy they
@@ -25,6 +26,8 @@ from whosbehind.store.published import (
     current_version,
     is_stale,
     publish_from_reader,
+    register_reader,
+    unregister_reader,
 )
 
 T = TypeVar("T")
@@ -52,6 +55,7 @@ class PublishedStore:
         self._lock = threading.Lock()
         self._current: _Opened | None = None
         self._checked = float("-inf")
+        self._mark: Path | None = register_reader(self.store)
 
     @contextmanager
     def reading(self) -> Iterator[Engine]:
@@ -97,6 +101,9 @@ class PublishedStore:
 
     def close(self) -> None:
         with self._lock:
+            if self._mark is not None:
+                unregister_reader(self._mark)
+                self._mark = None
             if self._current is not None:
                 self._retire(self._current)
                 self._current = None
