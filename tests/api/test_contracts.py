@@ -46,3 +46,29 @@ def test_a_wrong_sort_or_grouping_is_a_usage_error(ice_store: Path) -> None:
             wb.spending(engine, by="vendor")  # type: ignore[arg-type]
         with pytest.raises(wb.UsageError, match="give one fiscal year or a range"):
             wb.awards(engine, fiscal_year=2016, from_fy=2015)
+
+
+def test_every_answer_hands_each_of_its_filter_keywords_on(ice_store: Path) -> None:
+    """``awards``, ``spending`` and ``spending_by_year`` share one helper for their filter
+    keywords: each keyword each one takes reaches ``Filters`` (psc and naics too)."""
+    import inspect
+
+    from whosbehind.api import contracts
+
+    words = set(inspect.signature(wb.contract_filters).parameters) - {"engine"}
+    assert set(contracts._FILTER_WORDS) == words
+    with wb.open_store(ice_store) as engine:
+        found = wb.awards(engine, agency="7012", recipient="geo", psc="R", naics="5", from_fy=2016)
+        assert found.filters == Filters(
+            wb.find_agency(engine, "7012"), "geo", None, "R", "5", 2016, None
+        )
+        total = wb.spending(engine, by="recipient", recipient="geo", fiscal_year=2017, psc="S")
+        assert total.filters == Filters(None, "geo", 2017, "S", None, None, None)
+        each = wb.spending_by_year(engine, by="agency", recipient="geo", to_fy=2017, naics="56")
+        assert each and all(
+            result.filters == Filters(None, "geo", year, None, "56", None, None)
+            for year, result in each.items()
+        )
+    for answer in (wb.awards, wb.spending, wb.spending_by_year):
+        taken = set(inspect.signature(answer).parameters) & words
+        assert taken == words - ({"fiscal_year"} if answer is wb.spending_by_year else set())

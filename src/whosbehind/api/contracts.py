@@ -7,7 +7,9 @@ Filters are keyword arguments; ``agency`` is a subtier code (7012) or name, or a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from whosbehind.analysis.agencies import AgencySelection, resolve_agency
 from whosbehind.analysis.contracts import spending as spending_module
@@ -44,6 +46,18 @@ def contract_filters(
     return Filters(selection, recipient, fiscal_year, psc, naics, from_fy, to_fy)
 
 
+# the keyword arguments of ``contract_filters``, which every answer below takes (or all but
+# ``fiscal_year``) and hands on through ``_filters``
+_FILTER_WORDS = ("agency", "recipient", "fiscal_year", "from_fy", "to_fy", "psc", "naics")
+
+
+def _filters(engine: Engine, given: Mapping[str, Any]) -> Filters:
+    """The filters of a public call, from its arguments (``locals()``): those of
+    ``_FILTER_WORDS`` it takes."""
+    words = {word: given[word] for word in _FILTER_WORDS if word in given}
+    return contract_filters(engine, **words)
+
+
 def awards(
     engine: Engine,
     *,
@@ -58,16 +72,7 @@ def awards(
     sort: AwardSort = AwardSort.OBLIGATED,
 ) -> AwardsResult:
     """One row per award: PIID, recipient, parent, agency, obligated, potential value, dates."""
-    filters = contract_filters(
-        engine,
-        agency=agency,
-        recipient=recipient,
-        fiscal_year=fiscal_year,
-        from_fy=from_fy,
-        to_fy=to_fy,
-        psc=psc,
-        naics=naics,
-    )
+    filters = _filters(engine, locals())
     if sort not in SORTS:
         raise UsageError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
     return list_awards(engine, filters, instant(as_of), sort)
@@ -91,16 +96,7 @@ def spending(
     and CR4 over every group. ``top`` returns only the largest groups (every fiscal year is
     returned whatever it says); the total, HHI, CR4 and group count stay those of every group,
     and only the groups returned are named and cited, which is faster."""
-    filters = contract_filters(
-        engine,
-        agency=agency,
-        recipient=recipient,
-        fiscal_year=fiscal_year,
-        from_fy=from_fy,
-        to_fy=to_fy,
-        psc=psc,
-        naics=naics,
-    )
+    filters = _filters(engine, locals())
     return spending_module.spending(engine, by, filters, instant(as_of), top)
 
 
@@ -121,15 +117,7 @@ def spending_by_year(
     when given), in one call: each year's result is the one ``spending(..., fiscal_year=year)``
     gives, read in one pass over the money rollup where it answers (faster than a call per
     year). ``by`` is any grouping but ``fiscal-year``."""
-    filters = contract_filters(
-        engine,
-        agency=agency,
-        recipient=recipient,
-        from_fy=from_fy,
-        to_fy=to_fy,
-        psc=psc,
-        naics=naics,
-    )
+    filters = _filters(engine, locals())
     return spending_module.spending_by_year(engine, by, filters, instant(as_of), top)
 
 
