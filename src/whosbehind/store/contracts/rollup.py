@@ -26,6 +26,13 @@ again as a whole when it got more than one part or already held rows, and writes
 from it once (``settle``), so that their zone maps stay tight. A store from before a copy
 gets it at its next contracts ingest (the rollup is marked stale, and the run rebuilds it).
 
+One summary is written with the copies: ``BY_PARENT`` sums the rollup by fiscal year and
+parent as reported (the key ``spending(by="parent")`` groups by without a registry, ``PARENT``),
+one row per group, so that "the top parents and their share in each fiscal year" reads a
+table of groups instead of grouping the whole rollup. It holds numbers only (amount, lines,
+award lines and amount); names and files of the few groups returned are read from the rollup.
+It is fresh when the rollup is, and always equals the rollup summed by its key.
+
 Beside them, and maintained with them, ``contract_subtier_names`` counts the awards' latest
 records by subtier code and subtier name as stated, so that a store without the agency list
 names its agencies without reading every award (``subtier_names``).
@@ -41,6 +48,14 @@ STATE = "contract_rollup_state"
 NAMES = "contract_subtier_names"
 BY_RECIPIENT = "contract_money_by_recipient"
 BY_AGENCY = "contract_money_by_agency"
+BY_PARENT = "contract_money_by_parent"
+# a recipient is its DUNS, else UEI, else name; its parent the parent's, else itself (the
+# same expressions as ``analysis.contracts.spending``'s keys; a test compares them)
+RECIPIENT = "coalesce(recipient_duns, recipient_uei, 'name:' || upper(recipient_name), '-')"
+PARENT = (
+    "coalesce(recipient_parent_duns, recipient_parent_uei, "
+    f"'name:' || upper(recipient_parent_name), {RECIPIENT})"
+)
 DIMENSIONS = (
     "fiscal_year",
     "awarding_toptier_code",
@@ -69,6 +84,15 @@ _RECIPIENT_ORDER = "recipient_duns, recipient_uei, fiscal_year"
 _AGENCY_ORDER = "awarding_subtier_code, fiscal_year"
 # the copies of the rollup, each with its sort order
 _COPIES = ((BY_RECIPIENT, _RECIPIENT_ORDER), (BY_AGENCY, _AGENCY_ORDER))
+_PARENT_COLUMNS = (
+    "fiscal_year BIGINT, parent VARCHAR, amount DECIMAL(38,2), lines BIGINT, "
+    "award_lines BIGINT, award_amount DECIMAL(38,2)"
+)
+_BY_PARENT_SELECT = (
+    f"SELECT fiscal_year, {PARENT} AS parent, sum(amount) AS amount, "
+    "CAST(sum(lines) AS BIGINT) AS lines, CAST(sum(award_lines) AS BIGINT) AS award_lines, "
+    f"sum(award_amount) AS award_amount FROM {ROLLUP} GROUP BY ALL ORDER BY fiscal_year"
+)
 _NAME_COUNTS = (
     "awarding_subtier_code, awarding_subtier_name, count(*) FROM contract_award "
     "WHERE latest AND awarding_subtier_code IS NOT NULL"
@@ -88,6 +112,10 @@ def create_rollup(engine: Engine) -> None:
             engine.execute(f"CREATE TABLE {copy} ({_COLUMNS})")
             if engine.has_table(STATE):  # a store from before the copy: rebuilt by this ingest
                 mark_stale(engine)
+    if not engine.has_table(BY_PARENT):
+        engine.execute(f"CREATE TABLE {BY_PARENT} ({_PARENT_COLUMNS})")
+        if engine.has_table(STATE):  # a store from before the summary: rebuilt by this ingest
+            mark_stale(engine)
     if engine.has_table(STATE):
         return
     engine.execute(f"CREATE TABLE {ROLLUP} ({_COLUMNS})")
@@ -140,13 +168,14 @@ def append(engine: Engine, feed: str, seq: int) -> bool:
 def settle(engine: Engine, sort: bool) -> None:
     """After appends to a rollup that was fresh before them (call inside a transaction): sort
     the rollup again as a whole when ``sort`` (it got parts after rows it held, or more than
-    one part), write its copies from it, each in its order, and mark it fresh."""
+    one part), write its copies and the summary by parent from it, and mark it fresh."""
     if sort:
         engine.execute(
             f"CREATE OR REPLACE TABLE {ROLLUP} AS SELECT * FROM {ROLLUP} ORDER BY {_ORDER}"
         )
     for copy, order in _COPIES:
         engine.execute(f"CREATE OR REPLACE TABLE {copy} AS SELECT * FROM {ROLLUP} ORDER BY {order}")
+    engine.execute(f"CREATE OR REPLACE TABLE {BY_PARENT} AS {_BY_PARENT_SELECT}")
     engine.execute(f"UPDATE {STATE} SET fresh = true")
 
 
@@ -163,6 +192,8 @@ def rebuild(engine: Engine) -> None:
     for copy, order in _COPIES:
         engine.execute(f"DELETE FROM {copy}")
         engine.execute(f"INSERT INTO {copy} SELECT * FROM {ROLLUP} ORDER BY {order}")
+    engine.execute(f"DELETE FROM {BY_PARENT}")
+    engine.execute(f"INSERT INTO {BY_PARENT} {_BY_PARENT_SELECT}")
     engine.execute(f"DELETE FROM {NAMES}")
     engine.execute(f"INSERT INTO {NAMES} SELECT {_NAME_COUNTS} GROUP BY ALL")
     engine.execute(f"UPDATE {STATE} SET fresh = true")
