@@ -49,6 +49,7 @@ SCOPE = (
     "store/*.py",
     "store/contracts/*.py",
     "resolve/names.py",
+    "model/citation.py",
 )
 
 
@@ -164,21 +165,14 @@ def main() -> None:
         worker(args.store, json.loads(args.cases), args.runs, company_runs)
         return
     sys.path.insert(0, str(Path(__file__).parent))
-    import contracts_generate as gen
-    from _common import finish, header, measure_scope, require_clean, table, verdict
-    from contracts_bench_load import whosbehind_load
+    from _common import header, measure_scope, require_clean, table, verdict
+    from _contracts_run import conclude, synthetic_store
 
     measure_scope(SCOPE)
     require_clean(args.allow_dirty)
     lines = [header(f"The agency and company reports, {args.rows:,} rows")]
-    data = args.data or Path(f"/tmp/whosbehind-contracts-{args.rows}")
-    store = args.store or data.with_name(data.name + "-stores") / "reports.duckdb"
-    if not store.exists():
-        if gen.existing(data, args.rows, args.seed) is None:
-            gen.generate(data, args.rows, args.seed)
-        store.parent.mkdir(parents=True, exist_ok=True)
-        load = whosbehind_load(str(store), str(data))
-        lines.append(f"- store built by `ingest_usaspending` in {load.seconds:.1f} s")
+    store, built = synthetic_store(args.rows, args.seed, args.data, args.store, "reports.duckdb")
+    lines += built
     cases = pick_cases(store)
     package, after = measure(store, cases, (args.runs, company_runs), None)
     lines.append(
@@ -232,16 +226,9 @@ def main() -> None:
             rows,
         ),
         "",
-        f"- target: under {TARGET_S:.0f} s warm (wall): {sum(met)} of {len(met)}, "
-        + verdict(all(met)),
-        "- load average at the end: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()),
     ]
-    footer, status = finish(args.allow_dirty)
-    report = "\n".join(lines) + "\n" + footer
-    print(report)
-    if args.report:
-        args.report.write_text(report)
-    raise SystemExit(status)
+    target = f"- target: under {TARGET_S:.0f} s warm (wall): {sum(met)} of {len(met)}, "
+    conclude(lines, target + verdict(all(met)), args.allow_dirty, args.report)
 
 
 if __name__ == "__main__":

@@ -15,12 +15,13 @@ from pathlib import Path
 import pytest
 
 from whosbehind.analysis.agencies import resolve_agency
-from whosbehind.analysis.reports import coverage
+from whosbehind.analysis.reports import coverage, line_table
 from whosbehind.analysis.reports.coverage import is_it_psc
 from whosbehind.analysis.reports.line_table import LineTable, rollup_owners
 from whosbehind.analysis.reports.money import (
     Group,
     Line,
+    award_attributes,
     award_lines,
     fetch_lines,
     group_lines,
@@ -145,5 +146,52 @@ def test_a_selection_without_lines_sums_to_zero(ice_store: Path) -> None:
             assert (
                 t.award_lines(["nothing"], dt.datetime(2020, 1, 1, tzinfo=dt.UTC))[0].obligated == 0
             )
+    finally:
+        engine.close()
+
+
+
+def _attributes(engine: Engine, as_of: dt.datetime | None) -> int:
+    """Check ``LineTable.attributes`` of every award of ICE's lines against
+    ``award_attributes``; how many of its lines are stated totals."""
+    condition = resolve_agency(engine, "7012").where(
+        "l.awarding_subtier_code", "l.awarding_toptier_code"
+    )
+    owners = rollup_owners(ReportedParentRollup(), False, None)
+    with LineTable(engine, condition, as_of, (None, None), owners) as table:
+        keys = sorted(table.column("award_key"))
+        found = table.attributes(keys)
+        assert found == award_attributes(engine, keys, as_of)
+        assert len(found) == len(keys) > 0
+        assert table.attributes([]) == {}
+        ((totals,),) = table._rows("SELECT count(*) FROM {t} WHERE total")
+        return int(totals)
+
+
+@pytest.mark.parametrize("as_of", [None, dt.datetime(2030, 1, 1, tzinfo=dt.UTC)])
+def test_the_attributes_of_the_table_s_awards_are_the_latest_records(
+    engine: Engine, as_of: dt.datetime | None
+) -> None:
+    """``LineTable.attributes`` (a stated total's record found by its file and fiscal year,
+    the others read as before) gives ``award_attributes`` for every award of the table."""
+    _attributes(engine, as_of)
+
+
+def test_the_award_summaries_attributes_are_found_by_file_and_year(
+    local_gov_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every line of the award-summary store is a stated total: none is read the general
+    way (every award record)."""
+    asked: list[str] = []
+
+    def general(engine: Engine, keys: list[str], as_of: dt.datetime | None) -> object:
+        asked.extend(keys)
+        return award_attributes(engine, keys, as_of)
+
+    engine = Engine(local_gov_store, read_only=True)
+    try:
+        monkeypatch.setattr(line_table, "award_attributes", general)
+        assert _attributes(engine, None) > 0
+        assert asked == []
     finally:
         engine.close()

@@ -21,7 +21,6 @@ from whosbehind.analysis.reports.line_table import LineTable, Owners, rollup_own
 from whosbehind.analysis.reports.money import (
     AwardLine,
     Group,
-    award_attributes,
     code_names,
     concentration,
     loaded_fiscal_years,
@@ -204,7 +203,7 @@ def _money(engine: Engine, table: LineTable, as_of: dt.datetime | None, top: int
     per_year = table.detail(table.groups(_YEAR, _YEAR, order="key"), _YEAR, every=True)
     award_count, top_awards = table.awards(top)
     named = [k for supplier in it_suppliers for k in supplier.top_awards(SUPPLIER_AWARDS)]
-    known = award_attributes(engine, [*top_awards, *named], as_of)  # one query for them all
+    known = table.attributes([*top_awards, *named])  # one query for them all
     hhi, cr4 = concentration(suppliers)
     total, lines = table.totals()
     it_total, _ = table.totals("it")

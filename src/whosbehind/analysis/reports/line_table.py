@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,6 +30,7 @@ import pyarrow as pa
 from whosbehind.analysis.contracts.lines import Filters, lines_sql, snapshot_citations
 from whosbehind.analysis.reports.coverage import is_it_psc, is_reseller_naics
 from whosbehind.analysis.reports.money import (
+    ATTRIBUTE_COLUMNS,
     AwardAttributes,
     AwardLine,
     Condition,
@@ -118,6 +119,7 @@ class LineTable:
         owners: Owners,
     ) -> None:
         self.engine = engine
+        self.as_of = as_of
         self.name = f"_report_lines_{uuid.uuid4().hex}"
         connection = engine.connection
         first, last = fiscal_years
@@ -128,8 +130,9 @@ class LineTable:
         statement = ", ".join(f"l.{c}" for c in STATEMENT)
         connection.execute(
             f"CREATE TEMP TABLE {raw} AS SELECT l.award_key, l.feed, l.seq, l.fiscal_year, "
-            f"l.last_date AS d, l.amount, {statement}, l.psc_code, l.naics_code, "
-            f"l.awarding_subtier_code FROM ({lines}) l WHERE {where} AND {years}",
+            f"l.last_date AS d, l.amount, l.basis = 'award total' AS total, {statement}, "
+            f"l.psc_code, l.naics_code, l.awarding_subtier_code FROM ({lines}) l "
+            f"WHERE {where} AND {years}",
             [*params, *more, *year_params],
         )
         views: list[str] = []
@@ -141,7 +144,7 @@ class LineTable:
             derived = ", ".join(f"s.{name}" for name in TEXTS)
             connection.execute(
                 f"CREATE TEMP TABLE {self.name} AS SELECT r.award_key, r.feed, r.seq, "
-                "r.fiscal_year, r.d, r.amount, r.psc_code AS psc, r.naics_code AS naics, "
+                "r.fiscal_year, r.d, r.amount, r.total, r.psc_code AS psc, r.naics_code AS naics, "
                 f"r.awarding_subtier_code AS agency, s.identified, {derived}, c.it, c.resale "
                 f"FROM {raw} r JOIN {statements} s ON {_same('r', 's', keys)} "
                 f"JOIN {codes} c ON {_same('r', 'c', ('psc_code', 'naics_code'))}"
@@ -276,6 +279,42 @@ class LineTable:
         ((count,),) = self._rows(f"SELECT count(DISTINCT award_key) FROM {{t}} WHERE {where}")
         return int(count), []
 
+    def attributes(self, award_keys: Iterable[str]) -> AwardAttributes:
+        """``money.award_attributes`` (as of the table's ``as_of``) of awards with lines in the
+        table, reading only the row groups that can hold them. An award whose line is its
+        stated total (no transactions) has that line from its latest record: the record of the
+        line's file (feed, seq) and fiscal year, which DuckDB finds by the zone maps of the
+        store's sort order (fiscal year within each file's rows) instead of reading every
+        award record. The others (lines of transactions) are read as ``award_attributes``
+        reads them."""
+        wanted = sorted(set(award_keys))
+        if not wanted:
+            return {}
+        places: defaultdict[tuple[str, int, int], list[str]] = defaultdict(list)
+        for award_key, feed, seq, year in self._rows(
+            "SELECT DISTINCT award_key, feed, seq, fiscal_year FROM {t} WHERE total "
+            "AND award_key IN (SELECT unnest(?))",
+            [wanted],
+        ):
+            if year is not None:
+                places[(feed, int(seq), int(year))].append(award_key)
+        found: AwardAttributes = {}
+        if places:
+            parts, params = [], []
+            for (feed, seq, year), keys in sorted(places.items()):
+                listed = ", ".join("?" for _ in keys)
+                parts.append(
+                    f"SELECT {ATTRIBUTE_COLUMNS} FROM contract_award WHERE feed = ? AND seq = ? "
+                    f"AND fiscal_year = ? AND award_key IN ({listed})"
+                )
+                params += [feed, seq, year, *sorted(keys)]
+            rows = self.engine.rows(" UNION ALL ".join(parts), params)
+            counted = Counter(row["award_key"] for row in rows)
+            # one record per award and file; anything else is read the general way
+            found = {row["award_key"]: row for row in rows if counted[row["award_key"]] == 1}
+        rest = [key for key in wanted if key not in found]
+        return found | award_attributes(self.engine, rest, self.as_of)
+
     def award_lines(
         self,
         award_keys: list[str],
@@ -297,7 +336,12 @@ class LineTable:
             for row in found
         }
         engine = self.engine
-        attributes = known if known is not None else award_attributes(engine, award_keys, as_of)
+        if known is not None:
+            attributes = known
+        elif as_of == self.as_of:
+            attributes = self.attributes(award_keys)
+        else:
+            attributes = award_attributes(engine, award_keys, as_of)
         cited = snapshot_citations(engine, {s for item in money.values() for s in item[3]})
         result = []
         for award_key in award_keys:

@@ -202,18 +202,25 @@ def concentration(groups: list[Group]) -> tuple[float | None, float | None]:
 
 
 def code_names(engine: Engine, column: str, codes: Iterable[str]) -> dict[str, str]:
-    """PSC or NAICS code -> its description as the award records state it."""
+    """PSC or NAICS code -> its description as the award records state it (the most common
+    one over every latest award record with that code: a read-only engine keeps each code's
+    answer, its tables cannot change while it is open)."""
     if column not in ("psc", "naics"):
         raise ValueError(column)
     wanted = sorted(set(codes))
     if not wanted:
         return {}
-    found = engine.rows(
-        f"SELECT {column}_code AS code, mode({column}_description) AS name FROM contract_award "
-        f"WHERE latest AND {column}_code IN (SELECT unnest(?)) GROUP BY 1",
-        [wanted],
-    )
-    return {row["code"]: row["name"] for row in found if row["name"]}
+    known: dict[str, str | None] = engine.kept(f"reports:code-names:{column}", dict)
+    asked = [code for code in wanted if code not in known]
+    if asked:
+        found = engine.rows(
+            f"SELECT {column}_code AS code, mode({column}_description) AS name FROM "
+            f"contract_award WHERE latest AND {column}_code IN (SELECT unnest(?)) GROUP BY 1",
+            [asked],
+        )
+        named = {row["code"]: row["name"] for row in found}
+        known.update({code: named.get(code) for code in asked})
+    return {code: name for code in wanted if (name := known[code])}
 
 
 def cite_snapshots(engine: Engine, snapshots: Iterable[tuple[str, int]]) -> list[Citation]:
@@ -222,6 +229,10 @@ def cite_snapshots(engine: Engine, snapshots: Iterable[tuple[str, int]]) -> list
 
 
 AwardAttributes = dict[str, dict[str, Any]]
+ATTRIBUTE_COLUMNS = (
+    "award_key, piid, award_type, parent_idv_piid, recipient_name, recipient_parent_name, "
+    "awarding_subtier_code, description, psc_code, naics_code, potential_total_value"
+)
 
 
 def award_attributes(
@@ -234,9 +245,7 @@ def award_attributes(
         return {}
     latest, params = latest_awards_sql(as_of)
     found = engine.rows(
-        "SELECT award_key, piid, award_type, parent_idv_piid, recipient_name, "
-        "recipient_parent_name, awarding_subtier_code, description, psc_code, naics_code, "
-        f"potential_total_value FROM ({latest}) a WHERE award_key IN (SELECT unnest(?))",
+        f"SELECT {ATTRIBUTE_COLUMNS} FROM ({latest}) a WHERE award_key IN (SELECT unnest(?))",
         [*params, wanted],
     )
     return {row["award_key"]: row for row in found}
