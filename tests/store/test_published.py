@@ -36,6 +36,7 @@ from whosbehind.store.published_reader import PublishedStore
 def reader(tmp_db: Path) -> Iterator[Path]:
     """A reader registered beside the store for the test (writers publish only then)."""
     mark = register_reader(tmp_db)
+    assert mark is not None and mark.exists()
     yield mark
     unregister_reader(mark)
 
@@ -266,6 +267,7 @@ def test_a_reader_registered_during_a_run_is_published_at_the_next_commit(
         ingest_usaspending(engine, ICE_2018 / "fy13.csv")
         assert current_version(tmp_db) is None, "published with no reader"
         mark = register_reader(tmp_db)
+        assert mark is not None
         try:
             ingest_usaspending(engine, ICE_2018 / "fy14.csv")
             committed = engine.scalar("SELECT count(*) FROM contract_award")
@@ -291,3 +293,29 @@ def test_a_dead_readers_mark_is_ignored(tmp_db: Path) -> None:
     ingest_agencies(engine, AGENCY_LIST)
     engine.close()
     assert current_version(tmp_db) is None
+
+
+def test_a_reader_in_a_folder_it_cannot_write_still_reads(
+    tmp_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A mark that cannot be written (a read-only folder, where no writer can change the store
+    either) does not stop the reader: it reads the copy that is there."""
+    engine = Engine(tmp_db)
+    ingest_agencies(engine, AGENCY_LIST)
+    engine.close()
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Read-only file system", str(self))
+
+    reader = PublishedStore(tmp_db)
+    reader.refresh()  # publishes the store: no writer holds it
+    reader.close()
+    assert current_version(tmp_db) is not None
+    monkeypatch.setattr(Path, "touch", refuse)
+    again = PublishedStore(tmp_db)
+    try:
+        assert not has_readers(tmp_db)
+        with again.reading() as copy:
+            assert copy.scalar("SELECT count(*) FROM contract_agency") > 100
+    finally:
+        again.close()

@@ -59,14 +59,15 @@ def wal_path(store: Path) -> Path:
 _marks = itertools.count()
 
 
-def register_reader(store: Path) -> Path:
+def register_reader(store: Path) -> Path | None:
     """Mark ``store`` as read through its published copy by this process, so that writers
-    publish it; the mark to remove with ``unregister_reader``."""
+    publish it; the mark to remove with ``unregister_reader``. None when the folder takes no
+    file (read-only): no writer can change the store there either."""
     mark = store.with_name(f".{store.name}.reader.{os.getpid()}.{next(_marks)}")
     try:
         mark.touch()
-    except OSError as error:
-        raise StoreError(f"{mark}: cannot register a reader of the store ({error})") from None
+    except OSError:
+        return None
     return mark
 
 
