@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from whosbehind.analysis.agencies import resolve_agency
-from whosbehind.analysis.reports import coverage, line_table
+from whosbehind.analysis.reports import coverage, money
 from whosbehind.analysis.reports.coverage import is_it_psc
 from whosbehind.analysis.reports.line_table import LineTable, rollup_owners
 from whosbehind.analysis.reports.money import (
@@ -26,6 +26,7 @@ from whosbehind.analysis.reports.money import (
     fetch_lines,
     group_lines,
     owner_key,
+    stated_totals,
 )
 from whosbehind.analysis.reports.rollup import ReportedParentRollup, choose_rollup
 from whosbehind.analysis.reports.splits import Split, splits
@@ -152,46 +153,59 @@ def test_a_selection_without_lines_sums_to_zero(ice_store: Path) -> None:
 
 
 def _attributes(engine: Engine, as_of: dt.datetime | None) -> int:
-    """Check ``LineTable.attributes`` of every award of ICE's lines against
-    ``award_attributes``; how many of its lines are stated totals."""
+    """Check ``LineTable.attributes`` of every award of ICE's lines, and ``award_attributes``
+    given the places of the lines' stated totals, against ``award_attributes`` reading every
+    award record; how many of the lines are stated totals."""
     condition = resolve_agency(engine, "7012").where(
         "l.awarding_subtier_code", "l.awarding_toptier_code"
     )
     owners = rollup_owners(ReportedParentRollup(), False, None)
+    lines = fetch_lines(engine, condition, as_of)
+    keys = sorted({line.award_key for line in lines})
+    expected = award_attributes(engine, keys, as_of)
+    assert len(expected) == len(keys) > 0
     with LineTable(engine, condition, as_of, (None, None), owners) as table:
-        keys = sorted(table.column("award_key"))
-        found = table.attributes(keys)
-        assert found == award_attributes(engine, keys, as_of)
-        assert len(found) == len(keys) > 0
+        assert table.attributes(keys) == expected
         assert table.attributes([]) == {}
         ((totals,),) = table._rows("SELECT count(*) FROM {t} WHERE total")
-        return int(totals)
+    places = stated_totals(lines)
+    assert len(places) == totals
+    assert award_attributes(engine, keys, as_of, places) == expected
+    return int(totals)
 
 
 @pytest.mark.parametrize("as_of", [None, dt.datetime(2030, 1, 1, tzinfo=dt.UTC)])
 def test_the_attributes_of_the_table_s_awards_are_the_latest_records(
     engine: Engine, as_of: dt.datetime | None
 ) -> None:
-    """``LineTable.attributes`` (a stated total's record found by its file and fiscal year,
-    the others read as before) gives ``award_attributes`` for every award of the table."""
+    """Awards read by the file and fiscal year of their stated totals (the others as before)
+    have the attributes of their latest records."""
     _attributes(engine, as_of)
 
 
 def test_the_award_summaries_attributes_are_found_by_file_and_year(
     local_gov_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every line of the award-summary store is a stated total: none is read the general
-    way (every award record)."""
-    asked: list[str] = []
-
-    def general(engine: Engine, keys: list[str], as_of: dt.datetime | None) -> object:
-        asked.extend(keys)
-        return award_attributes(engine, keys, as_of)
-
+    """Every line of the award-summary store is a stated total: no award is read the general
+    way (every award record) once the expected answers are known."""
     engine = Engine(local_gov_store, read_only=True)
+    general = money.latest_awards_sql
+    asked: list[object] = []
+
+    def spy(as_of: dt.datetime | None) -> tuple[str, list[object]]:
+        asked.append(as_of)
+        return general(as_of)
+
     try:
-        monkeypatch.setattr(line_table, "award_attributes", general)
-        assert _attributes(engine, None) > 0
+        expected_totals = _attributes(engine, None)
+        assert expected_totals > 0
+        monkeypatch.setattr(money, "latest_awards_sql", spy)
+        condition = resolve_agency(engine, "7012").where(
+            "l.awarding_subtier_code", "l.awarding_toptier_code"
+        )
+        owners = rollup_owners(ReportedParentRollup(), False, None)
+        with LineTable(engine, condition, None, (None, None), owners) as table:
+            assert len(table.attributes(table.column("award_key"))) > 0
         assert asked == []
     finally:
         engine.close()

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import uuid
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,11 +30,11 @@ import pyarrow as pa
 from whosbehind.analysis.contracts.lines import Filters, lines_sql, snapshot_citations
 from whosbehind.analysis.reports.coverage import is_it_psc, is_reseller_naics
 from whosbehind.analysis.reports.money import (
-    ATTRIBUTE_COLUMNS,
     AwardAttributes,
     AwardLine,
     Condition,
     Group,
+    Place,
     award_attributes,
     award_line,
     largest_share,
@@ -281,39 +281,20 @@ class LineTable:
 
     def attributes(self, award_keys: Iterable[str]) -> AwardAttributes:
         """``money.award_attributes`` (as of the table's ``as_of``) of awards with lines in the
-        table, reading only the row groups that can hold them. An award whose line is its
-        stated total (no transactions) has that line from its latest record: the record of the
-        line's file (feed, seq) and fiscal year, which DuckDB finds by the zone maps of the
-        store's sort order (fiscal year within each file's rows) instead of reading every
-        award record. The others (lines of transactions) are read as ``award_attributes``
-        reads them."""
+        table; an award whose line is its stated total is read by that line's file and fiscal
+        year (a few row groups, not every award record)."""
         wanted = sorted(set(award_keys))
         if not wanted:
             return {}
-        places: defaultdict[tuple[str, int, int], list[str]] = defaultdict(list)
-        for award_key, feed, seq, year in self._rows(
-            "SELECT DISTINCT award_key, feed, seq, fiscal_year FROM {t} WHERE total "
-            "AND award_key IN (SELECT unnest(?))",
-            [wanted],
-        ):
-            if year is not None:
-                places[(feed, int(seq), int(year))].append(award_key)
-        found: AwardAttributes = {}
-        if places:
-            parts, params = [], []
-            for (feed, seq, year), keys in sorted(places.items()):
-                listed = ", ".join("?" for _ in keys)
-                parts.append(
-                    f"SELECT {ATTRIBUTE_COLUMNS} FROM contract_award WHERE feed = ? AND seq = ? "
-                    f"AND fiscal_year = ? AND award_key IN ({listed})"
-                )
-                params += [feed, seq, year, *sorted(keys)]
-            rows = self.engine.rows(" UNION ALL ".join(parts), params)
-            counted = Counter(row["award_key"] for row in rows)
-            # one record per award and file; anything else is read the general way
-            found = {row["award_key"]: row for row in rows if counted[row["award_key"]] == 1}
-        rest = [key for key in wanted if key not in found]
-        return found | award_attributes(self.engine, rest, self.as_of)
+        places: dict[str, Place] = {
+            award_key: (feed, int(seq), int(year))
+            for award_key, feed, seq, year in self._rows(
+                "SELECT DISTINCT award_key, feed, seq, fiscal_year FROM {t} WHERE total "
+                "AND fiscal_year IS NOT NULL AND award_key IN (SELECT unnest(?))",
+                [wanted],
+            )
+        }
+        return award_attributes(self.engine, wanted, self.as_of, places)
 
     def award_lines(
         self,

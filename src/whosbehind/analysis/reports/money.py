@@ -12,7 +12,7 @@ of the net total (as ``spending`` does).
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -235,20 +235,65 @@ ATTRIBUTE_COLUMNS = (
 )
 
 
+# an award's stated-total line: the (feed, seq) of its latest record, and its fiscal year
+Place = tuple[str, int, int]
+
+
 def award_attributes(
-    engine: Engine, award_keys: Iterable[str], as_of: dt.datetime | None
+    engine: Engine,
+    award_keys: Iterable[str],
+    as_of: dt.datetime | None,
+    places: Mapping[str, Place] | None = None,
 ) -> AwardAttributes:
     """The attributes of each award's latest record, by award key: one query for all of them
-    (each query reads every award record)."""
+    (each query reads every award record). With ``places`` (``stated_totals``: award key ->
+    the file and fiscal year of the line that is its stated total, read as of ``as_of``), those
+    awards' records are found by the zone maps of the store's sort order (fiscal year within
+    each file's rows): a few row groups each instead of every award record."""
     wanted = sorted(set(award_keys))
     if not wanted:
         return {}
+    found = _by_place(engine, {k: places[k] for k in wanted if k in places}) if places else {}
+    rest = [key for key in wanted if key not in found]
+    if not rest:
+        return found
     latest, params = latest_awards_sql(as_of)
-    found = engine.rows(
+    rows = engine.rows(
         f"SELECT {ATTRIBUTE_COLUMNS} FROM ({latest}) a WHERE award_key IN (SELECT unnest(?))",
-        [*params, wanted],
+        [*params, rest],
     )
-    return {row["award_key"]: row for row in found}
+    return found | {row["award_key"]: row for row in rows}
+
+
+def stated_totals(lines: Iterable[Line]) -> dict[str, Place]:
+    """Award key -> the place of its stated-total line (awards known only from award-level
+    records: the line is their latest record's)."""
+    return {
+        line.award_key: (*line.snapshot, line.fiscal_year)
+        for line in lines
+        if line.basis == "award total"
+    }
+
+
+def _by_place(engine: Engine, places: Mapping[str, Place]) -> AwardAttributes:
+    """The record of each award in its file (one per award and file; an award found more
+    than once is left out, for the caller to read the general way)."""
+    if not places:
+        return {}
+    by_place: defaultdict[Place, list[str]] = defaultdict(list)
+    for award_key, place in places.items():
+        by_place[place].append(award_key)
+    parts, params = [], []
+    for (feed, seq, year), keys in sorted(by_place.items()):
+        listed = ", ".join("?" for _ in keys)
+        parts.append(
+            f"SELECT {ATTRIBUTE_COLUMNS} FROM contract_award WHERE feed = ? AND seq = ? "
+            f"AND fiscal_year = ? AND award_key IN ({listed})"
+        )
+        params += [feed, seq, year, *sorted(keys)]
+    rows = engine.rows(" UNION ALL ".join(parts), params)
+    counted = Counter(row["award_key"] for row in rows)
+    return {row["award_key"]: row for row in rows if counted[row["award_key"]] == 1}
 
 
 def award_lines(
@@ -268,7 +313,10 @@ def award_lines(
     for line in lines:
         if line.award_key in wanted:
             money[line.award_key].append(line)
-    attributes = known if known is not None else award_attributes(engine, wanted, as_of)
+    if known is not None:
+        attributes = known
+    else:
+        attributes = award_attributes(engine, wanted, as_of, stated_totals(lines))
     cited = snapshot_citations(
         engine, {line.snapshot for line in lines if line.award_key in wanted}
     )
