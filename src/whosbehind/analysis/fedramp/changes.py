@@ -170,7 +170,7 @@ def _set_changes(
     changes = []
     for kind, first, second in (("new", after, before), ("removed", before, after)):
         found = engine.rows(
-            f"{live} EXCEPT {live} ORDER BY 1, 2",
+            f"{live} EXCEPT {live} ORDER BY ALL",  # every column: ties in one order
             [first.feed, first.seq, first.seq, second.feed, second.seq, second.seq],
         )
         changes += [Change(f"{kind} {noun}", **row) for row in found]
@@ -186,7 +186,7 @@ def _restamped_letters(engine: Engine, before: SnapshotRef, after: SnapshotRef) 
         f"FROM ({live}) a JOIN ({live}) b ON a.package_id = b.package_id AND a.kind = b.kind "
         "AND a.agency = b.agency AND a.subagency = b.subagency AND a.ordinal = b.ordinal "
         "AND coalesce(a.agency_id, '') = coalesce(b.agency_id, '') "
-        "WHERE a.letter_date IS DISTINCT FROM b.letter_date ORDER BY 1, 2, 3",
+        "WHERE a.letter_date IS DISTINCT FROM b.letter_date ORDER BY ALL",
         [before.feed, before.seq, before.seq, after.feed, after.seq, after.seq],
     )
     return [
