@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import sys
 from collections.abc import Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -148,6 +150,38 @@ def _cut(text: str, column: _Column, wide: bool) -> str:
     return kept.rstrip() + "…"
 
 
+@dataclass
+class _Layout:
+    """A table's columns and cell text as laid out for a width (see the module docstring)."""
+
+    columns: list[_Column]  # the columns shown
+    cells: list[list[str]]  # their text, cut to fit unless wide
+    wide: bool
+    min_width: int | None
+    caption: str  # which columns are not shown, or ""
+
+
+def _lay_out(
+    title: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    width: int | None,
+    optional: Sequence[str],
+) -> _Layout:
+    cells = [[cell_text(cell) for cell in row] for row in rows]  # bounded: see cell_text
+    layout = _columns(columns, cells)
+    wide = _WIDE.get() or width is None
+    shown = layout if wide else _fit(layout, width or 0, optional)
+    min_width = None if wide else min(len(title), width or 0)  # the title on one line
+    hidden = [c.name for c in layout if c not in shown]
+    caption = ""
+    if hidden:
+        caption = f"not shown at {width} columns: {', '.join(hidden)} (--wide shows all)"
+        min_width = min(max(len(title), len(caption)), width or 0)
+    cut = [[_cut(row[layout.index(c)], c, wide) for c in shown] for row in cells]
+    return _Layout(shown, cut, wide, min_width, caption)
+
+
 def new_table(
     title: str,
     columns: Sequence[str],
@@ -162,35 +196,35 @@ def new_table(
     from rich.table import Table
     from rich.text import Text
 
-    cells = [[cell_text(cell) for cell in row] for row in rows]  # bounded: see cell_text
-    layout = _columns(columns, cells)
-    wide = _WIDE.get() or width is None
-    shown = layout if wide else _fit(layout, width or 0, optional)
+    laid = _lay_out(title, columns, rows, width, optional)
+    wide = laid.wide
     view = Table(
         title=title,
         title_justify="left",
         box=box.SIMPLE_HEAD,
         show_edge=False,
         pad_edge=False,
-        min_width=None if wide else min(len(title), width or 0),  # the title on one line
+        min_width=laid.min_width,
     )
-    for column in shown:
+    for column in laid.columns:
         view.add_column(
             column.name,
-            justify="right" if column.name in _NUMERIC else "left",
+            justify=_justify(column),
             width=None if wide else column.width,
             min_width=column.need if column.kind != "text" else None,
             no_wrap=column.kind == "token" or not (wide or column.kind == "tokens"),
             overflow="fold" if wide else "ellipsis",
         )
-    hidden = [c.name for c in layout if c not in shown]
-    if hidden:
-        view.caption = f"not shown at {width} columns: {', '.join(hidden)} (--wide shows all)"
+    if laid.caption:
+        view.caption = laid.caption
         view.caption_justify = "left"
-        view.min_width = min(max(len(title), len(view.caption)), width or 0)
-    for row in cells:  # Text: "ACME [US]" is not Rich markup
-        view.add_row(*(Text(_cut(row[layout.index(c)], c, wide)) for c in shown))
+    for row in laid.cells:  # Text: "ACME [US]" is not Rich markup
+        view.add_row(*(Text(cell) for cell in row))
     return view
+
+
+def _justify(column: _Column) -> Literal["left", "right"]:
+    return "right" if column.name in _NUMERIC else "left"
 
 
 def show(out: Console, view: Table) -> None:
@@ -215,10 +249,55 @@ def table(
     caption: str = "",
     optional: Sequence[str] = (),
 ) -> None:
+    listed = [list(row) for row in rows]  # read once: Rich prints them when plain text cannot
+    if not _WIDE.get() and _plain(title, columns, listed, caption, optional):
+        return
     out = console()
-    show(out, new_table(title, columns, rows, out.width, optional))
+    show(out, new_table(title, columns, listed, out.width, optional))
     if caption:  # not markup: "[c4bca366...]" is a citation id, not a style
         out.print(caption, highlight=False, markup=False, soft_wrap=True)
+
+
+def _plain(
+    title: str,
+    columns: Sequence[str],
+    rows: list[list[object]],
+    caption: str,
+    optional: Sequence[str],
+) -> bool:
+    """Print the table as Rich would, without Rich, where its output carries no styles and
+    the table fits as laid out (cli/plain_table.py); False when Rich has to print it."""
+    from whosbehind.cli.plain_table import (
+        PlainColumn,
+        console_width,
+        plain_output,
+        plain_table,
+        plain_text,
+    )
+
+    out = plain_output()
+    if out is None:
+        return False
+    width = console_width()
+    laid = _lay_out(title, columns, rows, width, optional)
+    text = plain_table(
+        title,
+        [PlainColumn(c.name, c.width, _justify(c)) for c in laid.columns],
+        laid.cells,
+        width,
+        laid.min_width,
+        laid.caption,
+    )
+    after = plain_text(caption) if caption else ""
+    if text is None or after is None:
+        return False
+    try:
+        out.write(text + after)
+        out.flush()
+    except BrokenPipeError:  # as Rich's Console.on_broken_pipe
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(1) from None
+    return True
 
 
 def percent(value: float) -> str:

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 from whosbehind.analysis.concentration import concentration_ratio, hhi
 from whosbehind.analysis.fedramp.feeds import choose_snapshot
 from whosbehind.errors import UsageError
-from whosbehind.model.fedramp import IMPACT_LEVELS
 from whosbehind.store.asof import LIVE, SnapshotRef
 from whosbehind.store.engine import Engine
 
@@ -98,7 +97,11 @@ def validate(measure: str, attribution: str, impact: str | None) -> None:
         raise UsageError(f"unknown measure {measure!r}; choose one of {', '.join(MEASURES)}")
     if attribution not in ATTRIBUTIONS:
         raise UsageError(f"unknown attribution {attribution!r}; choose {' or '.join(ATTRIBUTIONS)}")
-    if impact is not None and impact not in IMPACT_LEVELS:
+    if impact is None:
+        return
+    from whosbehind.model.fedramp import IMPACT_LEVELS  # the fact classes: only when asked
+
+    if impact not in IMPACT_LEVELS:
         raise UsageError(
             f"unknown impact level {impact!r}; choose one of {', '.join(IMPACT_LEVELS)}"
         )
