@@ -6,19 +6,33 @@ parents of each year read from it are ``spending(by="parent")``'s."""
 from __future__ import annotations
 
 import csv
-from collections import defaultdict
+import itertools
+from collections import Counter, defaultdict
 from decimal import Decimal
 from pathlib import Path
 
-from tests.support.contracts import ICE_2018, ICE_LOCAL_GOV
+import pytest
+
+from tests.support.contracts import ICE_2018, ICE_LOCAL_GOV, LOCAL_GOV_FILES
+from whosbehind.analysis.agencies import AgencySelection
 from whosbehind.analysis.contracts import spending as spending_module
 from whosbehind.analysis.contracts.lines import Filters
 from whosbehind.analysis.contracts.spending import spending
 from whosbehind.pipeline.contracts.ingest import ingest_usaspending
+from whosbehind.store.contracts import rollup
 from whosbehind.store.contracts.lines import lines_sql
-from whosbehind.store.contracts.rollup import BY_PARENT, PARENT, ROLLUP, is_fresh
+from whosbehind.store.contracts.rollup import (
+    BY_AGENCY,
+    BY_PARENT,
+    BY_RECIPIENT,
+    PARENT,
+    ROLLUP,
+    STATE,
+    is_fresh,
+)
 from whosbehind.store.engine import Engine
 
+ICE = AgencySelection("7012", "7012", frozenset({"7012"}))
 Summed = dict[tuple[int, str], tuple[Decimal, int, int, Decimal]]
 
 
@@ -146,3 +160,93 @@ def test_the_top_parents_of_each_year_are_spendings(tmp_path: Path) -> None:
     assert [(fy, key, amount, round(float(share), 9)) for fy, key, amount, share in top] == (
         expected
     )
+
+
+def _parts_sorted(rows: list[tuple[object, ...]], at: tuple[int, ...]) -> int:
+    """How many runs of rows already sorted by the columns ``at`` (NULLs last) ``rows`` is."""
+    keys = [tuple((row[i] is None, row[i]) for i in at) for row in rows]
+    return 1 + sum(1 for before, after in itertools.pairwise(keys) if after < before)
+
+
+COLUMNS = "fiscal_year, awarding_subtier_code, recipient_duns, recipient_uei, amount, lines"
+
+
+def _two_files(folder: Path) -> list[Path]:
+    """A real award-summaries file, and the same rows as awards of their own (each award key
+    and PIID with a suffix), which a later run loads in one pass and appends to the rollup
+    (the two real files share 12 awards, which makes a run rebuild the rollup instead)."""
+    source = ICE_LOCAL_GOV / LOCAL_GOV_FILES[1]
+    with source.open(newline="", encoding="utf-8") as stream:
+        rows = list(csv.reader(stream))
+    for column in ("contract_award_unique_key", "award_id_piid"):
+        at = rows[0].index(column)
+        for row in rows[1:]:
+            row[at] += "-B"
+    other = folder / "Contracts_PrimeAwardSummaries_2030-01-01_B.csv"
+    with other.open("w", newline="", encoding="utf-8") as stream:
+        csv.writer(stream).writerows(rows)
+    return [source, other]
+
+
+def _settled_runs(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The two real award-summaries files, one run each (both loaded in one pass, appended to
+    the rollup); after each, the copies hold the rollup's rows in at most ``parts`` sorted
+    runs, the summary equals the lines, and ``spending`` answers from the copies as from the
+    lines. The parts counted after each run."""
+    seen = []
+    for path in _two_files(engine.path.parent):
+        summary = ingest_usaspending(engine, path)
+        assert summary.snapshots_stored == 1 and summary.versions_closed == 0, path
+        assert is_fresh(engine)
+        every = Counter(engine.connection.execute(f"SELECT {COLUMNS} FROM {ROLLUP}").fetchall())
+        by_recipient = engine.connection.execute(f"SELECT {COLUMNS} FROM {BY_RECIPIENT}").fetchall()
+        by_agency = engine.connection.execute(f"SELECT {COLUMNS} FROM {BY_AGENCY}").fetchall()
+        assert Counter(by_recipient) == every and Counter(by_agency) == every
+        parts = int(engine.scalar(f"SELECT max(parts) FROM {STATE}"))
+        seen.append(parts)
+        assert _parts_sorted(by_recipient, (2, 3)) <= parts
+        assert _parts_sorted(by_agency, (1, 0)) <= parts
+        assert stored(engine) == from_lines(engine)
+        asked = [
+            ("agency", Filters(recipient="054007823")),
+            ("agency", Filters(recipient="094016941")),
+            ("recipient", Filters(agency=ICE, first_fiscal_year=2019, last_fiscal_year=2021)),
+        ]
+        from_copies = [spending(engine, by, filters).rows for by, filters in asked]
+        assert any(from_copies)
+        with monkeypatch.context() as lines_only:
+            lines_only.setattr(spending_module, "is_fresh", lambda _engine: False)
+            assert from_copies == [spending(engine, by, filters).rows for by, filters in asked]
+    return seen
+
+
+def test_a_later_run_appends_one_sorted_part_to_the_copies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Into a rollup that held rows, a run's rows go into each copy as one more sorted part,
+    instead of every row of the store sorted again."""
+    engine = Engine(tmp_path / "s.duckdb", publish=False)
+    assert _settled_runs(engine, monkeypatch) == [1, 2]
+    by_recipient = engine.connection.execute(f"SELECT {COLUMNS} FROM {BY_RECIPIENT}").fetchall()
+    assert _parts_sorted(by_recipient, (2, 3)) == 2
+
+
+def test_beyond_max_parts_everything_is_sorted_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rollup, "MAX_PARTS", 1)
+    engine = Engine(tmp_path / "s.duckdb", publish=False)
+    assert _settled_runs(engine, monkeypatch) == [1, 1]
+    for table, at in ((ROLLUP, (0, 1)), (BY_RECIPIENT, (2, 3)), (BY_AGENCY, (1, 0))):
+        rows = engine.connection.execute(f"SELECT {COLUMNS} FROM {table}").fetchall()
+        assert _parts_sorted(rows, at) == 1, table
+
+
+def test_a_store_from_before_the_parts_count_gets_it(tmp_path: Path) -> None:
+    engine = Engine(tmp_path / "s.duckdb", publish=False)
+    first, second = _two_files(tmp_path)
+    ingest_usaspending(engine, first)
+    engine.execute(f"ALTER TABLE {STATE} DROP COLUMN parts")
+    ingest_usaspending(engine, second)
+    assert is_fresh(engine) and engine.scalar(f"SELECT parts FROM {STATE}") == 2
+    assert stored(engine) == from_lines(engine)

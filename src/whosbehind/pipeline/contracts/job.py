@@ -76,10 +76,10 @@ class ContractIngest:
         create_all(engine)
         create_contract_tables(engine)
         create_rollup(engine)
-        # files whose rows this run appends to the rollup, each sorted on its own; a rollup
-        # that already held rows, or got more than one part, is sorted again at the end; the
-        # copies are written once at the end (``settle``) when nothing else left it stale
-        self.appended = 0
+        # snapshots ("feed:seq") whose rows this run appends to the rollup, each sorted on its
+        # own; the copies get them once at the end (``settle``) when nothing else left the
+        # rollup stale: as one more sorted part, or with everything sorted again
+        self.appended: list[str] = []
         self.rollup_held_rows = bool(
             engine.scalar(f"SELECT count(*) FROM (SELECT 1 FROM {ROLLUP} LIMIT 1)")
         )
@@ -216,7 +216,7 @@ class ContractIngest:
             else:
                 result = load_csv_file(self.engine, file, match, feed, seq, direct)
             if result.one_pass and append_to_rollup(self.engine, feed, seq):
-                self.appended += 1
+                self.appended.append(f"{feed}:{seq}")
             else:
                 mark_stale(self.engine)
                 self.rollup_rebuilt = True
@@ -370,15 +370,15 @@ class ContractIngest:
 
     def finish(self) -> None:
         """Rebuild the money rollups if a file of this run (or an earlier, interrupted one)
-        left them stale; else, when this run appended parts to the rollup, sort it again if
-        needed and write its copies (``settle``)."""
+        left them stale; else, when this run appended parts to the rollup, write them into its
+        copies, or sort everything again when needed (``settle``)."""
         if not is_fresh(self.engine):
             with self.engine.transaction():
                 if self.rollup_rebuilt or not self.appended:
                     rebuild(self.engine)
                 else:
-                    settle(self.engine, self.appended > 1 or self.rollup_held_rows)
-        self.appended = 0
+                    settle(self.engine, self.appended, self.rollup_held_rows)
+        self.appended = []
         self.rollup_held_rows = True
         self.rollup_rebuilt = False
 

@@ -21,9 +21,14 @@ The same rows are kept twice more, as an index would be: sorted by recipient
 (``BY_RECIPIENT``), so that one recipient's money (a DUNS or UEI filter) reads a row group or
 two instead of the whole rollup, and sorted by agency, then fiscal year (``BY_AGENCY``), so that
 one agency's money over some years ("top recipients of ICE in FY2016-18") reads only that
-agency's rows. Each file appends its own sorted rows to the rollup; the run's end sorts it
-again as a whole when it got more than one part or already held rows, and writes the copies
-from it once (``settle``), so that their zone maps stay tight. A store from before a copy
+agency's rows. Each file appends its own sorted rows to the rollup. The run's end
+(``settle``) writes the copies from it once: into an empty rollup, it sorts the rollup again
+as a whole when it got more than one part, and writes each copy sorted. Into a rollup that
+held rows, it appends only the run's rows to each copy, sorted, as one more part, unless the
+rollup would then hold more than ``MAX_PARTS`` sorted parts: then it sorts the rollup and
+writes the copies whole again. Each part adds a row group or two to a lookup of one
+recipient or agency, so a few parts keep q1 and q3 fast while a later run does not re-sort
+every row the store holds. A store from before a copy
 gets it at its next contracts ingest (the rollup is marked stale, and the run rebuilds it).
 
 One summary is written with the copies: ``BY_PARENT`` sums the rollup by fiscal year and
@@ -82,6 +87,7 @@ _SUMS = (
 _ORDER = "fiscal_year, awarding_subtier_code"
 _RECIPIENT_ORDER = "recipient_duns, recipient_uei, fiscal_year"
 _AGENCY_ORDER = "awarding_subtier_code, fiscal_year"
+MAX_PARTS = 8  # sorted parts the rollup may hold before a run's end sorts it and its copies
 # the copies of the rollup, each with its sort order
 _COPIES = ((BY_RECIPIENT, _RECIPIENT_ORDER), (BY_AGENCY, _AGENCY_ORDER))
 _PARENT_COLUMNS = (
@@ -117,13 +123,15 @@ def create_rollup(engine: Engine) -> None:
         if engine.has_table(STATE):  # a store from before the summary: rebuilt by this ingest
             mark_stale(engine)
     if engine.has_table(STATE):
+        if not engine.has_column(STATE, "parts"):  # a store from before the parts count
+            engine.execute(f"ALTER TABLE {STATE} ADD COLUMN parts BIGINT DEFAULT 1")
         return
     engine.execute(f"CREATE TABLE {ROLLUP} ({_COLUMNS})")
-    engine.execute(f"CREATE TABLE {STATE} (fresh BOOLEAN)")
+    engine.execute(f"CREATE TABLE {STATE} (fresh BOOLEAN, parts BIGINT DEFAULT 1)")
     empty = not engine.scalar(
         "SELECT (SELECT count(*) FROM contract_award) + (SELECT count(*) FROM contract_transaction)"
     )
-    engine.execute(f"INSERT INTO {STATE} VALUES (?)", [empty])
+    engine.execute(f"INSERT INTO {STATE} (fresh) VALUES (?)", [empty])
 
 
 def mark_stale(engine: Engine) -> None:
@@ -165,18 +173,33 @@ def append(engine: Engine, feed: str, seq: int) -> bool:
     return True
 
 
-def settle(engine: Engine, sort: bool) -> None:
-    """After appends to a rollup that was fresh before them (call inside a transaction): sort
-    the rollup again as a whole when ``sort`` (it got parts after rows it held, or more than
-    one part), write its copies and the summary by parent from it, and mark it fresh."""
-    if sort:
-        engine.execute(
-            f"CREATE OR REPLACE TABLE {ROLLUP} AS SELECT * FROM {ROLLUP} ORDER BY {_ORDER}"
-        )
-    for copy, order in _COPIES:
-        engine.execute(f"CREATE OR REPLACE TABLE {copy} AS SELECT * FROM {ROLLUP} ORDER BY {order}")
+def settle(engine: Engine, appended: list[str], held_rows: bool) -> None:
+    """After appends of the snapshots ``appended`` ("feed:seq", one sorted part each) to a
+    rollup that was fresh before them (call inside a transaction): write the run's rows into
+    the copies as one more sorted part when the rollup ``held_rows`` and stays within
+    ``MAX_PARTS``; else sort the rollup again as a whole (when it holds more than one part)
+    and write the copies whole. Then the summary by parent, and mark it fresh."""
+    parts = int(engine.scalar(f"SELECT max(coalesce(parts, 1)) FROM {STATE}") or 1)
+    if held_rows and parts + len(appended) <= MAX_PARTS:
+        for copy, order in _COPIES:
+            engine.execute(
+                f"INSERT INTO {copy} SELECT * FROM {ROLLUP} WHERE len(snapshots) = 1 "
+                f"AND snapshots[1] IN (SELECT unnest(?)) ORDER BY {order}",
+                [appended],
+            )
+        parts += len(appended)
+    else:
+        if held_rows or len(appended) > 1:
+            engine.execute(
+                f"CREATE OR REPLACE TABLE {ROLLUP} AS SELECT * FROM {ROLLUP} ORDER BY {_ORDER}"
+            )
+        for copy, order in _COPIES:
+            engine.execute(
+                f"CREATE OR REPLACE TABLE {copy} AS SELECT * FROM {ROLLUP} ORDER BY {order}"
+            )
+        parts = 1
     engine.execute(f"CREATE OR REPLACE TABLE {BY_PARENT} AS {_BY_PARENT_SELECT}")
-    engine.execute(f"UPDATE {STATE} SET fresh = true")
+    engine.execute(f"UPDATE {STATE} SET fresh = true, parts = ?", [parts])
 
 
 def rebuild(engine: Engine) -> None:
@@ -196,7 +219,7 @@ def rebuild(engine: Engine) -> None:
     engine.execute(f"INSERT INTO {BY_PARENT} {_BY_PARENT_SELECT}")
     engine.execute(f"DELETE FROM {NAMES}")
     engine.execute(f"INSERT INTO {NAMES} SELECT {_NAME_COUNTS} GROUP BY ALL")
-    engine.execute(f"UPDATE {STATE} SET fresh = true")
+    engine.execute(f"UPDATE {STATE} SET fresh = true, parts = 1")
 
 
 def subtier_names(engine: Engine, codes: list[str]) -> dict[str, str | None] | None:
