@@ -122,6 +122,7 @@ def main() -> None:
 
     # 1. data
     manifest = gen.existing(data, rows, args.seed)
+    generated_here = manifest is None  # data reused from an earlier run is never deleted
     if manifest is None:
         need = rows * 1900 * 3
         if disk_free(data) < need:
@@ -347,7 +348,7 @@ def main() -> None:
             connection.execute("DROP TABLE IF EXISTS contracts")
         pg.stop_server()
         shutil.rmtree(work, ignore_errors=True)
-        if args.data is None:
+        if args.data is None and generated_here:
             shutil.rmtree(data, ignore_errors=True)
 
 
