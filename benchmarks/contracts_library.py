@@ -3,25 +3,30 @@
 Usage: python3 benchmarks/contracts_library.py --rows 1000000 [--runs 5] [--store FILE]
        [--data DIR] [--allow-dirty] [--report FILE]
 
-Users call the library (``whosbehind.spending``, ``whosbehind.awards``), not hand-written SQL.
-On a store of ``--rows`` SYNTHETIC award summaries (``contracts_generate.py``; ingested with
-``ingest_usaspending`` unless ``--store`` names a store already built from them), each question
-is answered, in interleaved rounds, by:
+Users call the library (``whosbehind.spending``, ``whosbehind.spending_by_year``,
+``whosbehind.awards``), not hand-written SQL. On a store of ``--rows`` SYNTHETIC award
+summaries (``contracts_generate.py``; ingested with ``ingest_usaspending`` unless ``--store``
+names a store already built from them), each question is answered, in interleaved rounds, by:
 
 - the library, as a user calls it (public API, keyword options, names, citations, HHI/CR4):
   q1 ``spending(by="recipient", agency="7012", from_fy=2016, to_fy=2018, top=20)``; q2
   ``spending_by_year(by="parent", top=10)``, one call for the 17 fiscal years (and, beside it,
-  not judged, ``spending(by="parent", fiscal_year=FY, top=10)`` for each year; the code before
-  ``spending_by_year`` answers q2 so); q3
-  ``spending(by="agency", recipient=DUNS)``;
-- the fastest SQL this benchmark knows for the same rows: the questions of
-  ``contracts_bench_queries`` over the money rollup (``store.contracts.rollup``), the "rollup
-  SQL" of ``docs/benchmarks.md``. It computes no names, citations or concentration.
+  not judged, ``spending(by="parent", fiscal_year=FY, top=10)`` for each year); q3
+  ``spending(by="agency", recipient=DUNS)``; aw1 ``awards(agency="7012", from_fy=2016,
+  to_fy=2018)``; aw2 ``awards(recipient=DUNS)``;
+- **the best SQL for the same answer** (``contracts_same_answer.py``, judged): one
+  hand-written statement per question that returns everything the library's answer holds
+  (numbers, names, files and their citation fields, totals, HHI/CR4), from the same tables;
+- the numbers-only SQL (shown, not judged): the questions of ``contracts_bench_queries`` over
+  the money rollup, the "rollup SQL" of ``docs/benchmarks.md``, which returns the sums alone
+  (no names, files, citations or concentration); awards have none.
 
-Both answers are compared (keys, totals to the cent, award counts, shares). The ratio is
-library time / SQL time; the target is at most 1.5x. The CPU time of the process (DuckDB's
-threads included) is shown beside the wall time: on a loaded machine it moves less. The load
-average is printed at the start and the end: read the figures with it.
+The library's answer is compared in full with the same-answer SQL's (keys, names, money to the
+cent, award and action counts, shares, HHI, CR4, files, citations), and its numbers with the
+numbers-only SQL's. The ratios are library time / SQL time; the target is at most 1.5x of the
+same-answer SQL. The CPU time of the process (DuckDB's threads included) is shown beside the
+wall time: on a loaded machine it moves less. The load average is printed at the start and
+the end: read the figures with it.
 """
 
 from __future__ import annotations
@@ -35,13 +40,17 @@ from pathlib import Path
 from typing import Any
 
 import contracts_generate as gen
+import contracts_same_answer as same
 from _common import finish, header, measure_scope, median, require_clean, table, verdict
 from contracts_bench_load import AGENCY, whosbehind_load
 from contracts_bench_queries import FIRST_FY, LAST_FY, Q1, Q2, Q3, QUERIES, normalise, rollup_sql
+from contracts_same_answer import AW1, AW2
 
 TARGET = 1.5
 Q2_CALLS = "q2 as one spending() call per fiscal year"
-QUESTIONS = (Q1, Q2, Q2_CALLS, Q3)
+QUESTIONS = (Q1, Q2, Q2_CALLS, Q3, AW1, AW2)
+LIBRARY, SAME, NUMBERS = "library", "same-answer SQL", "numbers-only SQL"
+SAME2 = "same-answer SQL, two statements"
 SCOPE = (
     "analysis/contracts/*.py",
     "analysis/agencies.py",
@@ -52,50 +61,126 @@ SCOPE = (
     "model/citation.py",
 )
 
-Runner = Callable[[], list[tuple[Any, ...]]]
+# a runner gives (the answer in the comparable form of its engine, its numbers for the
+# numbers-only comparison)
+Runner = Callable[[], tuple[Any, list[tuple[Any, ...]]]]
 
 
 def library_runners(engine: Any, recipient: str, years: list[int]) -> dict[str, Runner]:
     import whosbehind
 
-    def q1() -> list[tuple[Any, ...]]:
+    def numbers(result: Any, year: int | None = None) -> list[tuple[Any, ...]]:
+        head = () if year is None else (year,)
+        return [(*head, row.key, row.amount, row.awards, row.share) for row in result.rows]
+
+    def q1() -> tuple[Any, list[tuple[Any, ...]]]:
         found = whosbehind.spending(
             engine, by="recipient", agency=AGENCY, from_fy=FIRST_FY, to_fy=LAST_FY, top=20
         )
-        return [(row.key, row.amount, row.awards) for row in found.rows]
+        return same.spending_form(found), numbers(found)
 
-    def q2() -> list[tuple[Any, ...]]:  # one call for every fiscal year
+    def q2() -> tuple[Any, list[tuple[Any, ...]]]:  # one call for every fiscal year
         found = whosbehind.spending_by_year(engine, by="parent", top=10)
         if list(found) != years:
             raise SystemExit(f"spending_by_year gave the years {list(found)}, not {years}")
-        return [
-            (year, row.key, row.amount, row.share) for year in found for row in found[year].rows
-        ]
+        form = {year: same.spending_form(result) for year, result in found.items()}
+        return form, [row for year in found for row in numbers(found[year], year)]
 
-    def q2_calls() -> list[tuple[Any, ...]]:  # one call per fiscal year, as before
-        rows: list[tuple[Any, ...]] = []
+    def q2_calls() -> tuple[Any, list[tuple[Any, ...]]]:  # one call per fiscal year
+        form, rows = {}, []
         for year in years:
             found = whosbehind.spending(engine, by="parent", fiscal_year=year, top=10)
-            rows += [(year, row.key, row.amount, row.share) for row in found.rows]
-        return rows
+            form[year] = same.spending_form(found)
+            rows += numbers(found, year)
+        return form, rows
 
-    def q3() -> list[tuple[Any, ...]]:
+    def q3() -> tuple[Any, list[tuple[Any, ...]]]:
         found = whosbehind.spending(engine, by="agency", recipient=recipient)
-        return [(row.key, row.awards, row.amount) for row in found.rows]
+        return same.spending_form(found), numbers(found)
 
+    def aw1() -> tuple[Any, list[tuple[Any, ...]]]:
+        found = whosbehind.awards(engine, agency=AGENCY, from_fy=FIRST_FY, to_fy=LAST_FY)
+        return same.awards_form(found), []
+
+    def aw2() -> tuple[Any, list[tuple[Any, ...]]]:
+        return same.awards_form(whosbehind.awards(engine, recipient=recipient)), []
+
+    runners = {Q1: q1, Q2: q2, Q2_CALLS: q2_calls, Q3: q3, AW1: aw1, AW2: aw2}
     if not hasattr(whosbehind, "spending_by_year"):  # the code before it: a call per year
-        return {Q1: q1, Q2: q2_calls, Q2_CALLS: q2_calls, Q3: q3}
-    return {Q1: q1, Q2: q2, Q2_CALLS: q2_calls, Q3: q3}
+        runners[Q2] = q2_calls
+    return runners
 
 
-def sql_runners(connection: Any, recipient: str) -> dict[str, Runner]:
+def same_answer_runners(connection: Any, recipient: str) -> dict[str, Runner]:
+    transactions = bool(
+        connection.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM contract_transaction WHERE record_to IS NULL "
+            "LIMIT 1)"
+        ).fetchone()[0]
+    )
+    statements = same.statements(recipient, transactions)
+
+    def runner(query: str) -> Runner:
+        sql, params = statements[query]
+
+        def run() -> tuple[Any, list[tuple[Any, ...]]]:
+            cursor = connection.execute(sql, params)
+            found = cursor.fetchall()
+            names = [column[0] for column in cursor.description]
+            if query in (AW1, AW2):
+                return same.awards_sql_form(found, names), []
+            if query == Q2:
+                return same.spending_years_form(found), []
+            return same.spending_rows_form(found), []
+
+        return run
+
+    runners = {query: runner(query) for query in statements}
+    return {**runners, Q2_CALLS: runners[Q2]}
+
+
+def two_statement_runners(connection: Any, recipient: str) -> dict[str, Runner]:
+    """The spending answers in two statements each (numbers, then names and files)."""
+    statements = {
+        Q1: (same.Q1_NUMBERS, same.Q1_NAMES, same.statements(recipient)[Q1][1], False),
+        Q2: (same.Q2_NUMBERS, same.Q2_NAMES, same.statements(recipient)[Q2][1], True),
+        Q3: (same.Q3_NUMBERS, same.Q3_NAMES, same.statements(recipient)[Q3][1], False),
+    }
+
+    def runner(query: str) -> Runner:
+        numbers, names, params, per_year = statements[query]
+
+        def run() -> tuple[Any, list[tuple[Any, ...]]]:
+            found = same.two_statements(connection, numbers, names, params, per_year)
+            if per_year:
+                return same.spending_years_form(found), []
+            return same.spending_rows_form(found), []
+
+        return run
+
+    runners = {query: runner(query) for query in statements}
+    return {**runners, Q2_CALLS: runners[Q2]}
+
+
+def numbers_runners(connection: Any, recipient: str) -> dict[str, Runner]:
     sql = rollup_sql()
     params: dict[str, list[Any]] = {Q1: [AGENCY, FIRST_FY, LAST_FY], Q2: [], Q3: [recipient]}
 
     def runner(query: str) -> Runner:
-        return lambda: connection.execute(sql[query], params[query]).fetchall()
+        return lambda: (None, connection.execute(sql[query], params[query]).fetchall())
 
     return {**{query: runner(query) for query in QUERIES}, Q2_CALLS: runner(Q2)}
+
+
+def _numbers(query: str, rows: list[tuple[Any, ...]], library: bool) -> list[tuple[Any, ...]]:
+    """The numbers both the library and the numbers-only SQL give, in one order."""
+    if query == Q3:  # (agency, awards, total)
+        picked = [(r[0], r[2], r[1]) for r in rows] if library else rows
+    elif query == Q1:  # (recipient, total, awards)
+        picked = [(r[0], r[1], r[2]) for r in rows]
+    else:  # (year, parent, total, share)
+        picked = [(r[0], r[1], r[2], r[4]) for r in rows] if library else rows
+    return normalise(picked)
 
 
 def main() -> None:
@@ -134,67 +219,99 @@ def main() -> None:
         ).fetchall()
     ]
     engines = {
-        "library": library_runners(engine, recipient, years),
-        "rollup SQL": sql_runners(connection, recipient),
+        LIBRARY: library_runners(engine, recipient, years),
+        SAME: same_answer_runners(connection, recipient),
+        SAME2: two_statement_runners(connection, recipient),
+        NUMBERS: numbers_runners(connection, recipient),
     }
     times: dict[tuple[str, str], list[float]] = {}
     cpus: dict[tuple[str, str], list[float]] = {}  # this process's CPU, DuckDB's threads too
-    answers: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+    answers: dict[tuple[str, str], tuple[Any, list[tuple[Any, ...]]]] = {}
     for runner in engines.values():  # warm: the first call of each reads the columns
         for query in QUESTIONS:
-            runner[query]()
+            if query in runner:
+                runner[query]()
     for round_number in range(args.runs):
         for query in QUESTIONS:
-            order = list(engines) if round_number % 2 == 0 else list(engines)[::-1]
-            for name in order:
+            order = [name for name in engines if query in engines[name]]
+            shift = round_number % len(order)
+            for name in order[shift:] + order[:shift]:
                 start, cpu = time.perf_counter(), time.process_time()
                 answer = engines[name][query]()
                 times.setdefault((name, query), []).append(time.perf_counter() - start)
                 cpus.setdefault((name, query), []).append(time.process_time() - cpu)
-                answers[(name, query)] = normalise(answer)
+                answers[(name, query)] = answer
         print(f"  round {round_number + 1}/{args.runs}", file=sys.stderr, flush=True)
     engine.close()
-    rows = []
-    met = []
+    rows, met, met_numbers = [], [], []
     for query in QUESTIONS:
-        mine, best = median(times[("library", query)]), median(times[("rollup SQL", query)])
-        mine_cpu = median(cpus[("library", query)])
-        best_cpu = median(cpus[("rollup SQL", query)])
-        same = answers[("library", query)] == answers[("rollup SQL", query)]
+
+        def wall(name: str, query: str = query) -> float:
+            return median(times[(name, query)])
+
+        def cpu(name: str, query: str = query) -> float:
+            return median(cpus[(name, query)])
+
+        mine, one = wall(LIBRARY), wall(SAME)
+        two = wall(SAME2) if (SAME2, query) in times else None
+        best = min(one, two) if two is not None else one
+        fastest = SAME2 if best != one else SAME  # the judged baseline: the faster form
+        same_answer = all(
+            answers[(LIBRARY, query)][0] == answers[(name, query)][0]
+            for name in (SAME, SAME2)
+            if (name, query) in answers
+        )
+        numbers_only = (NUMBERS, query) in times
+        same_numbers = not numbers_only or _numbers(
+            query, answers[(LIBRARY, query)][1], True
+        ) == _numbers(query, answers[(NUMBERS, query)][1], False)
         if query != Q2_CALLS:  # the old way, shown beside it
-            met.append(mine <= TARGET * best and same)
+            met.append(mine <= TARGET * best and same_answer)
+            if numbers_only:
+                met_numbers.append(mine <= TARGET * wall(NUMBERS) and same_numbers)
         rows.append(
             [
                 query,
                 f"{mine * 1000:,.1f}",
-                f"{best * 1000:,.1f}",
-                f"{mine / best:.2f}x",
-                f"{mine_cpu * 1000:,.1f}",
-                f"{best_cpu * 1000:,.1f}",
-                f"{mine_cpu / best_cpu:.2f}x" if best_cpu > 0 else "-",
-                "same" if same else "**DIFFERENT**",
+                f"{one * 1000:,.1f}",
+                f"{two * 1000:,.1f}" if two is not None else "-",
+                f"**{mine / best:.2f}x**",
+                f"{wall(NUMBERS) * 1000:,.1f}" if numbers_only else "-",
+                f"{mine / wall(NUMBERS):.2f}x" if numbers_only else "-",
+                f"{cpu(LIBRARY) * 1000:,.1f}",
+                f"{cpu(fastest) * 1000:,.1f}",
+                f"{cpu(LIBRARY) / cpu(fastest):.2f}x" if cpu(fastest) > 0 else "-",
+                f"{cpu(LIBRARY) / cpu(NUMBERS):.2f}x" if numbers_only and cpu(NUMBERS) else "-",
+                ("same" if same_answer else "**DIFFERENT**")
+                + ("" if same_numbers else "; numbers **DIFFERENT**"),
             ]
         )
     lines += [
-        f"- recipient for q3: DUNS `{recipient}` ({awards:,} awards); q2 covers {len(years)} "
-        f"fiscal years; median of {args.runs} interleaved rounds",
+        f"- recipient for q3 and aw2: DUNS `{recipient}` ({awards:,} awards); q2 covers "
+        f"{len(years)} fiscal years; median of {args.runs} interleaved rounds",
         "",
         table(
             [
                 "question",
                 "library ms",
-                "rollup SQL ms",
-                "library / SQL",
+                "same-answer SQL, one statement ms",
+                "same-answer SQL, two statements ms",
+                "library / same-answer SQL (the faster)",
+                "numbers-only SQL ms",
+                "library / numbers-only",
                 "library CPU ms",
-                "SQL CPU ms",
-                "CPU ratio",
+                "same-answer SQL CPU ms (the faster)",
+                "CPU ratio (same answer)",
+                "CPU ratio (numbers only)",
                 "answers",
             ],
             rows,
         ),
         "",
-        f"- target: the library within {TARGET}x of the best SQL, same answers: "
-        f"{sum(met)} of {len(met)}, {verdict(all(met))}",
+        f"- target: the library within {TARGET}x of the best SQL for the same answer, same "
+        f"answers: {sum(met)} of {len(met)}, {verdict(all(met))}",
+        f"- beside it, within {TARGET}x of the numbers-only SQL (q1-q3): "
+        f"{sum(met_numbers)} of {len(met_numbers)}, {verdict(all(met_numbers))}",
         "- load average at the end: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()),
     ]
     footer, status = finish(args.allow_dirty)

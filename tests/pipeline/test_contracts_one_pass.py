@@ -132,14 +132,20 @@ def _rows(result: SpendingResult) -> list[tuple[object, ...]]:
 
 def test_top_from_the_rollup_is_the_head_of_every_row(tmp_path: Path) -> None:
     """With ``top`` the rollup names and cites only the groups returned: the same rows, names
-    and files as the head of the full answer, at every cut (ties in amount included)."""
+    and files as the head of the full answer, at every cut (ties in amount included). One
+    agency's groups (read from the copy by agency) carry their spellings and files in the
+    numbers' statement; the whole rollup's are named by a second one."""
     engine = Engine(tmp_path / "s.duckdb")
     ingest_usaspending(engine, ICE_LOCAL_GOV)
     assert is_fresh(engine)
+    ice = AgencySelection("7012", "7012", frozenset({"7012"}))
     for by, filters in (
         ("recipient", Filters()),
         ("parent", Filters(fiscal_year=2019)),
         ("agency", Filters()),
+        ("recipient", Filters(agency=ice)),
+        ("parent", Filters(agency=ice, first_fiscal_year=2019, last_fiscal_year=2021)),
+        ("recipient", Filters(recipient="094016941")),
     ):
         every = spending(engine, by, filters)
         amounts = [row.amount for row in every.rows]

@@ -17,9 +17,9 @@ from typing import Any
 from whosbehind.analysis.agencies import agency_names
 from whosbehind.analysis.contracts.lines import (
     Filters,
-    cite_record,
     latest_awards_sql,
     lines_sql,
+    record_selector_prefix,
     require_contracts,
     snapshot_citations,
 )
@@ -105,26 +105,13 @@ def list_awards(
 ) -> AwardsResult:
     filters = filters or Filters()
     require_contracts(engine)
-    lines, params = lines_sql(as_of)
-    latest, latest_params = latest_awards_sql(as_of)
-    where, more = filters.where("l")
-    found = engine.rows(
-        f"WITH money AS (SELECT award_key, sum(amount) AS obligated, min(first_date) AS first, "
-        "max(last_date) AS last, count(*) FILTER (WHERE basis = 'transaction') AS actions, "
-        "min(basis) AS basis, list(DISTINCT struct_pack(feed := feed, seq := seq)) AS snapshots "
-        f"FROM ({lines}) l WHERE {where} GROUP BY award_key) "
-        "SELECT m.*, a.piid, a.award_type, a.parent_idv_piid, a.recipient_name, "
-        "a.recipient_parent_name, a.recipient_duns, a.recipient_uei, a.awarding_subtier_code, "
-        "a.potential_total_value, a.description "
-        f"FROM money m LEFT JOIN ({latest}) a USING (award_key) "
-        f"ORDER BY {SORTS.get(sort, SORTS['obligated'])}, award_key",
-        [*params, *more, *latest_params],
-    )
-    names = agency_names(engine, sorted({r["awarding_subtier_code"] for r in found} - {None}))
-    cited = snapshot_citations(
-        engine, {(s["feed"], s["seq"]) for r in found for s in r["snapshots"]}
-    )
-    rows = [_row(row, names, cited) for row in found]
+    order = f"ORDER BY {SORTS.get(sort, SORTS['obligated'])}, award_key"
+    sql, params = _newest_sql(engine, filters) if as_of is None else _as_of_sql(as_of, filters)
+    found = engine.connection.execute(f"{sql} {order}", params).fetchall()
+    names = agency_names(engine, sorted({row[_AGENCY] for row in found} - {None}))
+    files = [_files(row) for row in found]
+    cited = snapshot_citations(engine, {s for each in files for s in each})
+    rows = _rows(found, files, names, cited)
     listed_parents = {
         row.parent_idv for row in rows if row.award_type == "order" and row.parent_idv
     }
@@ -145,28 +132,107 @@ def list_awards(
     )
 
 
-def _row(
-    row: dict[str, Any], names: dict[str, str], cited: dict[tuple[str, int], Citation]
-) -> AwardRow:
-    piid = row["piid"]
-    snapshots = sorted((s["feed"], s["seq"]) for s in row["snapshots"])
-    return AwardRow(
-        award_key=row["award_key"],
-        award_id=piid or row["award_key"],
-        award_type=row["award_type"],
-        parent_idv=row["parent_idv_piid"],
-        recipient=row["recipient_name"],
-        recipient_parent=row["recipient_parent_name"],
-        recipient_duns=row["recipient_duns"],
-        recipient_uei=row["recipient_uei"],
-        agency_code=row["awarding_subtier_code"],
-        agency=names.get(row["awarding_subtier_code"] or ""),
-        obligated=row["obligated"],
-        potential_value=row["potential_total_value"],
-        first_action=row["first"],
-        last_action=row["last"],
-        actions=int(row["actions"]),
-        basis=row["basis"],
-        description=row["description"],
-        citations=[cite_record(cited[s], piid) for s in snapshots if s in cited],
+# a row of the statements below: award_key, obligated, first, last, actions, basis, then its
+# one file (feed, seq) or its list of them (snapshots), then its latest record's columns
+_AGENCY = 16
+_AWARD_COLUMNS = (
+    "a.piid, a.award_type, a.parent_idv_piid, a.recipient_name, a.recipient_parent_name, "
+    "a.recipient_duns, a.recipient_uei, a.awarding_subtier_code, a.potential_total_value, "
+    "a.description"
+)
+
+
+def _money_sql(lines: str, where: str) -> str:
+    """Each award's money over ``lines`` that ``where`` selects."""
+    return (
+        "SELECT award_key, sum(amount) AS obligated, min(first_date) AS first, "
+        "max(last_date) AS last, count(*) FILTER (WHERE basis = 'transaction') AS actions, "
+        "min(basis) AS basis, NULL AS feed, NULL AS seq, "
+        "list(DISTINCT struct_pack(feed := feed, seq := seq)) AS snapshots "
+        f"FROM ({lines}) l WHERE {where} GROUP BY award_key"
     )
+
+
+def _as_of_sql(as_of: dt.datetime, filters: Filters) -> tuple[str, list[Any]]:
+    """The awards as the records live at ``as_of`` state them: their lines' money, joined to
+    each award's latest record then (two passes over the awards)."""
+    where, more = filters.where("l")
+    lines, params = lines_sql(as_of)
+    latest, latest_params = latest_awards_sql(as_of)
+    return (
+        f"SELECT m.*, {_AWARD_COLUMNS} FROM ({_money_sql(lines, where)}) m "
+        f"LEFT JOIN ({latest}) a USING (award_key)",
+        [*params, *more, *latest_params],
+    )
+
+
+def _newest_sql(engine: Engine, filters: Filters) -> tuple[str, list[Any]]:
+    """The same for the newest records, in one pass over the awards: an award the store knows
+    only from award-level records (``counts``, the award-total line of ``lines_sql``) has one
+    line, its latest record, so its money and attributes are that record's, with no grouping
+    and no join; only the awards with transactions sum their lines and join their latest
+    record (a store without transactions skips that part: joining nothing to the latest
+    records still reads them all)."""
+    own, own_params = filters.where("a")
+    awards_alone = (
+        "SELECT a.award_key, a.total_obligation AS obligated, "
+        "coalesce(a.base_action_date, a.as_of) AS first, a.as_of AS last, 0 AS actions, "
+        "'award total' AS basis, a.feed, a.seq, NULL AS snapshots, "
+        f"{_AWARD_COLUMNS} FROM contract_award a WHERE a.latest AND a.counts "
+        f"AND a.total_obligation IS NOT NULL AND {own}"
+    )
+    if not engine.kept("contracts:transactions", lambda: _has_transactions(engine)):
+        return awards_alone, own_params
+    where, more = filters.where("l")
+    lines, params = lines_sql(None)
+    latest, latest_params = latest_awards_sql(None)
+    transactions = _money_sql(lines, f"l.basis = 'transaction' AND {where}")
+    return (
+        f"{awards_alone} UNION ALL SELECT m.*, {_AWARD_COLUMNS} FROM ({transactions}) m "
+        f"LEFT JOIN ({latest}) a USING (award_key)",
+        [*own_params, *params, *more, *latest_params],
+    )
+
+
+def _has_transactions(engine: Engine) -> bool:
+    return bool(
+        engine.scalar(
+            "SELECT count(*) FROM (SELECT 1 FROM contract_transaction WHERE record_to IS NULL "
+            "LIMIT 1)"
+        )
+    )
+
+
+def _files(row: tuple[Any, ...]) -> list[tuple[str, int]]:
+    """The (feed, seq) of the files a row of the statements was read from, sorted."""
+    feed, seq, snapshots = row[6:9]
+    if snapshots is None:
+        return [(feed, seq)]
+    return sorted((s["feed"], s["seq"]) for s in snapshots)
+
+
+def _rows(
+    found: list[tuple[Any, ...]],
+    files: list[list[tuple[str, int]]],
+    names: dict[str, str],
+    cited: dict[tuple[str, int], Citation],
+) -> list[AwardRow]:
+    """The award rows of the statements' rows, each citing its files narrowed to its PIID
+    (``cite_record``, with each file's selector prefix worked out once)."""
+    narrowing = {s: (c, record_selector_prefix(c)) for s, c in cited.items()}
+    rows = []
+    for row, each in zip(found, files, strict=True):
+        key, obligated, first, last, actions, basis, _, _, _, piid, kind, idv, *more = row
+        recipient, parent, duns, uei, agency, potential, description = more
+        rows.append(
+            AwardRow(
+                key, piid or key, kind, idv, recipient, parent, duns, uei, agency,
+                names.get(agency or ""), obligated, potential, first, last, int(actions),
+                basis, description, [
+                    Citation(c.source, c.locator, c.record_time, c.content_hash, prefix + piid)
+                    if piid else c
+                    for s in each if s in narrowing for c, prefix in (narrowing[s],)
+                ],
+            )
+        )  # fmt: skip
+    return rows

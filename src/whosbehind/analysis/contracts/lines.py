@@ -35,6 +35,7 @@ __all__ = [
     "latest_awards_sql",
     "lines_sql",
     "recipient_condition",
+    "record_selector_prefix",
     "require_contracts",
     "snapshot_citations",
 ]
@@ -178,5 +179,11 @@ def cite_record(citation: Citation, piid: str | None) -> Citation:
     ``#piid=X`` in a response or feed page."""
     if not piid:
         return citation
+    return citation.narrow(record_selector_prefix(citation) + piid)
+
+
+def record_selector_prefix(citation: Citation) -> str:
+    """The selector of an award's rows in this citation's file without the PIID
+    (``award_id_piid=`` in a CSV, ``piid=`` elsewhere): ``cite_record`` appends the PIID."""
     column = "award_id_piid" if citation.source in CSV_FEEDS else "piid"
-    return citation.narrow(record_selector(column, piid))
+    return record_selector(column, "")

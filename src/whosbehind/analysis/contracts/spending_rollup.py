@@ -39,9 +39,20 @@ def from_rollup(
     table = _rollup_copy(engine, filters)
     if top is None and not spelled:
         return _every_group(engine, key, table, where, params, per_year)
-    numbers = _numbers(engine, key, table, where, params, top, per_year)
-    wanted = {(part, row[0]) for part, (_, kept) in numbers.items() for row in kept}
-    named = _names_and_files(engine, key, spelled, table, where, params, wanted, per_year)
+    # a narrow selection (one agency's or one recipient's rows, read from its sorted copy) has
+    # few groups: each carries its spellings and files in the one statement, cheaper than a
+    # second statement for those returned; a wide one (the whole rollup) names them after
+    one = bool(spelled) and table != ROLLUP
+    numbers = _numbers(engine, key, table, where, params, top, per_year, spelled if one else ())
+    if one:
+        named = {
+            (part, row[0]): _named(len(spelled), row[4], row[5])
+            for part, (_, kept) in numbers.items()
+            for row in kept
+        }
+    else:
+        wanted = {(part, row[0]) for part, (_, kept) in numbers.items() for row in kept}
+        named = _names_and_files(engine, key, spelled, table, where, params, wanted, per_year)
     found: dict[int | None, Rows | None] = {}
     for part, (totals, kept) in numbers.items():
         if totals[6]:
@@ -49,7 +60,7 @@ def from_rollup(
             continue
         rows = [
             (group, name, amount, awards, lines, files, *totals[:6])
-            for group, amount, awards, lines in kept
+            for group, amount, awards, lines, *_ in kept
             for name, files in (named[part, group],)
         ]
         # as SQL orders them: amount DESC, name (NULLs last), key
@@ -68,17 +79,27 @@ def _numbers(
     params: list[Any],
     top: int | None,
     per_year: bool,
+    spelled: tuple[str, ...] = (),
 ) -> dict[int | None, tuple[tuple[Any, ...], list[tuple[Any, ...]]]]:
     """Each part's totals (and its count of transaction lines, last) and the numbers (key,
     amount, awards, lines) of the groups it returns: with ``top``, those at or above the
-    top-th amount, ties included."""
+    top-th amount, ties included. With ``spelled`` columns, each group also carries its rows'
+    spellings of them with their lines, and its rows' snapshot lists."""
     part = "fiscal_year" if per_year else "NULL"
+    carried = shown = ""
+    if spelled:
+        shown = ", g.spellings, g.files"
+        fields = ", ".join(f"s{i} := {column}" for i, column in enumerate(spelled))
+        carried = (
+            f", list(struct_pack(w := lines, {fields})) AS spellings, list(snapshots) AS files"
+        )
     cut = f"list_min(max(amount, {int(top)}))" if top is not None and top > 0 else "NULL"
     keep = "false" if top is not None and top <= 0 else "t.cut IS NULL OR g.amount >= t.cut"
     found = engine.connection.execute(
         f"WITH g AS MATERIALIZED (SELECT {part} AS part, {key} AS key, sum(amount) AS amount, "
         "sum(award_lines) AS awards, sum(lines) AS lines, sum(award_amount) AS award_totals, "
-        f"sum(lines - award_lines) AS other_lines FROM {table} l WHERE {where} GROUP BY 1, 2), "
+        f"sum(lines - award_lines) AS other_lines{carried} FROM {table} l WHERE {where} "
+        "GROUP BY 1, 2), "
         f"t AS MATERIALIZED (SELECT {'part' if per_year else 'NULL AS part'}, "
         "coalesce(sum(amount), 0) AS total, count(*) AS groups, "
         "coalesce(sum(award_totals), 0) AS award_totals, "
@@ -88,7 +109,7 @@ def _numbers(
         "coalesce(list_sum(max(amount, 4) FILTER (WHERE amount > 0)), 0) AS top4, "
         f"{cut} AS cut FROM g {'GROUP BY part' if per_year else ''}) "
         "SELECT t.part, t.total, t.groups, t.award_totals, t.award_lines, t.squares, t.top4, "
-        "t.other_lines, g.key, g.amount, g.awards, g.lines FROM t "
+        f"t.other_lines, g.key, g.amount, g.awards, g.lines{shown} FROM t "
         f"LEFT JOIN g ON g.part IS NOT DISTINCT FROM t.part AND ({keep})",
         params,
     ).fetchall()
@@ -183,14 +204,32 @@ def _names_and_files(
             if spelling is not None:
                 counted[spelling] = counted.get(spelling, 0) + int(lines)
         files[(part_value, group)].update(snapshots or ())
-    named: dict[tuple[int | None, str], tuple[str | None, str]] = {}
-    for group in wanted:
-        name = next(
-            (min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for c in weights[group] if c),
-            None,
-        )
-        named[group] = (name, ",".join(sorted(files[group])))
-    return named
+    return {group: (_pick(weights[group]), ",".join(sorted(files[group]))) for group in wanted}
+
+
+def _pick(weights: list[dict[str, int]]) -> str | None:
+    """The most frequent spelling of the first column that has one (weighted by lines; ties:
+    the first in sort order), as ``mode`` over the lines picks it."""
+    return next(
+        (min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for c in weights if c),
+        None,
+    )
+
+
+def _named(
+    columns: int, spellings: list[dict[str, Any]], snapshots: list[list[str] | None]
+) -> tuple[str | None, str]:
+    """A group's name and snapshots ("feed:seq,...") from its rows' spellings (each with its
+    lines) and snapshot lists, as ``_names_and_files`` works them out."""
+    weights: list[dict[str, int]] = [{} for _ in range(columns)]
+    for row in spellings:
+        lines = int(row["w"])
+        for index, counted in enumerate(weights):
+            spelling = row[f"s{index}"]
+            if spelling is not None:
+                counted[spelling] = counted.get(spelling, 0) + lines
+    files = {f for listed in snapshots if listed for f in listed}
+    return _pick(weights), ",".join(sorted(files))
 
 
 def _rollup_copy(engine: Engine, filters: Filters) -> str:
