@@ -88,11 +88,17 @@ SELECT g.key, coalesce(n.name, {_PLAIN.format(key="g.key")}) AS name, g.amount,
 FROM g JOIN named n USING (key), t
 ORDER BY g.amount DESC, n.name, g.key LIMIT $top"""
 
-Q2_SQL = f"""
-WITH g AS MATERIALIZED (
+# each (fiscal year, parent) group's numbers: the rollup grouped, or its summary by parent
+# (``contract_money_by_parent``, one row per group) where the store has it
+_Q2_GROUPS = f"""
     SELECT fiscal_year AS fy, {_P} AS key, sum(amount) AS amount, sum(award_lines) AS awards,
            sum(lines) AS lines, sum(award_amount) AS award_amount
-    FROM contract_money_rollup GROUP BY ALL),
+    FROM contract_money_rollup GROUP BY ALL"""
+_Q2_SUMMED = """
+    SELECT fiscal_year AS fy, parent AS key, amount, award_lines AS awards, lines, award_amount
+    FROM contract_money_by_parent"""
+Q2_SQL = f"""
+WITH g AS MATERIALIZED ({{groups}}),
 t AS MATERIALIZED (SELECT fy, {_TOTALS}, list_min(max(amount, $top)) AS cut FROM g GROUP BY fy),
 top AS MATERIALIZED (SELECT g.* FROM g JOIN t USING (fy) WHERE g.amount >= t.cut),
 sub AS MATERIALIZED (
@@ -173,10 +179,7 @@ n AS (SELECT key, arg_min(spelling, {{'w': -w, 's': spelling}})
              list_distinct(flatten(flatten(list(files)))) AS files FROM s GROUP BY key)
 SELECT key, name, files, {_cited("SELECT DISTINCT unnest(files) FROM n")} FROM n"""
 Q2_NUMBERS = f"""
-WITH g AS MATERIALIZED (
-    SELECT fiscal_year AS fy, {_P} AS key, sum(amount) AS amount, sum(award_lines) AS awards,
-           sum(lines) AS lines, sum(award_amount) AS award_amount
-    FROM contract_money_rollup GROUP BY ALL),
+WITH g AS MATERIALIZED ({{groups}}),
 t AS (SELECT fy, {_TOTALS}, list_min(max(amount, $top)) AS cut FROM g GROUP BY fy)
 {_KEPT.format(part="t.fy,", measures=_MEASURES, on="USING (fy)")}"""
 Q2_NAMES = f"""
@@ -334,14 +337,23 @@ _AW1_WHERE = "l.awarding_subtier_code = $agency AND l.fiscal_year BETWEEN $first
 _AW2_WHERE = "l.recipient_duns = $recipient"
 
 
-def statements(recipient: str, transactions: bool = True) -> dict[str, tuple[str, dict[str, Any]]]:
+def q2_statements(summary: bool) -> tuple[str, str]:
+    """q2's statement, and its first of two, reading the summary by parent when ``summary``."""
+    groups = _Q2_SUMMED if summary else _Q2_GROUPS
+    return Q2_SQL.replace("{groups}", groups), Q2_NUMBERS.replace("{groups}", groups)
+
+
+def statements(
+    recipient: str, transactions: bool = True, summary: bool = False
+) -> dict[str, tuple[str, dict[str, Any]]]:
     """Question -> (statement, its parameters), keyed by the question names of the library
-    benchmark; ``transactions``: whether the store holds any (live) transaction."""
+    benchmark; ``transactions``: whether the store holds any (live) transaction; ``summary``:
+    whether it has the rollup's summary by parent (q2 reads it)."""
     from contracts_bench_queries import Q1, Q2, Q3
 
     return {
         Q1: (Q1_SQL, {"agency": AGENCY, "first": FIRST_FY, "last": LAST_FY, "top": 20}),
-        Q2: (Q2_SQL, {"top": 10}),
+        Q2: (q2_statements(summary)[0], {"top": 10}),
         Q3: (Q3_SQL, {"recipient": recipient}),
         AW1: (
             _awards_sql(_AW1_WHERE, transactions),

@@ -222,3 +222,48 @@ def test_by_year_bad_requests(engine: Engine) -> None:
         spending_by_year(engine, "fiscal-year")
     with pytest.raises(UsageError, match="takes a range of years, not one year"):
         spending_by_year(engine, "recipient", Filters(fiscal_year=2018))
+
+
+def test_parents_read_from_the_summary_by_parent_as_from_the_rollup_and_the_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parents as reported, selected by fiscal years alone, are read from the rollup's summary
+    by parent (one row per group); the same answers, JSON for JSON, as the rollup grouped and
+    as the lines, for each year and a range, every cut (ties included) and every total."""
+    from tests.support.contracts import ICE_LOCAL_GOV
+    from whosbehind.analysis.contracts import spending_rollup
+    from whosbehind.pipeline.contracts.ingest import ingest_usaspending
+    from whosbehind.store.contracts.rollup import BY_PARENT
+
+    engine = Engine(tmp_path / "s.duckdb")
+    ingest_usaspending(engine, ICE_LOCAL_GOV)
+    assert engine.scalar(f"SELECT count(*) FROM {BY_PARENT}")
+    read: list[str | None] = []
+    summary = spending_rollup._summary
+
+    def reading(*args: object) -> str | None:
+        read.append(summary(*args))  # type: ignore[arg-type]
+        return read[-1]
+
+    monkeypatch.setattr(spending_rollup, "_summary", reading)
+
+    def answers() -> list[object]:
+        found: list[object] = []
+        for top in (None, 1, 3, 10):
+            for by in ("parent", "reported-parent"):
+                each = spending_by_year(engine, by, Filters(first_fiscal_year=2019), top=top)
+                found.append({year: result.to_json() for year, result in each.items()})
+                for year in (2019, 2020, 2021):
+                    alone = spending(engine, by, Filters(fiscal_year=year), top=top)
+                    found.append(alone.to_json())
+        return found
+
+    from_summary = answers()
+    assert set(read) == {BY_PARENT} and from_summary[0]
+    monkeypatch.setattr(spending_rollup, "_summary", lambda *a: None)
+    assert answers() == from_summary
+    from whosbehind.analysis.contracts import spending as spending_module
+
+    monkeypatch.setattr(spending_module, "is_fresh", lambda _engine: False)
+    assert answers() == from_summary
+    engine.close()

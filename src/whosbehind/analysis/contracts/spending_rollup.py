@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from whosbehind.analysis.contracts.lines import Filters, identifies_recipient
-from whosbehind.store.contracts.rollup import BY_AGENCY, BY_RECIPIENT, ROLLUP
+from whosbehind.store.contracts.rollup import BY_AGENCY, BY_PARENT, BY_RECIPIENT, PARENT, ROLLUP
 from whosbehind.store.engine import Engine
 
 Rows = list[tuple[Any, ...]]
@@ -43,7 +43,11 @@ def from_rollup(
     # few groups: each carries its spellings and files in the one statement, cheaper than a
     # second statement for those returned; a wide one (the whole rollup) names them after
     one = bool(spelled) and table != ROLLUP
-    numbers = _numbers(engine, key, table, where, params, top, per_year, spelled if one else ())
+    summary = _summary(engine, key, filters)
+    if summary is not None:  # its groups summed already: no grouping of the rollup
+        numbers = _numbers(engine, key, summary, where, params, top, per_year, summed=True)
+    else:
+        numbers = _numbers(engine, key, table, where, params, top, per_year, spelled if one else ())
     if one:
         named = {
             (part, row[0]): _named(len(spelled), row[4], row[5])
@@ -80,11 +84,13 @@ def _numbers(
     top: int | None,
     per_year: bool,
     spelled: tuple[str, ...] = (),
+    summed: bool = False,
 ) -> dict[int | None, tuple[tuple[Any, ...], list[tuple[Any, ...]]]]:
     """Each part's totals (and its count of transaction lines, last) and the numbers (key,
     amount, awards, lines) of the groups it returns: with ``top``, those at or above the
     top-th amount, ties included. With ``spelled`` columns, each group also carries its rows'
-    spellings of them with their lines, and its rows' snapshot lists."""
+    spellings of them with their lines, and its rows' snapshot lists. ``summed``: ``table`` is
+    a summary with one row per group already, its key in the column ``parent``."""
     part = "fiscal_year" if per_year else "NULL"
     carried = shown = ""
     if spelled:
@@ -95,11 +101,18 @@ def _numbers(
         )
     cut = f"list_min(max(amount, {int(top)}))" if top is not None and top > 0 else "NULL"
     keep = "false" if top is not None and top <= 0 else "t.cut IS NULL OR g.amount >= t.cut"
-    found = engine.connection.execute(
-        f"WITH g AS MATERIALIZED (SELECT {part} AS part, {key} AS key, sum(amount) AS amount, "
+    groups = (
+        f"SELECT {part} AS part, parent AS key, amount, award_lines AS awards, lines, "
+        f"award_amount AS award_totals, lines - award_lines AS other_lines FROM {table} l "
+        f"WHERE {where}"
+        if summed
+        else f"SELECT {part} AS part, {key} AS key, sum(amount) AS amount, "
         "sum(award_lines) AS awards, sum(lines) AS lines, sum(award_amount) AS award_totals, "
         f"sum(lines - award_lines) AS other_lines{carried} FROM {table} l WHERE {where} "
-        "GROUP BY 1, 2), "
+        "GROUP BY 1, 2"
+    )
+    found = engine.connection.execute(
+        f"WITH g AS MATERIALIZED ({groups}), "
         f"t AS MATERIALIZED (SELECT {'part' if per_year else 'NULL AS part'}, "
         "coalesce(sum(amount), 0) AS total, count(*) AS groups, "
         "coalesce(sum(award_totals), 0) AS award_totals, "
@@ -230,6 +243,15 @@ def _named(
                 counted[spelling] = counted.get(spelling, 0) + lines
     files = {f for listed in snapshots if listed for f in listed}
     return _pick(weights), ",".join(sorted(files))
+
+
+def _summary(engine: Engine, key: str, filters: Filters) -> str | None:
+    """The summary of the rollup by fiscal year and parent as reported (``BY_PARENT``) when it
+    holds this selection's groups: grouped by that parent, selected by fiscal years alone."""
+    selected = filters.agency is not None or filters.recipient or filters.psc or filters.naics
+    if key != PARENT or selected:
+        return None
+    return BY_PARENT if engine.has_table(BY_PARENT) else None
 
 
 def _rollup_copy(engine: Engine, filters: Filters) -> str:
