@@ -32,17 +32,16 @@ the end: read the figures with it.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import contracts_generate as gen
 import contracts_same_answer as same
-from _common import finish, header, measure_scope, median, require_clean, table, verdict
-from contracts_bench_load import AGENCY, whosbehind_load
+from _common import header, measure_scope, median, require_clean, table, verdict
+from _contracts_run import conclude, synthetic_store
+from contracts_bench_load import AGENCY
 from contracts_bench_queries import (
     FIRST_FY,
     LAST_FY,
@@ -224,14 +223,8 @@ def main() -> None:
     lines = [header(f"Contracts: the library against the best SQL, {args.rows:,} rows")]
     from whosbehind.store.engine import Engine
 
-    data = args.data or Path(f"/tmp/whosbehind-contracts-{args.rows}")
-    store = args.store or data.with_name(data.name + "-stores") / "library.duckdb"
-    if not store.exists():
-        if gen.existing(data, args.rows, args.seed) is None:
-            gen.generate(data, args.rows, args.seed)
-        store.parent.mkdir(parents=True, exist_ok=True)
-        load = whosbehind_load(str(store), str(data))
-        lines.append(f"- store built by `ingest_usaspending` in {load.seconds:.1f} s")
+    store, built = synthetic_store(args.rows, args.seed, args.data, args.store, "library.duckdb")
+    lines += built
     engine = Engine(store, read_only=True)
     connection = engine.connection
     recipient, awards = connection.execute(
@@ -334,18 +327,14 @@ def main() -> None:
             rows,
         ),
         "",
-        f"- target: the library within {TARGET}x of the best SQL for the same answer, same "
-        f"answers: {sum(met)} of {len(met)}, {verdict(all(met))}",
         f"- beside it, within {TARGET}x of the numbers-only SQL (q1-q3): "
         f"{sum(met_numbers)} of {len(met_numbers)}, {verdict(all(met_numbers))}",
-        "- load average at the end: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()),
     ]
-    footer, status = finish(args.allow_dirty)
-    report = "\n".join(lines) + "\n" + footer
-    print(report)
-    if args.report:
-        args.report.write_text(report)
-    raise SystemExit(status)
+    target = (
+        f"- target: the library within {TARGET}x of the best SQL for the same answer, same "
+        f"answers: {sum(met)} of {len(met)}, {verdict(all(met))}"
+    )
+    conclude(lines, target, args.allow_dirty, args.report)
 
 
 if __name__ == "__main__":

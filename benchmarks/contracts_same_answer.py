@@ -136,7 +136,8 @@ t AS (SELECT {_TOTALS} FROM g),
 listed AS (SELECT subtier_code, subtier_name FROM contract_agency
            WHERE record_to IS NULL AND subtier_code IN (SELECT key FROM g)),
 counted AS (SELECT subtier_code, arg_max(subtier_name, awards) AS subtier_name FROM
-            (SELECT subtier_code, subtier_name, sum(awards) AS awards FROM contract_subtier_names
+            (SELECT subtier_code, subtier_name, CAST(sum(awards) AS BIGINT) AS awards
+             FROM contract_subtier_names
              WHERE subtier_name IS NOT NULL AND subtier_code IN (SELECT key FROM g)
              GROUP BY ALL) GROUP BY subtier_code)
 SELECT g.key, coalesce(listed.subtier_name, counted.subtier_name,
@@ -211,7 +212,8 @@ Q3_NAMES = f"""
 WITH listed AS (SELECT subtier_code, subtier_name FROM contract_agency
                 WHERE record_to IS NULL AND subtier_code IN (SELECT unnest($keys))),
 counted AS (SELECT subtier_code, arg_max(subtier_name, awards) AS subtier_name FROM
-            (SELECT subtier_code, subtier_name, sum(awards) AS awards FROM contract_subtier_names
+            (SELECT subtier_code, subtier_name, CAST(sum(awards) AS BIGINT) AS awards
+             FROM contract_subtier_names
              WHERE subtier_name IS NOT NULL AND subtier_code IN (SELECT unnest($keys))
              GROUP BY ALL) GROUP BY subtier_code)
 SELECT code, coalesce(listed.subtier_name, counted.subtier_name), NULL,
@@ -297,7 +299,7 @@ by_tx AS (
            max(action_date) AS last, count(*) AS actions, 'transaction' AS basis,
            list(DISTINCT {{'feed': feed, 'seq': seq}}) AS files
     FROM tx l WHERE {where} GROUP BY award_key),
-rows AS (
+rows AS MATERIALIZED (
     SELECT award_key, total_obligation AS obligated, coalesce(base_action_date, as_of) AS first,
            as_of AS last, 0 AS actions, 'award total' AS basis,
            [{{'feed': feed, 'seq': seq}}] AS files, {attributes}
@@ -305,7 +307,8 @@ rows AS (
     WHERE latest AND counts AND total_obligation IS NOT NULL AND {where}
     {_union_tx(attributes) if transactions else ""}),
 names AS (SELECT subtier_code, arg_max(subtier_name, awards) AS subtier_name FROM
-          (SELECT subtier_code, subtier_name, sum(awards) AS awards FROM contract_subtier_names
+          (SELECT subtier_code, subtier_name, CAST(sum(awards) AS BIGINT) AS awards
+             FROM contract_subtier_names
            WHERE subtier_name IS NOT NULL
              AND subtier_code IN (SELECT awarding_subtier_code FROM rows) GROUP BY ALL)
           GROUP BY subtier_code),
