@@ -132,9 +132,8 @@ def _rows(result: SpendingResult) -> list[tuple[object, ...]]:
 
 def test_top_from_the_rollup_is_the_head_of_every_row(tmp_path: Path) -> None:
     """With ``top`` the rollup names and cites only the groups returned: the same rows, names
-    and files as the head of the full answer, at every cut (ties in amount included). One
-    agency's groups (read from the copy by agency) carry their spellings and files in the
-    numbers' statement; the whole rollup's are named by a second one."""
+    and files as the head of the full answer, at every cut (ties in amount included), over the
+    whole rollup and over its copies by agency and by recipient."""
     engine = Engine(tmp_path / "s.duckdb")
     ingest_usaspending(engine, ICE_LOCAL_GOV)
     assert is_fresh(engine)

@@ -39,24 +39,13 @@ def from_rollup(
     table = _rollup_copy(engine, filters)
     if top is None and not spelled:
         return _every_group(engine, key, table, where, params, per_year)
-    # a narrow selection (one agency's or one recipient's rows, read from its sorted copy) has
-    # few groups: each carries its spellings and files in the one statement, cheaper than a
-    # second statement for those returned; a wide one (the whole rollup) names them after
-    one = bool(spelled) and table != ROLLUP
     summary = _summary(engine, key, filters)
     if summary is not None:  # its groups summed already: no grouping of the rollup
         numbers = _numbers(engine, key, summary, where, params, top, per_year, summed=True)
     else:
-        numbers = _numbers(engine, key, table, where, params, top, per_year, spelled if one else ())
-    if one:
-        named = {
-            (part, row[0]): _named(len(spelled), row[4], row[5])
-            for part, (_, kept) in numbers.items()
-            for row in kept
-        }
-    else:
-        wanted = {(part, row[0]) for part, (_, kept) in numbers.items() for row in kept}
-        named = _names_and_files(engine, key, spelled, table, where, params, wanted, per_year)
+        numbers = _numbers(engine, key, table, where, params, top, per_year)
+    wanted = {(part, row[0]) for part, (_, kept) in numbers.items() for row in kept}
+    named = _names_and_files(engine, key, spelled, table, where, params, wanted, per_year)
     found: dict[int | None, Rows | None] = {}
     for part, (totals, kept) in numbers.items():
         if totals[6]:
@@ -64,7 +53,7 @@ def from_rollup(
             continue
         rows = [
             (group, name, amount, awards, lines, files, *totals[:6])
-            for group, amount, awards, lines, *_ in kept
+            for group, amount, awards, lines in kept
             for name, files in (named[part, group],)
         ]
         # as SQL orders them: amount DESC, name (NULLs last), key
@@ -83,22 +72,13 @@ def _numbers(
     params: list[Any],
     top: int | None,
     per_year: bool,
-    spelled: tuple[str, ...] = (),
     summed: bool = False,
 ) -> dict[int | None, tuple[tuple[Any, ...], list[tuple[Any, ...]]]]:
     """Each part's totals (and its count of transaction lines, last) and the numbers (key,
     amount, awards, lines) of the groups it returns: with ``top``, those at or above the
-    top-th amount, ties included. With ``spelled`` columns, each group also carries its rows'
-    spellings of them with their lines, and its rows' snapshot lists. ``summed``: ``table`` is
-    a summary with one row per group already, its key in the column ``parent``."""
+    top-th amount, ties included. ``summed``: ``table`` is a summary with one row per group
+    already, its key in the column ``parent``."""
     part = "fiscal_year" if per_year else "NULL"
-    carried = shown = ""
-    if spelled:
-        shown = ", g.spellings, g.files"
-        fields = ", ".join(f"s{i} := {column}" for i, column in enumerate(spelled))
-        carried = (
-            f", list(struct_pack(w := lines, {fields})) AS spellings, list(snapshots) AS files"
-        )
     cut = f"list_min(max(amount, {int(top)}))" if top is not None and top > 0 else "NULL"
     keep = "false" if top is not None and top <= 0 else "t.cut IS NULL OR g.amount >= t.cut"
     groups = (
@@ -108,7 +88,7 @@ def _numbers(
         if summed
         else f"SELECT {part} AS part, {key} AS key, sum(amount) AS amount, "
         "sum(award_lines) AS awards, sum(lines) AS lines, sum(award_amount) AS award_totals, "
-        f"sum(lines - award_lines) AS other_lines{carried} FROM {table} l WHERE {where} "
+        f"sum(lines - award_lines) AS other_lines FROM {table} l WHERE {where} "
         "GROUP BY 1, 2"
     )
     found = engine.connection.execute(
@@ -122,7 +102,7 @@ def _numbers(
         "coalesce(list_sum(max(amount, 4) FILTER (WHERE amount > 0)), 0) AS top4, "
         f"{cut} AS cut FROM g {'GROUP BY part' if per_year else ''}) "
         "SELECT t.part, t.total, t.groups, t.award_totals, t.award_lines, t.squares, t.top4, "
-        f"t.other_lines, g.key, g.amount, g.awards, g.lines{shown} FROM t "
+        "t.other_lines, g.key, g.amount, g.awards, g.lines FROM t "
         f"LEFT JOIN g ON g.part IS NOT DISTINCT FROM t.part AND ({keep})",
         params,
     ).fetchall()
@@ -138,17 +118,30 @@ def _every_group(
     engine: Engine, key: str, table: str, where: str, params: list[Any], per_year: bool
 ) -> dict[int | None, Rows | None]:
     """Every group with its snapshots, in one statement; the totals are summed here from the
-    groups' own (exact decimals, as SQL sums them)."""
+    groups' own (exact decimals, as SQL sums them). The sums come as text and the snapshots as
+    one "feed:seq,..." string (DuckDB makes a Python ``Decimal`` and a list far more slowly
+    than ``Decimal`` reads the same text; the values are the same, scale included)."""
     part = "fiscal_year" if per_year else "NULL"
     found = engine.connection.execute(
-        f"SELECT {part} AS part, {key} AS key, sum(amount), sum(award_lines), sum(lines), "
-        "sum(award_amount), list_distinct(flatten(list(snapshots))) "
+        f"SELECT {part} AS part, {key} AS key, CAST(sum(amount) AS VARCHAR), sum(award_lines), "
+        "sum(lines), CAST(sum(award_amount) AS VARCHAR), "
+        "array_to_string(list_distinct(flatten(list(snapshots))), ',') "
         f"FROM {table} l WHERE {where} GROUP BY 1, 2",
         params,
     ).fetchall()
     parts: dict[int | None, list[tuple[Any, ...]]] = {} if per_year else {None: []}
-    for row in found:
-        parts.setdefault(row[0], []).append(row)
+    for part_value, group, amount, awards, lines, award_amount, snapshots in found:
+        parts.setdefault(part_value, []).append(
+            (
+                part_value,
+                group,
+                None if amount is None else Decimal(amount),
+                awards,
+                lines,
+                None if award_amount is None else Decimal(award_amount),
+                snapshots,
+            )
+        )
     every: dict[int | None, Rows | None] = {}
     for name, groups in parts.items():
         if any(lines != awards for _, _, _, awards, lines, _, _ in groups):
@@ -164,7 +157,7 @@ def _every_group(
             sum(int(amount * 100) ** 2 for amount in positive),
             sum(positive[:4], _ZERO),
         )
-        listed: dict[tuple[str, ...], str] = {}  # groups mostly share their files' list
+        listed: dict[str, str] = {}  # groups mostly share their files' list
         rows: Rows = [
             (group, None, amount, awards, lines, _listed(listed, snapshots), *totals)
             for _, group, amount, awards, lines, _, snapshots in groups
@@ -174,11 +167,12 @@ def _every_group(
     return every
 
 
-def _listed(known: dict[tuple[str, ...], str], snapshots: list[str] | None) -> str:
-    files = tuple(snapshots or ())
-    text = known.get(files)
+def _listed(known: dict[str, str], snapshots: str | None) -> str:
+    """ "feed:seq,..." sorted, from the same unsorted (each distinct list sorted once)."""
+    listed = snapshots or ""
+    text = known.get(listed)
     if text is None:
-        text = known[files] = ",".join(sorted(files))
+        text = known[listed] = ",".join(sorted(filter(None, listed.split(","))))
     return text
 
 
@@ -227,22 +221,6 @@ def _pick(weights: list[dict[str, int]]) -> str | None:
         (min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for c in weights if c),
         None,
     )
-
-
-def _named(
-    columns: int, spellings: list[dict[str, Any]], snapshots: list[list[str] | None]
-) -> tuple[str | None, str]:
-    """A group's name and snapshots ("feed:seq,...") from its rows' spellings (each with its
-    lines) and snapshot lists, as ``_names_and_files`` works them out."""
-    weights: list[dict[str, int]] = [{} for _ in range(columns)]
-    for row in spellings:
-        lines = int(row["w"])
-        for index, counted in enumerate(weights):
-            spelling = row[f"s{index}"]
-            if spelling is not None:
-                counted[spelling] = counted.get(spelling, 0) + lines
-    files = {f for listed in snapshots if listed for f in listed}
-    return _pick(weights), ",".join(sorted(files))
 
 
 def _summary(engine: Engine, key: str, filters: Filters) -> str | None:
