@@ -228,8 +228,8 @@ def test_parents_read_from_the_summary_by_parent_as_from_the_rollup_and_the_line
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Parents as reported, selected by fiscal years alone, are read from the rollup's summary
-    by parent (one row per group); the same answers, JSON for JSON, as the rollup grouped and
-    as the lines, for each year and a range, every cut (ties included) and every total."""
+    by fiscal year and parent; the same answers, JSON for JSON, as the rollup grouped and as
+    the lines, for each year, a range of them by year and all at once, every cut and total."""
     from tests.support.contracts import ICE_LOCAL_GOV
     from whosbehind.analysis.contracts import spending_rollup
     from whosbehind.pipeline.contracts.ingest import ingest_usaspending
@@ -256,6 +256,9 @@ def test_parents_read_from_the_summary_by_parent_as_from_the_rollup_and_the_line
                 for year in (2019, 2020, 2021):
                     alone = spending(engine, by, Filters(fiscal_year=year), top=top)
                     found.append(alone.to_json())
+                # several years at once: each parent's rows of those years summed
+                for years in (Filters(), Filters(first_fiscal_year=2020)):
+                    found.append(spending(engine, by, years, top=top).to_json())
         return found
 
     from_summary = answers()

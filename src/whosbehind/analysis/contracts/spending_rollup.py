@@ -76,8 +76,9 @@ def _numbers(
 ) -> dict[int | None, tuple[tuple[Any, ...], list[tuple[Any, ...]]]]:
     """Each part's totals (and its count of transaction lines, last) and the numbers (key,
     amount, awards, lines) of the groups it returns: with ``top``, those at or above the
-    top-th amount, ties included. ``summed``: ``table`` is a summary with one row per group
-    already, its key in the column ``parent``."""
+    top-th amount, ties included. ``summed``: ``table`` is the summary by fiscal year and
+    parent (its key in the column ``parent``): a year's rows are its groups already; over
+    several years a parent's rows are summed."""
     part = "fiscal_year" if per_year else "NULL"
     cut = f"list_min(max(amount, {int(top)}))" if top is not None and top > 0 else "NULL"
     keep = "false" if top is not None and top <= 0 else "t.cut IS NULL OR g.amount >= t.cut"
@@ -85,8 +86,8 @@ def _numbers(
         f"SELECT {part} AS part, parent AS key, amount, award_lines AS awards, lines, "
         f"award_amount AS award_totals, lines - award_lines AS other_lines FROM {table} l "
         f"WHERE {where}"
-        if summed
-        else f"SELECT {part} AS part, {key} AS key, sum(amount) AS amount, "
+        if summed and per_year  # a row per (fiscal year, parent): a group of its part
+        else f"SELECT {part} AS part, {'parent' if summed else key} AS key, sum(amount) AS amount, "
         "sum(award_lines) AS awards, sum(lines) AS lines, sum(award_amount) AS award_totals, "
         f"sum(lines - award_lines) AS other_lines FROM {table} l WHERE {where} "
         "GROUP BY 1, 2"
