@@ -15,8 +15,9 @@ development split):
 - *counted* (the shipped model's fit): m/u counted on the labelled pairs;
 - *EM*: m/u by EM on the award statements' candidate pairs, no labels (as session 6);
 - *EM + labels*: EM on the award statements' candidate pairs and the labelled pairs together,
-  the labelled pairs' classes fixed (semi-supervised: each labelled pair counts as a match or a
-  non-match in every M step, the unlabelled pairs by their expected class).
+  the labelled pairs' classes fixed (semi-supervised, ``match_em.estimate(..., fixed=...)``:
+  each labelled pair counts as a match or a non-match in every M step, the unlabelled pairs by
+  their expected class).
 
 Each threshold is chosen by best summed F1 on the labelled names left in the fit. The EM
 models read the award statements, which hold the labelled and development names (unsupervised,
@@ -26,9 +27,7 @@ as Splink trains on the records it links).
 from __future__ import annotations
 
 import argparse
-import math
 import time
-from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
@@ -53,81 +52,12 @@ from whosbehind.resolve.labeled_records import (
     labeled_records,
     local_gov_names,
 )
-from whosbehind.resolve.match_em import (
-    MAX_ITERATIONS,
-    TOLERANCE,
-    _grouped,
-    _log_likelihoods,
-    _shares,
-    _start,
-    estimate,
-)
+from whosbehind.resolve.match_em import estimate
 from whosbehind.resolve.match_eval import ScoredPairs
-from whosbehind.resolve.match_features import COMPARISONS, ESTIMATED_TOGETHER, Levels
+from whosbehind.resolve.match_features import COMPARISONS
 from whosbehind.resolve.match_model import MatchModel
 from whosbehind.resolve.matching import profiles_of, scored_pairs
 from whosbehind.resolve.names import name_key
-
-
-def semi_supervised(
-    unlabelled: Collection[Levels], labelled: Collection[tuple[Levels, bool]]
-) -> MatchModel:
-    """EM over ``unlabelled`` pairs with ``labelled`` pairs' classes held fixed."""
-    comparisons = _grouped(COMPARISONS, ESTIMATED_TOGETHER)
-    groups = [ESTIMATED_TOGETHER.get(c, {}) for c in COMPARISONS]
-
-    def group(levels: Levels) -> tuple[str, ...]:
-        return tuple(g.get(level, level) for g, level in zip(groups, levels, strict=True))
-
-    free = sorted(Counter(group(lv) for lv in unlabelled).items())
-    fixed = sorted(Counter((group(lv), match) for lv, match in labelled).items())
-    seen = {(c, lv) for levels, _ in free for c, lv in zip(comparisons, levels, strict=True)}
-    seen |= {(c, lv) for (levels, _), _ in fixed for c, lv in zip(comparisons, levels, strict=True)}
-    total = sum(n for _, n in free) + sum(n for _, n in fixed)
-    m, u = _start(comparisons)
-    prior, previous = 0.5, -math.inf
-    for _ in range(MAX_ITERATIONS):
-        counts_m: dict[tuple[str, str], float] = defaultdict(float)
-        counts_u: dict[tuple[str, str], float] = defaultdict(float)
-        matches = likelihood = 0.0
-        for levels, count in free:
-            log_m, log_u = _log_likelihoods(levels, m, u)
-            a, b = math.log(prior) + log_m, math.log(1 - prior) + log_u
-            top = max(a, b)
-            joint = top + math.log(math.exp(a - top) + math.exp(b - top))
-            likelihood += count * joint
-            p = math.exp(a - joint) * count
-            matches += p
-            for comparison, level in zip(comparisons, levels, strict=True):
-                counts_m[comparison, level] += p
-                counts_u[comparison, level] += count - p
-        for (levels, match), count in fixed:
-            log_m, log_u = _log_likelihoods(levels, m, u)
-            likelihood += count * (
-                math.log(prior) + log_m if match else math.log(1 - prior) + log_u
-            )
-            matches += count if match else 0
-            for comparison, level in zip(comparisons, levels, strict=True):
-                (counts_m if match else counts_u)[comparison, level] += count
-        prior = min(max(matches / total, 1e-6), 1 - 1e-6)
-        for comparison in comparisons:
-            m[comparison] = _shares(counts_m, comparison, m[comparison])
-            u[comparison] = _shares(counts_u, comparison, u[comparison])
-        if likelihood - previous < TOLERANCE * abs(likelihood):
-            break
-        previous = likelihood
-    weights = {
-        comparison: {
-            level: math.log(m[grouped][g.get(level, level)] / u[grouped][g.get(level, level)])
-            if level != "missing" and (grouped, g.get(level, level)) in seen
-            else 0.0
-            for level in names
-        }
-        for comparison, names, grouped, g in (
-            (c, names, c, ESTIMATED_TOGETHER.get(c, {})) for c, names in COMPARISONS.items()
-        )
-    }
-    return MatchModel(prior=prior, weights=weights)
 
 
 def main() -> None:
@@ -172,7 +102,7 @@ def main() -> None:
                 scored[name], {n for n in data.gold if name_key(n) not in without}
             )
         ]
-        model = semi_supervised(statements, labelled)
+        model, _ = estimate(statements, fixed=labelled)
         return model, pooled_threshold(sets, model, without=without, scored=scored)
 
     fits = {"counted (shipped fit)": pooled_model, "EM": em, "EM + labels": em_labels}

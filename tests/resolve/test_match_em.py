@@ -13,7 +13,7 @@ from whosbehind.errors import UsageError
 from whosbehind.resolve.labeled import read_awards
 from whosbehind.resolve.labeled_records import award_statements
 from whosbehind.resolve.match_em import estimate
-from whosbehind.resolve.match_features import COMPARISONS, Levels
+from whosbehind.resolve.match_features import COMPARISONS, ESTIMATED_TOGETHER, Levels
 from whosbehind.resolve.matching import profiles_of, scored_pairs
 
 DATA = (
@@ -106,3 +106,55 @@ def test_levels_estimated_together_share_one_weight() -> None:
     assert near[0] == pytest.approx(merged.weights["name"]["sort95"])
     assert grouped.prior == pytest.approx(merged.prior)
     assert grouped.weights["name"]["equal"] == pytest.approx(merged.weights["name"]["equal"])
+
+
+def _counted(labelled: list[tuple[Levels, bool]]) -> tuple[float, dict[str, dict[str, float]]]:
+    """Prior and ln(m/u) counted on pairs of known class, each level's share (a group of
+    ``ESTIMATED_TOGETHER`` as one level) smoothed by half a count among the comparison's levels:
+    what EM's M step does, written out here."""
+    weights: dict[str, dict[str, float]] = {}
+    for index, (comparison, names) in enumerate(COMPARISONS.items()):
+        group = ESTIMATED_TOGETHER.get(comparison, {})
+        levels = list(dict.fromkeys(group.get(lv, lv) for lv in names if lv != "missing"))
+        shares = []
+        for match in (True, False):
+            at = [group.get(p[index], p[index]) for p, m in labelled if m is match]
+            total = len(at) + 0.5 * len(levels)
+            shares.append({lv: (at.count(lv) + 0.5) / total for lv in levels})
+        seen = {group.get(p[index], p[index]) for p, _ in labelled}
+        weights[comparison] = {
+            lv: math.log(shares[0][group.get(lv, lv)] / shares[1][group.get(lv, lv)])
+            if group.get(lv, lv) in seen
+            else 0.0
+            for lv in names
+            if lv != "missing"
+        }
+    return sum(m for _, m in labelled) / len(labelled), weights
+
+
+def test_pairs_of_known_class_count_as_that_class() -> None:
+    labelled: list[tuple[Levels, bool]] = [
+        (("equal", "same", "city", "same"), True),
+        (("equal", "differ", "state", "same"), True),
+        (("sort80", "same", "city", "differ"), True),
+        (("sort80", "differ", "differ", "differ"), False),
+        (("subset", "differ", "city", "differ"), False),
+        (("equal", "differ", "differ", "differ"), False),
+        (("subset", "same", "state", "differ"), False),
+    ]
+    # fixed pairs only: each M step counts them, whatever the parameters were
+    model, iterations = estimate([], fixed=labelled)
+    prior, weights = _counted(labelled)
+    assert iterations <= 3 and model.prior == pytest.approx(prior)
+    for comparison, levels in weights.items():
+        for level, weight in levels.items():
+            assert model.weights[comparison][level] == pytest.approx(weight), (comparison, level)
+    # beside unlabelled pairs: no fixed pair leaves the fit as it was; matches at a level raise
+    # its weight over the unsupervised fit's
+    pairs = _mixture_pairs(20_000)
+    assert estimate(pairs, fixed=[]) == estimate(pairs)
+    unsupervised, _ = estimate(pairs)
+    sure = [(("sort80", "same", "city", "same"), True)] * 2_000
+    semi, _ = estimate(pairs, fixed=sure)
+    assert semi.weights["name"]["sort80"] > unsupervised.weights["name"]["sort80"]
+    assert semi.prior > unsupervised.prior

@@ -13,6 +13,9 @@ comparison, non-matches spread evenly; the prior starts at one half. Each step a
 pseudo-count per level (as ``train``). A ``missing`` level weighs nothing, as in ``train``: it
 is left out of the likelihood; so does a level no pair is at. The result is deterministic for
 one input.
+
+``fixed`` pairs (semi-supervised EM) have a known class: each counts in every M step as a
+match or a non-match, whatever the E step says, beside the unlabelled pairs' expected classes.
 """
 
 from __future__ import annotations
@@ -81,17 +84,21 @@ def estimate(
     pairs: Iterable[Levels],
     comparisons: Comparisons = COMPARISONS,
     together: Mapping[str, Mapping[str, str]] = ESTIMATED_TOGETHER,
+    fixed: Iterable[tuple[Levels, bool]] = (),
 ) -> tuple[MatchModel, int]:
     """The model EM fits to the candidate pairs' levels, and the number of iterations run.
     ``comparisons``: each comparison's levels, strongest first (``match_features.COMPARISONS``
     unless a variant adds levels). Levels of one group of ``together`` are one level, as
-    ``match_model.train`` counts them: each alone is too rare to estimate."""
+    ``match_model.train`` counts them: each alone is too rare to estimate. ``fixed``: pairs
+    whose class is known (levels, is a match), counted as that class in every step."""
     groups = [together.get(c, {}) for c in comparisons]
-    grouped = Counter(
-        tuple(g.get(level, level) for g, level in zip(groups, levels, strict=True))
-        for levels in pairs
-    )
-    model, iterations = _estimate(grouped, _grouped(comparisons, together))
+
+    def group(levels: Levels) -> tuple[str, ...]:
+        return tuple(g.get(level, level) for g, level in zip(groups, levels, strict=True))
+
+    grouped = Counter(group(levels) for levels in pairs)
+    known = Counter((group(levels), match) for levels, match in fixed)
+    model, iterations = _estimate(grouped, _grouped(comparisons, together), known)
     weights = {
         comparison: {
             level: model.weights[comparison][together.get(comparison, {}).get(level, level)]
@@ -103,13 +110,18 @@ def estimate(
 
 
 def _estimate(
-    counted: Counter[tuple[str, ...]], comparisons: Comparisons
+    counted: Counter[tuple[str, ...]],
+    comparisons: Comparisons,
+    known: Counter[tuple[tuple[str, ...], bool]],
 ) -> tuple[MatchModel, int]:
     patterns = sorted(counted.items())  # one summation order for one input
+    fixed = sorted(known.items())
     seen = {
-        (c, level) for levels, _ in patterns for c, level in zip(comparisons, levels, strict=True)
+        (c, level)
+        for levels in [*(levels for levels, _ in patterns), *(levels for (levels, _), _ in fixed)]
+        for c, level in zip(comparisons, levels, strict=True)
     }
-    total = sum(count for _, count in patterns)
+    total = sum(count for _, count in patterns) + sum(count for _, count in fixed)
     if total < 2:
         raise UsageError(f"estimation needs candidate pairs, got {total}")
     m, u = _start(comparisons)
@@ -132,6 +144,14 @@ def _estimate(
             for comparison, level in zip(comparisons, levels, strict=True):
                 counts_m[comparison, level] += p
                 counts_u[comparison, level] += count - p
+        for (levels, match), count in fixed:  # the class known: no E step
+            log_m, log_u = _log_likelihoods(levels, m, u)
+            likelihood += count * (
+                math.log(prior) + log_m if match else math.log(1 - prior) + log_u
+            )
+            expected_matches += count if match else 0
+            for comparison, level in zip(comparisons, levels, strict=True):
+                (counts_m if match else counts_u)[comparison, level] += count
         prior = min(max(expected_matches / total, 1e-6), 1 - 1e-6)
         for comparison in comparisons:
             m[comparison] = _shares(counts_m, comparison, m[comparison])
