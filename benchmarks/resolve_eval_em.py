@@ -26,10 +26,8 @@ as Splink trains on the records it links).
 
 from __future__ import annotations
 
-import argparse
 import time
 from collections.abc import Collection, Mapping
-from pathlib import Path
 
 from resolve_eval_methods import (  # type: ignore[import-not-found]
     RecordSet,
@@ -37,21 +35,15 @@ from resolve_eval_methods import (  # type: ignore[import-not-found]
     pooled_threshold,
 )
 from resolve_eval_unseen import (  # type: ignore[import-not-found]
-    DEFAULT_DATA,
-    DEFAULT_LOCAL_GOV,
     FOLDS,
     _half,
     _row,
+    arguments,
+    evaluation_sets,
     fitted_without,
+    labelled_sets,
 )
-from resolve_heldout import DEFAULT_SHARED, HELDOUT_SETS  # type: ignore[import-not-found]
-from whosbehind.resolve.labeled import LABEL_SOURCES, build_labeled_set, read_awards
-from whosbehind.resolve.labeled_records import (
-    award_statements,
-    duns_names,
-    labeled_records,
-    local_gov_names,
-)
+from whosbehind.resolve.labeled_records import award_statements
 from whosbehind.resolve.match_em import estimate
 from whosbehind.resolve.match_eval import ScoredPairs
 from whosbehind.resolve.match_features import COMPARISONS
@@ -61,22 +53,9 @@ from whosbehind.resolve.names import name_key
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--local-gov", type=Path, default=DEFAULT_LOCAL_GOV)
-    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
-    args = parser.parse_args()
+    args = arguments(__doc__)
     started = time.perf_counter()
-    data_dir = args.data.resolve()
-    awards = read_awards(data_dir)
-    labeled = build_labeled_set(data_dir)
-    with_ids, names_only = {}, {}
-    for source in LABEL_SOURCES:
-        gold = labeled.gold(source)
-        with_ids[source] = RecordSet(*labeled_records(labeled, source, awards), gold)
-        names_only[source] = RecordSet(
-            *labeled_records(labeled, source, awards, identifiers=False), gold
-        )
+    awards, with_ids, names_only = labelled_sets(args.data.resolve())
     profiles = profiles_of(award_statements(awards))
     statements = [lv for _, _, lv in scored_pairs(profiles, duplicates=False)]
     unsupervised, _ = estimate(statements)
@@ -125,24 +104,14 @@ def main() -> None:
         f" {model_all.prior:.3f}; {len(statements)} unlabelled candidate pairs.\n"
     )
 
-    dev_records, dev_gold = duns_names(awards)
-    lg_records, lg_gold = local_gov_names(args.local_gov.resolve())
-    unseen = RecordSet(lg_records, {r.record_key: r.name for r in lg_records}, lg_gold)
+    dev, unseen, held_out = evaluation_sets(awards, args.local_gov, args.shared)
     scored_sets: list[tuple[str, RecordSet, bool]] = [
         *((f"{s}, names only", d, True) for s, d in names_only.items()),
         *((f"{s}, with DUNS", d, True) for s, d in with_ids.items()),
-        (
-            "dev: fy13-fy18 names by DUNS",
-            RecordSet(dev_records, {r.record_key: r.name for r in dev_records}, dev_gold),
-            True,
-        ),
+        ("dev: fy13-fy18 names by DUNS", dev, True),
         ("local-gov 2023, whole split", unseen, False),
         ("local-gov 2023, half B", _half(unseen, "B"), False),
-        *(
-            (label, RecordSet(records, {r.record_key: r.name for r in records}, gold), False)
-            for label, build in HELDOUT_SETS.items()
-            for records, gold in (build(args.shared.resolve()),)
-        ),
+        *((label, data, False) for label, data in held_out.items()),
     ]
     print("## Scores, no weight or threshold fitted on the scored names\n")
     print("| records | fits | method | pred. pairs | TP | FP | FN | P | R | F1 |")

@@ -62,7 +62,7 @@ from whosbehind.model.orgs import OrgRecord
 from whosbehind.resolve.evaluate import PairwiseScore, cluster_folds, pairwise
 from whosbehind.resolve.gov_names import STATES
 from whosbehind.resolve.judgement_eval import pair_errors, registry_clusters
-from whosbehind.resolve.labeled import LABEL_SOURCES, build_labeled_set, read_awards
+from whosbehind.resolve.labeled import LABEL_SOURCES, Award, build_labeled_set, read_awards
 from whosbehind.resolve.labeled_records import (
     award_statements,
     duns_names,
@@ -283,14 +283,20 @@ def _states(data: RecordSet) -> str:
     return f"{len(states)} states: {', '.join(states)}"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+def arguments(description: str) -> argparse.Namespace:
+    """--data (the labelled ICE files and their award rows), --local-gov, --shared."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--local-gov", type=Path, default=DEFAULT_LOCAL_GOV)
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
-    args = parser.parse_args()
-    started = time.perf_counter()
-    data_dir = args.data.resolve()
+    return parser.parse_args()
+
+
+def labelled_sets(
+    data_dir: Path,
+) -> tuple[list[Award], dict[str, RecordSet], dict[str, RecordSet]]:
+    """The award rows, and each labelled file's names with their award rows' DUNS, parent,
+    city and state, and with their names only."""
     awards = read_awards(data_dir)
     labeled = build_labeled_set(data_dir)
     with_ids, names_only = {}, {}
@@ -300,11 +306,37 @@ def main() -> None:
         names_only[source] = RecordSet(
             *labeled_records(labeled, source, awards, identifiers=False), gold
         )
+    return awards, with_ids, names_only
+
+
+def named(records: list[OrgRecord], gold: Mapping[str, str]) -> RecordSet:
+    """Records scored by their own names."""
+    return RecordSet(records, {r.record_key: r.name for r in records}, gold)
+
+
+def evaluation_sets(
+    awards: list[Award], local_gov: Path, shared: Path
+) -> tuple[RecordSet, RecordSet, dict[str, RecordSet]]:
+    """The sets scored beside the labelled files: the development split (fy13-fy18 names by
+    DUNS), the 2023 local-government split (by UEI) and the held-out sets."""
+    dev = named(*duns_names(awards))
+    unseen = named(*local_gov_names(local_gov.resolve()))
+    held_out = {
+        label: named(records, gold)
+        for label, build in HELDOUT_SETS.items()
+        for records, gold in (build(shared.resolve()),)
+    }
+    return dev, unseen, held_out
+
+
+def main() -> None:
+    args = arguments(__doc__)
+    started = time.perf_counter()
+    awards, with_ids, names_only = labelled_sets(args.data.resolve())
     statements = award_statements(awards)
     shipped = Method("shipped model (match_weights.py)", DEFAULT_MODEL, FITTED_THRESHOLD)
     print("## Training (no labels)\n")
-    records, gold = local_gov_names(args.local_gov.resolve())
-    unseen = RecordSet(records, {r.record_key: r.name for r in records}, gold)
+    dev, unseen, held_out = evaluation_sets(awards, args.local_gov, args.shared)
     halves = {half: _half(unseen, half) for half in ("A", "B")}
     methods = [shipped]
     for name, training, what in (
@@ -331,13 +363,6 @@ def main() -> None:
             cells = " | ".join("" if w is None else f"{w:+.2f}" for w in weights)
             print(f"| {comparison} | {level} | {cells} |")
 
-    dev_records, dev_gold = duns_names(awards)
-    dev = RecordSet(dev_records, {r.record_key: r.name for r in dev_records}, dev_gold)
-    held_out = {
-        label: RecordSet(records, {r.record_key: r.name for r in records}, gold)
-        for label, build in HELDOUT_SETS.items()
-        for records, gold in (build(args.shared.resolve()),)
-    }
     scored_sets = [
         (
             "dev: fy13-fy18 names by DUNS",
