@@ -112,6 +112,11 @@ def test_catalog_checks_and_what_a_read_only_store_keeps_of_them(tmp_path: Path)
     assert writer.has_table("contract_award")
     writer.execute("DROP TABLE contract_award")
     assert not writer.has_table("contract_award")
+    writer.execute("CREATE TEMP TABLE scratch (a INTEGER)")  # temporary tables count
+    assert writer.has_table("scratch") and writer.has_column("scratch", "a")
+    # DuckDB's own catalog views are not the store's (and are not read: start-up)
+    assert writer.scalar("SELECT count(*) FROM duckdb_columns() WHERE table_name = 'duckdb_tables'")
+    assert not writer.has_column("duckdb_tables", "table_name")
     writer.close()
     reader = Engine(path, read_only=True)
     asked: list[str] = []
