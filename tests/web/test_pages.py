@@ -32,7 +32,7 @@ def test_search_finds_agencies_organizations_offerings_and_piids(
         lambda e: e.connection.execute(
             "SELECT piid, recipient_name FROM contract_award WHERE latest "
             "AND recipient_name ILIKE 'PALANTIR%' ORDER BY piid LIMIT 1"
-        ).fetchone()
+        ).fetchall()[0]  # fetchone() left the result unfinished on the app's connection
     )
     (award,) = client.get("/api/search", params={"q": piid.lower()}).json()["results"]
     assert award["kind"] == "award" and award["id"] == piid and recipient in award["detail"]

@@ -80,8 +80,10 @@ class FileStore:
     @contextmanager
     def engine(self) -> Iterator[Engine]:
         with self._lock:
-            # a request that stopped reading a result leaves it open, and DuckDB then refuses
-            # the next request's register() ("unfinished result"): each request starts clean
+            # a result left unread on the connection makes DuckDB refuse the next user's
+            # register() ("unfinished result"). No page leaves one (tests/web/conftest.py
+            # checks after every request); a caller's own query on this engine may: a test's
+            # fetchone() did, and the company page then failed. Each user starts clean.
             self._engine.connection.raw.abort()
             yield self._engine
 
