@@ -16,6 +16,12 @@ in session 7); ``--no-compile`` leaves that out, to compare.
 
 `fedramp share` reads ``--store``, else a small store built here from every 25th snapshot of
 both FedRAMP histories (the query takes milliseconds either way; start-up is what is timed).
+
+Each command's output goes to a pipe, as in a script, and the targets are judged on that (as
+in every session). Where output is not a terminal the CLI prints its tables without Rich,
+byte for byte as Rich would (session 8, cli/plain_table.py); on a terminal Rich prints them,
+styled. So `fedramp share` is also timed with its output on a terminal (a pseudo-terminal
+read by this script), shown beside, not judged.
 """
 
 from __future__ import annotations
@@ -23,8 +29,10 @@ from __future__ import annotations
 import argparse
 import compileall
 import os
+import pty
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -59,14 +67,48 @@ class Command:
     argv: list[str]
     env: dict[str, str] = field(default_factory=dict)
     seconds: list[float] = field(default_factory=list)
+    terminal: bool = False  # output to a pseudo-terminal instead of a pipe
 
     def run(self) -> None:
         env = {**os.environ, **self.env, "COLUMNS": "120"}
+        if self.terminal:
+            self._run_on_terminal(env)
+            return
         start = time.perf_counter()
         done = subprocess.run(self.argv, env=env, capture_output=True, check=False)
         self.seconds.append(time.perf_counter() - start)
         if done.returncode != 0:
             raise SystemExit(f"{self.label}: exit {done.returncode}\n{done.stderr.decode()}")
+
+    def _run_on_terminal(self, env: dict[str, str]) -> None:
+        ours, theirs = pty.openpty()
+        read: list[bytes] = []
+        drain = threading.Thread(target=_drain, args=(ours, read))
+        drain.start()
+        start = time.perf_counter()
+        try:
+            done = subprocess.run(
+                self.argv, env=env, stdout=theirs, stderr=subprocess.PIPE, check=False
+            )
+            self.seconds.append(time.perf_counter() - start)
+        finally:
+            os.close(theirs)
+            drain.join()
+            os.close(ours)
+        if done.returncode != 0 or b"\x1b[" not in b"".join(read):  # Rich's styles: a terminal
+            raise SystemExit(f"{self.label}: exit {done.returncode}\n{done.stderr.decode()}")
+
+
+def _drain(descriptor: int, into: list[bytes]) -> None:
+    """Read a pseudo-terminal until it closes (a full one would stop the command)."""
+    while True:
+        try:
+            chunk = os.read(descriptor, 65536)
+        except OSError:  # the other end closed
+            return
+        if not chunk:
+            return
+        into.append(chunk)
 
 
 def small_store(data: Path, db: Path, every: int) -> Path:
@@ -89,12 +131,19 @@ def commands(store: Path, before: Path | None) -> list[Command]:
         Command('python -c "import duckdb"', [PYTHON, "-c", "import duckdb"]),
         Command("whosbehind --help", [SCRIPT, "--help"]),
         Command("whosbehind fedramp share", [SCRIPT, *share]),
+        Command("whosbehind fedramp share, to a terminal", [SCRIPT, *share], terminal=True),
     ]
     if before is not None:
         env = {"PYTHONPATH": str(before)}
         found += [
             Command("whosbehind --help, before", [SCRIPT, "--help"], env),
             Command("whosbehind fedramp share, before", [SCRIPT, *share], env),
+            Command(
+                "whosbehind fedramp share, to a terminal, before",
+                [SCRIPT, *share],
+                env,
+                terminal=True,
+            ),
         ]
     return found
 
