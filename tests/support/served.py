@@ -23,8 +23,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(store: Path, log: Path, ready_within: float = 120.0) -> Iterator[str]:
-    """The base URL of `whosbehind serve` on ``store``; its output goes to ``log``."""
+def serving(
+    store: Path, log: Path, ready_within: float = 120.0, stop: signal.Signals = signal.SIGINT
+) -> Iterator[str]:
+    """The base URL of `whosbehind serve` on ``store``; its output goes to ``log``; stopped by
+    ``stop`` (SIGINT: Ctrl-C; SIGTERM: how service managers stop it)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with log.open("wb") as output:
@@ -38,7 +41,7 @@ def serving(store: Path, log: Path, ready_within: float = 120.0) -> Iterator[str
             _wait_until_up(server, url, log, ready_within)
             yield url
         finally:
-            server.send_signal(signal.SIGINT)
+            server.send_signal(stop)
             try:
                 server.wait(timeout=20)
             except subprocess.TimeoutExpired:

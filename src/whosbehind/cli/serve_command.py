@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -45,7 +47,14 @@ def serve(
     except wb.StoreError as error:  # a first ingest still running: 503 until it publishes
         typer.echo(f"not ready yet: {error}", err=True)
     typer.echo(f"serving {path} on http://{host}:{port}/ (Ctrl-C stops)")
+    # uvicorn shuts down on SIGTERM, then raises the signal again; Python's default action for
+    # it ends the process at once, before `finally` removes the reader's mark beside the store
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         uvicorn.run(create_app(store), host=host, port=port, log_level="warning")
     finally:
         store.close()
+
+
+def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
