@@ -102,6 +102,15 @@ _Q2_GROUPS = f"""
 _Q2_SUMMED = """
     SELECT fiscal_year AS fy, parent AS key, amount, award_lines AS awards, lines, award_amount
     FROM contract_money_by_parent"""
+# each (fiscal year, parent) group's name (its most frequent spelling by lines, the parent's
+# name before the recipient's) and its files, from the rollup rows of the groups in `sub`
+_Q2_NAME_CTES = """p AS (SELECT fy, key, arg_min(pn, {'w': -w, 's': pn}) AS name FROM
+      (SELECT fy, key, pn, sum(lines) AS w FROM sub WHERE pn IS NOT NULL GROUP BY ALL)
+      GROUP BY ALL),
+r AS (SELECT fy, key, arg_min(rn, {'w': -w, 's': rn}) AS name FROM
+      (SELECT fy, key, rn, sum(lines) AS w FROM sub WHERE rn IS NOT NULL GROUP BY ALL)
+      GROUP BY ALL),
+f AS (SELECT fy, key, list_distinct(flatten(list(snapshots))) AS files FROM sub GROUP BY ALL)"""
 Q2_SQL = f"""
 WITH g AS MATERIALIZED ({{groups}}),
 t AS MATERIALIZED (SELECT fy, {_TOTALS}, list_min(max(amount, $top)) AS cut FROM g GROUP BY fy),
@@ -111,14 +120,7 @@ sub AS MATERIALIZED (
         SELECT fiscal_year AS fy, {_P} AS key, recipient_parent_name AS pn,
                recipient_name AS rn, lines, snapshots
         FROM contract_money_rollup) s SEMI JOIN top USING (fy, key)),
-p AS (SELECT fy, key, arg_min(pn, {{'w': -w, 's': pn}}) AS name FROM
-      (SELECT fy, key, pn, sum(lines) AS w FROM sub WHERE pn IS NOT NULL GROUP BY ALL)
-      GROUP BY ALL),
-r AS (SELECT fy, key, arg_min(rn, {{'w': -w, 's': rn}}) AS name FROM
-      (SELECT fy, key, rn, sum(lines) AS w FROM sub WHERE rn IS NOT NULL GROUP BY ALL)
-      GROUP BY ALL),
-f AS (SELECT fy, key, list_distinct(flatten(list(snapshots))) AS files
-      FROM sub GROUP BY ALL),
+{_Q2_NAME_CTES},
 ranked AS (
     SELECT top.fy, top.key, coalesce(p.name, r.name) AS sname, top.amount, top.awards,
            top.lines, f.files,
@@ -195,13 +197,7 @@ WITH sub AS MATERIALIZED (
                recipient_name AS rn, lines, snapshots
         FROM contract_money_rollup)
     WHERE key IN (SELECT unnest($keys))),
-p AS (SELECT fy, key, arg_min(pn, {{'w': -w, 's': pn}}) AS name FROM
-      (SELECT fy, key, pn, sum(lines) AS w FROM sub WHERE pn IS NOT NULL GROUP BY ALL)
-      GROUP BY ALL),
-r AS (SELECT fy, key, arg_min(rn, {{'w': -w, 's': rn}}) AS name FROM
-      (SELECT fy, key, rn, sum(lines) AS w FROM sub WHERE rn IS NOT NULL GROUP BY ALL)
-      GROUP BY ALL),
-f AS (SELECT fy, key, list_distinct(flatten(list(snapshots))) AS files FROM sub GROUP BY ALL)
+{_Q2_NAME_CTES}
 SELECT fy, key, coalesce(p.name, r.name), f.files,
        {_cited("SELECT DISTINCT unnest(files) FROM f")}
 FROM f LEFT JOIN p USING (fy, key) LEFT JOIN r USING (fy, key)"""
