@@ -184,6 +184,53 @@ def test_agency_names_come_from_the_name_counts_as_from_the_awards(tmp_path: Pat
     assert is_fresh(engine) and subtier_names(engine, sorted(expected)) == expected
 
 
+@pytest.mark.parametrize("other", ["A TIED SPELLING", "ZZ TIED SPELLING"])
+def test_a_subtier_named_two_ways_on_as_many_awards_takes_the_first_in_sort_order(
+    tmp_path: Path, other: str
+) -> None:
+    """Two spellings of one subtier on as many awards' latest records: the name is the first
+    in sort order, from the counts beside the rollup and from the awards alike (both took
+    DuckDB's pick before: `arg_max` and `mode`)."""
+    engine = Engine(tmp_path / "s.duckdb")
+    ingest_usaspending(engine, ICE_LOCAL_GOV)
+    ice = "U.S. Immigration and Customs Enforcement"
+    first = min(ice, other)
+    (awards,) = engine.connection.execute(
+        f"SELECT awards FROM {NAMES} WHERE subtier_code = '7012'"
+    ).fetchall()[0]
+    engine.execute(f"INSERT INTO {NAMES} VALUES ('7012', ?, ?)", [other, awards])
+    assert subtier_names(engine, ["7012"]) == {"7012": first}
+    # the awards themselves: half the latest records renamed (one more left unnamed if odd)
+    engine.execute(f"DROP TABLE {NAMES}")
+    keys = [
+        key
+        for (key,) in engine.connection.execute(
+            "SELECT award_key FROM contract_award WHERE latest AND awarding_subtier_code = "
+            "'7012' ORDER BY award_key"
+        ).fetchall()
+    ]
+    half, odd = divmod(len(keys), 2)
+    assert half > 0
+    engine.execute(
+        "UPDATE contract_award SET awarding_subtier_name = ? WHERE latest AND award_key "
+        "IN (SELECT unnest(?))",
+        [other, keys[:half]],
+    )
+    if odd:
+        engine.execute(
+            "UPDATE contract_award SET awarding_subtier_name = NULL WHERE latest AND award_key = ?",
+            [keys[-1]],
+        )
+    counts = dict(
+        engine.connection.execute(
+            "SELECT awarding_subtier_name, count(*) FROM contract_award WHERE latest AND "
+            "awarding_subtier_code = '7012' AND awarding_subtier_name IS NOT NULL GROUP BY 1"
+        ).fetchall()
+    )
+    assert counts == {ice: half, other: half}
+    assert agency_names(engine, ["7012"]) == {"7012": first}
+
+
 def test_the_rollups_are_sorted_again_after_a_run_that_appended_parts(tmp_path: Path) -> None:
     """Two files appended in one run: the rollup and its copies hold the same rows, each
     sorted as a whole (by fiscal year and agency; by recipient; by agency and fiscal year),

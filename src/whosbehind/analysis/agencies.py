@@ -15,7 +15,7 @@ from typing import Any
 
 from whosbehind.errors import UsageError
 from whosbehind.model.agencies import toptier_variants
-from whosbehind.store.contracts.rollup import subtier_names
+from whosbehind.store.contracts.rollup import MOST_AWARDS_NAME, subtier_names
 from whosbehind.store.engine import Engine
 
 _SHOWN = 8
@@ -176,9 +176,10 @@ def _agency_names(engine: Engine, codes: list[str]) -> dict[str, str]:
         names.update({code: name for code, name in counted.items() if name})
     elif missing:
         for row in engine.rows(
-            "SELECT awarding_subtier_code AS code, mode(awarding_subtier_name) AS name "
-            "FROM contract_award WHERE latest AND awarding_subtier_code IN (SELECT unnest(?)) "
-            "GROUP BY 1",
+            f"SELECT subtier_code AS code, {MOST_AWARDS_NAME} AS name FROM ("
+            "SELECT awarding_subtier_code AS subtier_code, awarding_subtier_name AS subtier_name, "
+            "count(*) AS awards FROM contract_award WHERE latest AND awarding_subtier_name "
+            "IS NOT NULL AND awarding_subtier_code IN (SELECT unnest(?)) GROUP BY ALL) GROUP BY 1",
             [missing],
         ):
             if row["name"]:
