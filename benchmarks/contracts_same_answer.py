@@ -133,12 +133,14 @@ SELECT t.fy, x.key, coalesce(x.sname, {_PLAIN.format(key="x.key")}) AS name, x.a
 FROM t LEFT JOIN ranked x ON x.fy = t.fy AND x.place <= $top
 ORDER BY t.fy, x.place"""
 
-Q3_SQL = f"""
-WITH g AS MATERIALIZED (
+# one recipient's groups by agency, with each group's files: both q3 forms begin with them
+_Q3_GROUPS = """WITH g AS MATERIALIZED (
     SELECT coalesce(awarding_subtier_code, '-') AS key, sum(amount) AS amount,
            sum(award_lines) AS awards, sum(lines) AS lines, sum(award_amount) AS award_amount,
            list_distinct(flatten(list(snapshots))) AS files
-    FROM contract_money_by_recipient WHERE recipient_duns = $recipient GROUP BY key),
+    FROM contract_money_by_recipient WHERE recipient_duns = $recipient GROUP BY key),"""
+Q3_SQL = f"""
+{_Q3_GROUPS}
 t AS (SELECT {_TOTALS} FROM g),
 listed AS (SELECT subtier_code, subtier_name FROM contract_agency
            WHERE record_to IS NULL AND subtier_code IN (SELECT key FROM g)),
@@ -202,11 +204,7 @@ SELECT fy, key, coalesce(p.name, r.name), f.files,
        {_cited("SELECT DISTINCT unnest(files) FROM f")}
 FROM f LEFT JOIN p USING (fy, key) LEFT JOIN r USING (fy, key)"""
 Q3_NUMBERS = f"""
-WITH g AS MATERIALIZED (
-    SELECT coalesce(awarding_subtier_code, '-') AS key, sum(amount) AS amount,
-           sum(award_lines) AS awards, sum(lines) AS lines, sum(award_amount) AS award_amount,
-           list_distinct(flatten(list(snapshots))) AS files
-    FROM contract_money_by_recipient WHERE recipient_duns = $recipient GROUP BY key),
+{_Q3_GROUPS}
 t AS (SELECT {_TOTALS}, NULL AS cut FROM g)
 SELECT g.key, g.amount, g.awards, g.lines, g.files, {_MEASURES} FROM g, t"""
 Q3_NAMES = f"""
