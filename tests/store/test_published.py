@@ -41,6 +41,15 @@ def reader(tmp_db: Path) -> Iterator[Path]:
     unregister_reader(mark)
 
 
+@pytest.fixture
+def every_commit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Writers publish after every commit. Without the COPY_SHARE part, a copy that took long
+    (a loaded machine) defers the next publication to keep copying under a tenth of the run:
+    the guard another test checks."""
+    monkeypatch.setenv(published.EVERY_ENV, "0")
+    monkeypatch.setattr(published, "COPY_SHARE", float("inf"))
+
+
 def _count(path: Path, sql: str) -> int:
     engine = Engine(path, read_only=True, isolated=True)
     try:
@@ -76,13 +85,8 @@ def test_an_unchanged_store_is_not_published_again(tmp_db: Path, reader: Path) -
     assert current_version(tmp_db) == before
 
 
-def test_published_after_each_commit_while_the_writer_works(
-    tmp_db: Path, reader: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv(published.EVERY_ENV, "0")
-    # Without this, a copy that took long (a loaded machine) defers the next publication to
-    # keep copying under a tenth of the run: the guard the next test checks, not this one.
-    monkeypatch.setattr(published, "COPY_SHARE", float("inf"))
+@pytest.mark.usefixtures("every_commit")
+def test_published_after_each_commit_while_the_writer_works(tmp_db: Path, reader: Path) -> None:
     engine = Engine(tmp_db)
     try:
         ingest_agencies(engine, AGENCY_LIST)
@@ -256,11 +260,8 @@ def test_with_no_reader_a_writer_copies_nothing(tmp_db: Path) -> None:
     assert not is_stale(tmp_db)
 
 
-def test_a_reader_registered_during_a_run_is_published_at_the_next_commit(
-    tmp_db: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv(published.EVERY_ENV, "0")
-    monkeypatch.setattr(published, "COPY_SHARE", float("inf"))
+@pytest.mark.usefixtures("every_commit")
+def test_a_reader_registered_during_a_run_is_published_at_the_next_commit(tmp_db: Path) -> None:
     engine = Engine(tmp_db)
     try:
         ingest_agencies(engine, AGENCY_LIST)
