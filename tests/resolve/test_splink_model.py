@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+
+import pytest
 
 from whosbehind.resolve.labeled import FREEZER, build_labeled_set, read_awards
 from whosbehind.resolve.labeled_records import labeled_records
@@ -45,3 +48,9 @@ def test_names_only_records_train_without_an_identifier_rule() -> None:
     records, _ = labeled_records(labeled, FREEZER, awards, identifiers=False)
     scored = splink_probabilities(records)
     assert scored and all(0.0 <= p <= 1.0 for _, _, p in scored)
+
+
+def test_without_splink_the_error_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "splink", None)  # what an environment without it imports
+    with pytest.raises(ImportError, match=r"pip install 'whosbehind\[resolve\]'"):
+        splink_probabilities([])

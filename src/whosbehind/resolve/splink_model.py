@@ -57,8 +57,14 @@ def splink_probabilities(
     records: Sequence[OrgRecord], *, seed: int = 0
 ) -> list[tuple[str, str, float]]:
     """Splink's predicted pairs for ``records`` with their match probabilities."""
-    import splink.comparison_library as cl
-    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+    try:
+        import splink.comparison_library as cl
+        from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+    except ImportError as error:
+        raise ImportError(
+            f"Splink is an optional dependency and is not installed ({error}): "
+            "pip install 'whosbehind[resolve]'"
+        ) from error
 
     columns = _columns(records)
     identifiers = [i for i in columns["identifier"] if i is not None]
