@@ -1,0 +1,27 @@
+"""SQL aggregates that pick one of a group's values whatever order its rows were written in.
+
+DuckDB's ``mode``, and ``arg_min``/``arg_max`` on a tied measure, take the value their scan
+met first, and a scan follows the order rows were written (and the threads that read them):
+two stores holding the same records could print different names, and a reader could not
+reproduce an output. Every name picked from several spellings goes through one of these;
+ties break by sort order (DuckDB compares text byte by byte, as Python compares ``str``).
+Engine-specific SQL text (``histogram``, lambdas, struct ordering), like ``store/dialect.py``.
+"""
+
+from __future__ import annotations
+
+
+def most_common(expression: str) -> str:
+    """An aggregate: the most frequent non-NULL value of ``expression`` in the group, ties
+    broken by the first in sort order; NULL when every value is NULL (as ``mode``, which
+    answers the same wherever there is no tie)."""
+    return (
+        f"list_min(list_transform(map_entries(histogram({expression})), "
+        "lambda e: {'n': -CAST(e.value AS BIGINT), 's': e.key})).s"
+    )
+
+
+def shortest(expression: str) -> str:
+    """An aggregate: the shortest non-NULL value of ``expression`` in the group, ties broken
+    by the first in sort order; NULL when every value is NULL."""
+    return f"arg_min({expression}, {{'n': length({expression}), 's': {expression}}})"

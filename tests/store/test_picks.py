@@ -1,0 +1,78 @@
+"""The SQL picks answer from the values alone, never from the order rows were written in:
+the most common value (ties: the first in sort order) and the shortest (the same ties),
+checked against the same rule computed in Python, in every order, and against ``mode``."""
+
+from __future__ import annotations
+
+from collections import Counter
+from random import Random
+
+import duckdb
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from whosbehind.store.picks import most_common, shortest
+
+# few distinct values, so that ties are common; any text, NULLs among them
+values = st.lists(
+    st.one_of(st.none(), st.sampled_from(["", "a", "b", "B", "ab", "ba", "é", "z z"]), st.text()),
+    max_size=12,
+)
+
+
+_CONNECTION = duckdb.connect()
+_CONNECTION.execute("SET threads = 1")  # rows met in the order listed
+
+
+def _pick(sql: str, listed: list[str | None]) -> object:
+    found = _CONNECTION.execute(
+        f"SELECT {sql} FROM (SELECT unnest(CAST(? AS VARCHAR[])) AS x)", [listed]
+    ).fetchall()
+    return found[0][0]
+
+
+def _expected_most_common(listed: list[str | None]) -> str | None:
+    counts = Counter(value for value in listed if value is not None)
+    return min(counts, key=lambda value: (-counts[value], value)) if counts else None
+
+
+def _expected_shortest(listed: list[str | None]) -> str | None:
+    present = [value for value in listed if value is not None]
+    return min(present, key=lambda value: (len(value), value)) if present else None
+
+
+@settings(max_examples=200, deadline=None)
+@given(values, st.randoms(use_true_random=False))
+def test_the_most_common_value_does_not_depend_on_row_order(
+    listed: list[str | None], random: Random
+) -> None:
+    shuffled = list(listed)
+    random.shuffle(shuffled)
+    expected = _expected_most_common(listed)
+    assert _pick(most_common("x"), listed) == expected
+    assert _pick(most_common("x"), shuffled) == expected
+    assert _pick(most_common("x"), listed[::-1]) == expected
+    counts = Counter(value for value in listed if value is not None).most_common(2)
+    if len(counts) < 2 or counts[0][1] > counts[1][1]:  # no tie: as mode answers
+        assert _pick("mode(x)", shuffled) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(values, st.randoms(use_true_random=False))
+def test_the_shortest_value_does_not_depend_on_row_order(
+    listed: list[str | None], random: Random
+) -> None:
+    shuffled = list(listed)
+    random.shuffle(shuffled)
+    expected = _expected_shortest(listed)
+    assert _pick(shortest("x"), listed) == expected
+    assert _pick(shortest("x"), shuffled) == expected
+    assert _pick(shortest("x"), listed[::-1]) == expected
+
+
+def test_mode_itself_follows_row_order() -> None:
+    """Why the picks exist: on a tie ``mode`` answers differently for the same values in
+    another order (the picks do not)."""
+    orders: list[list[str | None]] = [["b", "a", "b", "a"], ["a", "b"]]
+    assert {_pick("mode(x)", order) for order in orders} == {"a", "b"}
+    assert {_pick(most_common("x"), order) for order in orders} == {"a"}
