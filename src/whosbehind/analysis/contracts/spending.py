@@ -39,20 +39,29 @@ from whosbehind.model.citation import Citation
 from whosbehind.store.contracts.rollup import is_fresh
 from whosbehind.store.engine import Engine
 from whosbehind.store.orgs_schema import has_registry
+from whosbehind.store.picks import most_common
 
 _RECIPIENT = "coalesce(recipient_duns, recipient_uei, 'name:' || upper(recipient_name), '-')"
 _PARENT = (
     "coalesce(recipient_parent_duns, recipient_parent_uei, "
     f"'name:' || upper(recipient_parent_name), {_RECIPIENT})"
 )
-_REPORTED_PARENT = (_PARENT, "coalesce(mode(recipient_parent_name), mode(recipient_name))")
+
+
+def _spelled(*columns: str) -> str:
+    """A group's name: the most frequent spelling (ties: the first in sort order) of the first
+    of ``columns`` that states one."""
+    return f"coalesce({', '.join(most_common(column) for column in columns)})"
+
+
+_REPORTED_PARENT = (_PARENT, _spelled("recipient_parent_name", "recipient_name"))
 # over lines that org_rollup.rollup_lines_sql extended with the registry's org columns
 _RESOLVED_PARENT = (
     f"coalesce('org:' || parent_org_id, {_PARENT})",
-    "coalesce(mode(parent_org_name), mode(recipient_parent_name), mode(recipient_name))",
+    _spelled("parent_org_name", "recipient_parent_name", "recipient_name"),
 )
 GROUPS: dict[str, tuple[str, str]] = {  # by -> (key, display)
-    "recipient": (_RECIPIENT, "mode(recipient_name)"),
+    "recipient": (_RECIPIENT, _spelled("recipient_name")),
     "parent": _REPORTED_PARENT,
     "reported-parent": _REPORTED_PARENT,
     "agency": ("coalesce(awarding_subtier_code, '-')", "NULL"),
@@ -359,7 +368,7 @@ def _names(engine: Engine, by: str, keys: list[str]) -> dict[str, str]:
     if by in ("psc", "naics"):
         column = "psc" if by == "psc" else "naics"
         found = engine.rows(
-            f"SELECT {column}_code AS code, mode({column}_description) AS name "
+            f"SELECT {column}_code AS code, {most_common(f'{column}_description')} AS name "
             f"FROM contract_award WHERE latest AND {column}_code IN (SELECT unnest(?)) GROUP BY 1",
             [keys],
         )
