@@ -1,8 +1,8 @@
 """A name stated two ways on as many records is the first in sort order wherever a name is
 picked from its spellings: ``spending()`` over the lines (recipients, parents, PSC and NAICS
-codes). Before, DuckDB's ``mode`` took the spelling its scan met first, which follows the
-order rows were written. Each tie is made on the real ICE files, one way and the other in sort
-order."""
+codes) and the reports' code names. Before, DuckDB's ``mode`` took the spelling its scan met
+first, which follows the order rows were written. Each tie is made on the real ICE files, one
+way and the other in sort order."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pytest
 
 from whosbehind.analysis.contracts import spending as spending_module
 from whosbehind.analysis.contracts.spending import spending
+from whosbehind.analysis.reports.money import code_names
 from whosbehind.store.contracts.rollup import rebuild
 from whosbehind.store.engine import Engine
 
@@ -94,5 +95,6 @@ def test_a_code_described_two_ways_on_as_many_awards_takes_the_first_in_sort_ord
     code, name = f"{column}_code", f"{column}_description"
     value, real = _tie(engine, code, name, other)
     first = min(real, other)
+    assert code_names(engine, column, [value]) == {value: first}
     rows = {row.key: row.name for row in spending(engine, column).rows}
     assert rows[value] == f"{value} {first}"

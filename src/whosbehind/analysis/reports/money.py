@@ -31,6 +31,7 @@ from whosbehind.analysis.reports.rollup import Owner, Rollup, Statement, display
 from whosbehind.model.citation import Citation
 from whosbehind.store.contracts.rollup import ROLLUP, is_fresh
 from whosbehind.store.engine import Engine
+from whosbehind.store.picks import most_common
 
 Condition = tuple[str, list[Any]]
 _LINE_COLUMNS = (
@@ -203,8 +204,8 @@ def concentration(groups: list[Group]) -> tuple[float | None, float | None]:
 
 def code_names(engine: Engine, column: str, codes: Iterable[str]) -> dict[str, str]:
     """PSC or NAICS code -> its description as the award records state it (the most common
-    one over every latest award record with that code: a read-only engine keeps each code's
-    answer, its tables cannot change while it is open)."""
+    one over every latest award record with that code, ties: the first in sort order; a
+    read-only engine keeps each code's answer, its tables cannot change while it is open)."""
     if column not in ("psc", "naics"):
         raise ValueError(column)
     wanted = sorted(set(codes))
@@ -214,7 +215,7 @@ def code_names(engine: Engine, column: str, codes: Iterable[str]) -> dict[str, s
     asked = [code for code in wanted if code not in known]
     if asked:
         found = engine.rows(
-            f"SELECT {column}_code AS code, mode({column}_description) AS name FROM "
+            f"SELECT {column}_code AS code, {most_common(f'{column}_description')} AS name FROM "
             f"contract_award WHERE latest AND {column}_code IN (SELECT unnest(?)) GROUP BY 1",
             [asked],
         )
