@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 from tests.export.support import build_supply_chain_store
 from tests.support.contracts import ICE_2018, SHARED_DATA, rows_2018
 from whosbehind.analysis.search import KINDS, SearchIndex
+from whosbehind.analysis.search.entries import entries
 from whosbehind.errors import UsageError
 from whosbehind.model.redaction import masked_text
 from whosbehind.pipeline.contracts.ingest import ingest_usaspending
@@ -166,6 +168,37 @@ def test_an_offering_by_package_id(index: SearchIndex, engine: Engine) -> None:
         name,
         f"/offering/{package}",
     )
+
+
+@pytest.mark.parametrize("other", ["A", "Z"])
+def test_an_organization_named_two_ways_as_short_takes_the_first_in_sort_order(
+    store: Path, tmp_path: Path, other: str
+) -> None:
+    """An organization's label is its shortest name; of two as short, the first in sort order
+    (``arg_min`` on the length took the one its scan met first, which follows write order).
+    One of its records renamed to a name as short as its shortest, before it and after it."""
+    path = tmp_path / "s.duckdb"
+    shutil.copyfile(store, path)
+    engine = Engine(path)
+    try:
+        org, names = engine.connection.execute(
+            "SELECT m.org_id, list(r.name ORDER BY r.record_key) FROM org_record r "
+            "JOIN org_member m USING (record_key) GROUP BY 1 HAVING count(DISTINCT r.name) > 1 "
+            "ORDER BY 1 LIMIT 1"
+        ).fetchall()[0]
+        short = min(names, key=lambda name: (len(name), name))
+        spelled = other * len(short)
+        assert (spelled < short) == (other == "A") and spelled != short
+        (record,) = engine.connection.execute(
+            "SELECT min(r.record_key) FROM org_record r JOIN org_member m USING (record_key) "
+            "WHERE m.org_id = ? AND r.name <> ?",
+            [org, short],
+        ).fetchall()[0]
+        engine.execute("UPDATE org_record SET name = ? WHERE record_key = ?", [spelled, record])
+        (label,) = [e.label for e in entries(engine) if e.kind == "organization" and e.id == org]
+    finally:
+        engine.close()
+    assert label == min(short, spelled)
 
 
 def test_suggestions_complete_the_last_word(index: SearchIndex) -> None:

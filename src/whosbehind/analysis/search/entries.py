@@ -13,6 +13,7 @@ from urllib.parse import quote
 from whosbehind.errors import MissingDataError
 from whosbehind.store.engine import Engine
 from whosbehind.store.orgs_schema import has_registry
+from whosbehind.store.picks import shortest
 
 KINDS = ("agency", "organization", "offering", "award")
 
@@ -122,7 +123,7 @@ def _organizations(engine: Engine) -> list[Entry]:
 def _registry(engine: Engine) -> list[Entry]:
     rows = _rows(
         engine,
-        "SELECT m.org_id, arg_min(r.name, length(r.name)), list(DISTINCT r.name), "
+        f"SELECT m.org_id, {shortest('r.name')}, list(DISTINCT r.name), "
         "list(DISTINCT r.uei), list(DISTINCT r.duns), list(DISTINCT r.cik), "
         "list(DISTINCT r.cage), count(*) "
         "FROM org_record r JOIN org_member m USING (record_key) GROUP BY 1 ORDER BY 1",
