@@ -109,27 +109,20 @@ def list_awards(
     sql, params = _newest_sql(engine, filters) if as_of is None else _as_of_sql(as_of, filters)
     found = engine.connection.execute(f"{sql} {order}", params).fetchall()
     names = agency_names(engine, sorted({row[_AGENCY] for row in found} - {None}))
-    files = [_files(row) for row in found]
-    cited = snapshot_citations(engine, {s for each in files for s in each})
-    rows = _rows(found, files, names, cited)
+    cited = snapshot_citations(engine, _files(found))
+    rows = _rows(found, names, cited)
     listed_parents = {
         row.parent_idv for row in rows if row.award_type == "order" and row.parent_idv
     }
-    potential = Decimal(0)
+    obligated = potential = Decimal(0)
     idvs_with_orders = 0
     for row in rows:
+        obligated += row.obligated
         if row.award_type == "idv" and row.award_id in listed_parents:
             idvs_with_orders += 1
-            continue
-        potential += row.potential_value or Decimal(0)
-    return AwardsResult(
-        filters,
-        as_of,
-        rows,
-        sum((row.obligated for row in rows), Decimal(0)),
-        potential,
-        idvs_with_orders,
-    )
+        elif row.potential_value:
+            potential += row.potential_value
+    return AwardsResult(filters, as_of, rows, obligated, potential, idvs_with_orders)
 
 
 # a row of the statements below: award_key, obligated, first, last, actions, basis, then its
@@ -203,36 +196,42 @@ def _has_transactions(engine: Engine) -> bool:
     )
 
 
-def _files(row: tuple[Any, ...]) -> list[tuple[str, int]]:
-    """The (feed, seq) of the files a row of the statements was read from, sorted."""
-    feed, seq, snapshots = row[6:9]
-    if snapshots is None:
-        return [(feed, seq)]
-    return sorted((s["feed"], s["seq"]) for s in snapshots)
+def _files(found: list[tuple[Any, ...]]) -> set[tuple[str, int]]:
+    """The (feed, seq) of every file the rows of the statements were read from."""
+    files = {(row[6], row[7]) for row in found if row[8] is None}
+    files.update((s["feed"], s["seq"]) for row in found if row[8] is not None for s in row[8])
+    return files
 
 
 def _rows(
-    found: list[tuple[Any, ...]],
-    files: list[list[tuple[str, int]]],
-    names: dict[str, str],
-    cited: dict[tuple[str, int], Citation],
+    found: list[tuple[Any, ...]], names: dict[str, str], cited: dict[tuple[str, int], Citation]
 ) -> list[AwardRow]:
-    """The award rows of the statements' rows, each citing its files narrowed to its PIID
-    (``cite_record``, with each file's selector prefix worked out once)."""
+    """The award rows of the statements' rows, each citing its files (its one file, or its
+    list of them, sorted) narrowed to its PIID (``cite_record``, with each file's selector
+    prefix worked out once)."""
     narrowing = {s: (c, record_selector_prefix(c)) for s, c in cited.items()}
     rows = []
-    for row, each in zip(found, files, strict=True):
-        key, obligated, first, last, actions, basis, _, _, _, piid, kind, idv, *more = row
-        recipient, parent, duns, uei, agency, potential, description = more
+    for row in found:
+        key, obligated, first, last, actions, basis, feed, seq, snapshots = row[:9]
+        piid, kind, idv, recipient, parent, duns, uei, agency, potential, description = row[9:]
+        each = (
+            [(feed, seq)] if snapshots is None else sorted((s["feed"], s["seq"]) for s in snapshots)
+        )
+        citations = []
+        for file in each:
+            known = narrowing.get(file)
+            if known is not None:
+                c, prefix = known
+                citations.append(
+                    Citation(c.source, c.locator, c.record_time, c.content_hash, prefix + piid)
+                    if piid
+                    else c
+                )
         rows.append(
             AwardRow(
                 key, piid or key, kind, idv, recipient, parent, duns, uei, agency,
                 names.get(agency or ""), obligated, potential, first, last, int(actions),
-                basis, description, [
-                    Citation(c.source, c.locator, c.record_time, c.content_hash, prefix + piid)
-                    if piid else c
-                    for s in each if s in narrowing for c, prefix in (narrowing[s],)
-                ],
+                basis, description, citations,
             )
         )  # fmt: skip
     return rows
