@@ -14,16 +14,27 @@ names a store already built from them), each question is answered, in interleave
   not judged, ``spending(by="parent", fiscal_year=FY, top=10)`` for each year); q3
   ``spending(by="agency", recipient=DUNS)``; aw1 ``awards(agency="7012", from_fy=2016,
   to_fy=2018)``; aw2 ``awards(recipient=DUNS)``;
-- **the best SQL for the same answer** (``contracts_same_answer.py``, judged): one
-  hand-written statement per question that returns everything the library's answer holds
-  (numbers, names, files and their citation fields, totals, HHI/CR4), from the same tables;
+- **the best SQL for the same answer** (judged): hand-written SQL that returns everything the
+  library's answer holds (numbers, names, files and their citation fields, totals, HHI/CR4),
+  from the same tables, in several forms, judged against the fastest in the same run: session
+  8's (``contracts_same_answer.py``, one statement and two) and session 9's
+  (``contracts_best_sql.py``: the library's own tactics in SQL, groups from the rollup copy
+  sorted by the selection, names and files only for the groups returned, every total once in
+  one extra row; award lists in one statement and in two);
 - the numbers-only SQL (shown, not judged): the questions of ``contracts_bench_queries`` over
   the money rollup, the "rollup SQL" of ``docs/benchmarks.md``, which returns the sums alone
   (no names, files, citations or concentration); awards have none.
 
-The library's answer is compared in full with the same-answer SQL's (keys, names, money to the
-cent, award and action counts, shares, HHI, CR4, files, citations), and its numbers with the
-numbers-only SQL's. The ratios are library time / SQL time; the target is at most 1.5x of the
+What is timed: the library's call, and the SQL's statements with their fetch; not the
+benchmark's putting of each answer in one comparable form (session 8 timed it with both: its
+ratio, with session 8's SQL, is shown beside). The library keeps a few values per read-only
+engine (agency names, file citations, the agency list, catalog checks); SQL keeps nothing
+between statements. So the library is timed twice: as called on an engine that has answered
+before (judged: a user's session, a server), and on its first call (everything it keeps
+dropped before each call; DuckDB's buffers warm for both, as for the SQL). The library's
+answer is compared in full with every SQL form's (keys, names, money to the cent, award and
+action counts, shares, HHI, CR4, files, citations), and its numbers with the numbers-only
+SQL's. The ratios are library time / SQL time; the target is at most 1.5x of the best
 same-answer SQL. The CPU time of the process (DuckDB's threads included) is shown beside the
 wall time: on a loaded machine it moves less. The load average is printed at the start and
 the end: read the figures with it.
@@ -35,9 +46,11 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import contracts_best_sql as best
 import contracts_same_answer as same
 from _common import header, measure_scope, median, require_clean, table, verdict
 from _contracts_run import conclude, synthetic_store
@@ -58,8 +71,15 @@ from contracts_same_answer import AW1, AW2
 TARGET = 1.5
 Q2_CALLS = "q2 as one spending() call per fiscal year"
 QUESTIONS = (Q1, Q2, Q2_CALLS, Q3, AW1, AW2)
-LIBRARY, SAME, NUMBERS = "library", "same-answer SQL", "numbers-only SQL"
-SAME2 = "same-answer SQL, two statements"
+LIBRARY, COLD, NUMBERS = "library", "library, first call", "numbers-only SQL"
+SAME, SAME2 = "same-answer SQL", "same-answer SQL, two statements"
+BEST, BEST2 = "best SQL", "best SQL, two statements"
+SQL_FORMS = {  # the same-answer SQL forms (the judged baseline: the fastest of them)
+    SAME: "session 8, one statement",
+    SAME2: "session 8, two statements",
+    BEST: "session 9, one statement",
+    BEST2: "session 9, two statements",
+}
 SCOPE = (
     "analysis/contracts/*.py",
     "analysis/agencies.py",
@@ -70,54 +90,75 @@ SCOPE = (
     "model/citation.py",
 )
 
-# a runner gives (the answer in the comparable form of its engine, its numbers for the
-# numbers-only comparison)
-Runner = Callable[[], tuple[Any, list[tuple[Any, ...]]]]
+# a runner gives its answer as it comes (a library result, a statement's rows); its form gives
+# (the answer in the comparable form, its numbers for the numbers-only comparison). Only the
+# runner is timed: the comparable form is the benchmark's, not part of either answer.
+Runner = Callable[[], Any]
+Form = Callable[[Any], tuple[Any, list[tuple[Any, ...]]]]
+Runners = dict[str, tuple[Runner, Form]]
 
 
-def library_runners(engine: Any, recipient: str, years: list[int]) -> dict[str, Runner]:
+def library_runners(engine: Any, recipient: str, years: list[int]) -> Runners:
     import whosbehind
 
     def numbers(result: Any, year: int | None = None) -> list[tuple[Any, ...]]:
         head = () if year is None else (year,)
         return [(*head, row.key, row.amount, row.awards, row.share) for row in result.rows]
 
-    def q1() -> tuple[Any, list[tuple[Any, ...]]]:
-        found = whosbehind.spending(
-            engine, by="recipient", agency=AGENCY, from_fy=FIRST_FY, to_fy=LAST_FY, top=20
-        )
+    def spent(found: Any) -> tuple[Any, list[tuple[Any, ...]]]:
         return same.spending_form(found), numbers(found)
 
-    def q2() -> tuple[Any, list[tuple[Any, ...]]]:  # one call for every fiscal year
-        found = whosbehind.spending_by_year(engine, by="parent", top=10)
+    def by_year(found: dict[int, Any]) -> tuple[Any, list[tuple[Any, ...]]]:
         if list(found) != years:
             raise SystemExit(f"spending_by_year gave the years {list(found)}, not {years}")
         form = {year: same.spending_form(result) for year, result in found.items()}
         return form, [row for year in found for row in numbers(found[year], year)]
 
-    def q2_calls() -> tuple[Any, list[tuple[Any, ...]]]:  # one call per fiscal year
-        form, rows = {}, []
-        for year in years:
-            found = whosbehind.spending(engine, by="parent", fiscal_year=year, top=10)
-            form[year] = same.spending_form(found)
-            rows += numbers(found, year)
-        return form, rows
-
-    def q3() -> tuple[Any, list[tuple[Any, ...]]]:
-        found = whosbehind.spending(engine, by="agency", recipient=recipient)
-        return same.spending_form(found), numbers(found)
-
-    def aw1() -> tuple[Any, list[tuple[Any, ...]]]:
-        found = whosbehind.awards(engine, agency=AGENCY, from_fy=FIRST_FY, to_fy=LAST_FY)
+    def listed(found: Any) -> tuple[Any, list[tuple[Any, ...]]]:
         return same.awards_form(found), []
 
-    def aw2() -> tuple[Any, list[tuple[Any, ...]]]:
-        return same.awards_form(whosbehind.awards(engine, recipient=recipient)), []
+    def q2_calls() -> dict[int, Any]:  # one call per fiscal year
+        return {
+            year: whosbehind.spending(engine, by="parent", fiscal_year=year, top=10)
+            for year in years
+        }
 
-    runners = {Q1: q1, Q2: q2, Q2_CALLS: q2_calls, Q3: q3, AW1: aw1, AW2: aw2}
+    runners: Runners = {
+        Q1: (
+            lambda: whosbehind.spending(
+                engine, by="recipient", agency=AGENCY, from_fy=FIRST_FY, to_fy=LAST_FY, top=20
+            ),
+            spent,
+        ),
+        Q2: (lambda: whosbehind.spending_by_year(engine, by="parent", top=10), by_year),
+        Q2_CALLS: (q2_calls, by_year),
+        Q3: (lambda: whosbehind.spending(engine, by="agency", recipient=recipient), spent),
+        AW1: (
+            lambda: whosbehind.awards(engine, agency=AGENCY, from_fy=FIRST_FY, to_fy=LAST_FY),
+            listed,
+        ),
+        AW2: (lambda: whosbehind.awards(engine, recipient=recipient), listed),
+    }
     if not hasattr(whosbehind, "spending_by_year"):  # the code before it: a call per year
-        runners[Q2] = q2_calls
+        runners[Q2] = runners[Q2_CALLS]
     return runners
+
+
+def cold(engine: Any, runners: Runners) -> Runners:
+    """The same calls, each on an engine that has kept nothing yet: what a read-only engine
+    keeps between calls (agency names, file citations, the agency list, which tables and
+    columns the store has, whether it has transactions, a fresh rollup, a registry) is dropped
+    before each, as on its first call. DuckDB's own buffers stay warm, as for the SQL."""
+
+    def forgetting(run: Runner) -> Runner:
+        def call() -> Any:
+            engine._kept.clear()  # what Engine.kept holds
+            engine._catalog.clear()  # and what has_table / has_column answered
+            return run()
+
+        return call
+
+    return {query: (forgetting(run), form) for query, (run, form) in runners.items()}
 
 
 def _has_summary(connection: Any) -> bool:
@@ -129,36 +170,42 @@ def _has_summary(connection: Any) -> bool:
     )
 
 
-def same_answer_runners(connection: Any, recipient: str) -> dict[str, Runner]:
-    transactions = bool(
-        connection.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM contract_transaction WHERE record_to IS NULL "
-            "LIMIT 1)"
-        ).fetchone()[0]
-    )
+def _fetched(connection: Any, sql: str, params: Any) -> tuple[list[tuple[Any, ...]], list[str]]:
+    cursor = connection.execute(sql, params)
+    return cursor.fetchall(), [column[0] for column in cursor.description]
+
+
+def _runners(build: Callable[[str], tuple[Runner, Form]], queries: Any) -> Runners:
+    """Each query's (runner, form) from ``build``; q2's serve the per-year comparison too."""
+    runners = {query: build(query) for query in queries}
+    return {**runners, Q2_CALLS: runners[Q2]} if Q2 in runners else runners
+
+
+def _spending_form(query: str) -> Form:
+    if query == Q2:
+        return lambda found: (same.spending_years_form(found), [])
+    return lambda found: (same.spending_rows_form(found), [])
+
+
+def same_answer_runners(connection: Any, recipient: str) -> Runners:
+    """Session 8's same-answer SQL, one statement a question."""
+    transactions = _has_transactions(connection)
     statements = same.statements(recipient, transactions, _has_summary(connection))
 
-    def runner(query: str) -> Runner:
+    def build(query: str) -> tuple[Runner, Form]:
         sql, params = statements[query]
+        if query in (AW1, AW2):
+            return (
+                lambda: _fetched(connection, sql, params),
+                lambda found: (same.awards_sql_form(*found), []),
+            )
+        return lambda: connection.execute(sql, params).fetchall(), _spending_form(query)
 
-        def run() -> tuple[Any, list[tuple[Any, ...]]]:
-            cursor = connection.execute(sql, params)
-            found = cursor.fetchall()
-            names = [column[0] for column in cursor.description]
-            if query in (AW1, AW2):
-                return same.awards_sql_form(found, names), []
-            if query == Q2:
-                return same.spending_years_form(found), []
-            return same.spending_rows_form(found), []
-
-        return run
-
-    runners = {query: runner(query) for query in statements}
-    return {**runners, Q2_CALLS: runners[Q2]}
+    return _runners(build, statements)
 
 
-def two_statement_runners(connection: Any, recipient: str) -> dict[str, Runner]:
-    """The spending answers in two statements each (numbers, then names and files)."""
+def two_statement_runners(connection: Any, recipient: str) -> Runners:
+    """Session 8's spending answers in two statements each (numbers, then names and files)."""
     statements = {
         Q1: (same.Q1_NUMBERS, same.Q1_NAMES, same.statements(recipient)[Q1][1], False),
         Q2: (
@@ -170,31 +217,78 @@ def two_statement_runners(connection: Any, recipient: str) -> dict[str, Runner]:
         Q3: (same.Q3_NUMBERS, same.Q3_NAMES, same.statements(recipient)[Q3][1], False),
     }
 
-    def runner(query: str) -> Runner:
+    def build(query: str) -> tuple[Runner, Form]:
         numbers, names, params, per_year = statements[query]
+        return (
+            lambda: same.two_statements(connection, numbers, names, params, per_year),
+            _spending_form(query),
+        )
 
-        def run() -> tuple[Any, list[tuple[Any, ...]]]:
-            found = same.two_statements(connection, numbers, names, params, per_year)
-            if per_year:
-                return same.spending_years_form(found), []
-            return same.spending_rows_form(found), []
-
-        return run
-
-    runners = {query: runner(query) for query in statements}
-    return {**runners, Q2_CALLS: runners[Q2]}
+    return _runners(build, statements)
 
 
-def numbers_runners(connection: Any, recipient: str) -> dict[str, Runner]:
+def best_runners(connection: Any, recipient: str, two: bool) -> Runners:
+    """This session's SQL (``contracts_best_sql``), the library's tactics in SQL: q1, q3 in
+    one statement; the award lists in one (``two`` False) or two (True), where the store holds
+    no transactions (the benchmark's; the session-8 forms answer the others)."""
+    if _has_transactions(connection):
+        return {}
+    top = {"agency": AGENCY, "first": FIRST_FY, "last": LAST_FY, "top": 20, "limit": 21}
+    listed = {
+        AW1: (best.AW1_WHERE, {"agency": AGENCY, "first": FIRST_FY, "last": LAST_FY}),
+        AW2: (best.AW2_WHERE, {"recipient": recipient}),
+    }
+
+    def spending(sql: str, params: dict[str, Any]) -> tuple[Runner, Form]:
+        return (
+            lambda: connection.execute(sql, params).fetchall(),
+            lambda found: (best.rows_form(found), []),
+        )
+
+    def awards(query: str) -> tuple[Runner, Form]:
+        where, params = listed[query]
+        one, (rows, totals) = best.awards_statements(where)
+        form: Form = lambda found: (best.awards_form(*found), [])  # noqa: E731
+        if not two:
+            return lambda: _fetched(connection, one, params), form
+
+        def run() -> tuple[list[tuple[Any, ...]], list[str]]:
+            found, names = _fetched(connection, rows, params)
+            return found + connection.execute(totals, params).fetchall(), names
+
+        return run, form
+
+    if two:
+        return {query: awards(query) for query in listed}
+    return {
+        Q1: spending(best.Q1, top),
+        Q3: spending(best.Q3, {"recipient": recipient}),
+        **{query: awards(query) for query in listed},
+    }
+
+
+def _has_transactions(connection: Any) -> bool:
+    return bool(
+        connection.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM contract_transaction WHERE record_to IS NULL "
+            "LIMIT 1)"
+        ).fetchone()[0]
+    )
+
+
+def numbers_runners(connection: Any, recipient: str) -> Runners:
     """The numbers-only SQL: q2 from the summary by parent where the store has it (the
     fastest; ``summary_sql``), else from the rollup (``rollup_sql``, run E's)."""
     sql = summary_sql() if _has_summary(connection) else rollup_sql()
     params: dict[str, list[Any]] = {Q1: [AGENCY, FIRST_FY, LAST_FY], Q2: [], Q3: [recipient]}
 
-    def runner(query: str) -> Runner:
-        return lambda: (None, connection.execute(sql[query], params[query]).fetchall())
+    def build(query: str) -> tuple[Runner, Form]:
+        return (
+            lambda: connection.execute(sql[query], params[query]).fetchall(),
+            lambda found: (None, found),
+        )
 
-    return {**{query: runner(query) for query in QUERIES}, Q2_CALLS: runner(Q2)}
+    return _runners(build, QUERIES)
 
 
 def _numbers(query: str, rows: list[tuple[Any, ...]], library: bool) -> list[tuple[Any, ...]]:
@@ -206,6 +300,38 @@ def _numbers(query: str, rows: list[tuple[Any, ...]], library: bool) -> list[tup
     else:  # (year, parent, total, share)
         picked = [(r[0], r[1], r[2], r[4]) for r in rows] if library else rows
     return normalise(picked)
+
+
+@dataclass
+class Timings:
+    """Each (engine, question)'s wall and CPU times over the rounds, the time its comparable
+    form took (not part of its time), and its last answer in that form."""
+
+    wall: dict[tuple[str, str], list[float]] = field(default_factory=dict)
+    cpu: dict[tuple[str, str], list[float]] = field(default_factory=dict)
+    form: dict[tuple[str, str], list[float]] = field(default_factory=dict)
+    answers: dict[tuple[str, str], tuple[Any, list[tuple[Any, ...]]]] = field(default_factory=dict)
+
+    def run(self, name: str, query: str, runner: Runner, form: Form) -> None:
+        start, cpu = time.perf_counter(), time.process_time()
+        found = runner()
+        self.wall.setdefault((name, query), []).append(time.perf_counter() - start)
+        self.cpu.setdefault((name, query), []).append(time.process_time() - cpu)
+        start = time.perf_counter()
+        self.answers[(name, query)] = form(found)
+        self.form.setdefault((name, query), []).append(time.perf_counter() - start)
+
+    def ms(self, name: str, query: str, cpu: bool = False) -> float:
+        return median((self.cpu if cpu else self.wall)[(name, query)]) * 1000
+
+    def with_form(self, name: str, query: str) -> float:
+        """Session 8's measure: the call and its comparable form, timed together."""
+        key = (name, query)
+        return median([w + f for w, f in zip(self.wall[key], self.form[key], strict=True)])
+
+
+def _ratio(mine: float, theirs: float) -> str:
+    return f"{mine / theirs:.2f}x" if theirs > 0 else "-"
 
 
 def main() -> None:
@@ -237,72 +363,77 @@ def main() -> None:
             "SELECT DISTINCT fiscal_year FROM contract_award ORDER BY 1"
         ).fetchall()
     ]
-    engines = {
-        LIBRARY: library_runners(engine, recipient, years),
+    library = library_runners(engine, recipient, years)
+    engines: dict[str, Runners] = {
+        LIBRARY: library,
+        COLD: cold(engine, library),
         SAME: same_answer_runners(connection, recipient),
         SAME2: two_statement_runners(connection, recipient),
+        BEST: best_runners(connection, recipient, two=False),
+        BEST2: best_runners(connection, recipient, two=True),
         NUMBERS: numbers_runners(connection, recipient),
     }
-    times: dict[tuple[str, str], list[float]] = {}
-    cpus: dict[tuple[str, str], list[float]] = {}  # this process's CPU, DuckDB's threads too
-    answers: dict[tuple[str, str], tuple[Any, list[tuple[Any, ...]]]] = {}
-    for runner in engines.values():  # warm: the first call of each reads the columns
+    timings = Timings()
+    for name, runners in engines.items():  # warm: the first call of each reads the columns
         for query in QUESTIONS:
-            if query in runner:
-                runner[query]()
+            if query in runners:
+                timings.run(name, query, *runners[query])
+    timings = Timings()
     for round_number in range(args.runs):
         for query in QUESTIONS:
             order = [name for name in engines if query in engines[name]]
             shift = round_number % len(order)
             for name in order[shift:] + order[:shift]:
-                start, cpu = time.perf_counter(), time.process_time()
-                answer = engines[name][query]()
-                times.setdefault((name, query), []).append(time.perf_counter() - start)
-                cpus.setdefault((name, query), []).append(time.process_time() - cpu)
-                answers[(name, query)] = answer
+                timings.run(name, query, *engines[name][query])
         print(f"  round {round_number + 1}/{args.runs}", file=sys.stderr, flush=True)
     engine.close()
-    rows, met, met_numbers = [], [], []
+    judged, forms, met, met_cold, met_numbers = [], [], [], [], []
     for query in QUESTIONS:
-
-        def wall(name: str, query: str = query) -> float:
-            return median(times[(name, query)])
-
-        def cpu(name: str, query: str = query) -> float:
-            return median(cpus[(name, query)])
-
-        mine, one = wall(LIBRARY), wall(SAME)
-        two = wall(SAME2) if (SAME2, query) in times else None
-        best = min(one, two) if two is not None else one
-        fastest = SAME2 if best != one else SAME  # the judged baseline: the faster form
+        sql = [name for name in SQL_FORMS if (name, query) in timings.wall]
+        best_form = min(sql, key=lambda name: timings.ms(name, query))
+        mine, theirs = timings.ms(LIBRARY, query), timings.ms(best_form, query)
+        first = timings.ms(COLD, query)
         same_answer = all(
-            answers[(LIBRARY, query)][0] == answers[(name, query)][0]
-            for name in (SAME, SAME2)
-            if (name, query) in answers
+            timings.answers[(LIBRARY, query)][0] == timings.answers[(name, query)][0]
+            for name in (COLD, *sql)
         )
-        numbers_only = (NUMBERS, query) in times
+        numbers_only = (NUMBERS, query) in timings.wall
         same_numbers = not numbers_only or _numbers(
-            query, answers[(LIBRARY, query)][1], True
-        ) == _numbers(query, answers[(NUMBERS, query)][1], False)
+            query, timings.answers[(LIBRARY, query)][1], True
+        ) == _numbers(query, timings.answers[(NUMBERS, query)][1], False)
         if query != Q2_CALLS:  # the old way, shown beside it
-            met.append(mine <= TARGET * best and same_answer)
+            met.append(mine <= TARGET * theirs and same_answer)
+            met_cold.append(first <= TARGET * theirs and same_answer)
             if numbers_only:
-                met_numbers.append(mine <= TARGET * wall(NUMBERS) and same_numbers)
-        rows.append(
+                met_numbers.append(mine <= TARGET * timings.ms(NUMBERS, query) and same_numbers)
+        old = [name for name in (SAME, SAME2) if name in sql]
+        before = min(timings.with_form(name, query) for name in old)
+        numbers = timings.ms(NUMBERS, query) if numbers_only else None
+        judged.append(
             [
                 query,
-                f"{mine * 1000:,.1f}",
-                f"{one * 1000:,.1f}",
-                f"{two * 1000:,.1f}" if two is not None else "-",
-                f"**{mine / best:.2f}x**",
-                f"{wall(NUMBERS) * 1000:,.1f}" if numbers_only else "-",
-                f"{mine / wall(NUMBERS):.2f}x" if numbers_only else "-",
-                f"{cpu(LIBRARY) * 1000:,.1f}",
-                f"{cpu(fastest) * 1000:,.1f}",
-                f"{cpu(LIBRARY) / cpu(fastest):.2f}x" if cpu(fastest) > 0 else "-",
-                f"{cpu(LIBRARY) / cpu(NUMBERS):.2f}x" if numbers_only and cpu(NUMBERS) else "-",
+                f"{mine:,.1f}",
+                f"{first:,.1f}",
+                f"{theirs:,.1f} ({SQL_FORMS[best_form]})",
+                f"**{mine / theirs:.2f}x**",
+                f"**{first / theirs:.2f}x**",
+                f"{timings.ms(LIBRARY, query, True):,.1f}",
+                f"{timings.ms(best_form, query, True):,.1f}",
+                _ratio(timings.ms(LIBRARY, query, True), timings.ms(best_form, query, True)),
+                _ratio(timings.with_form(LIBRARY, query), before),
+                "-" if numbers is None else f"{numbers:,.1f}",
+                "-" if numbers is None else _ratio(mine, numbers),
                 ("same" if same_answer else "**DIFFERENT**")
                 + ("" if same_numbers else "; numbers **DIFFERENT**"),
+            ]
+        )
+        forms.append(
+            [query]
+            + [
+                f"{timings.ms(name, query):,.1f} / {timings.ms(name, query, True):,.1f}"
+                if name in sql
+                else "-"
+                for name in SQL_FORMS
             ]
         )
     lines += [
@@ -313,22 +444,29 @@ def main() -> None:
             [
                 "question",
                 "library ms",
-                "same-answer SQL, one statement ms",
-                "same-answer SQL, two statements ms",
-                "library / same-answer SQL (the faster)",
+                "library, first call ms",
+                "best same-answer SQL ms (form)",
+                "library / best SQL",
+                "first call / best SQL",
+                "library CPU ms",
+                "best SQL CPU ms",
+                "CPU ratio",
+                "session 8's measure (forms timed, session 8's SQL)",
                 "numbers-only SQL ms",
                 "library / numbers-only",
-                "library CPU ms",
-                "same-answer SQL CPU ms (the faster)",
-                "CPU ratio (same answer)",
-                "CPU ratio (numbers only)",
                 "answers",
             ],
-            rows,
+            judged,
         ),
+        "",
+        "Every same-answer SQL form, wall / CPU ms:",
+        "",
+        table(["question", *SQL_FORMS.values()], forms),
         "",
         f"- beside it, within {TARGET}x of the numbers-only SQL (q1-q3): "
         f"{sum(met_numbers)} of {len(met_numbers)}, {verdict(all(met_numbers))}",
+        f"- the library's first call on an engine (nothing kept) within {TARGET}x of the best "
+        f"SQL, same answers: {sum(met_cold)} of {len(met_cold)}, {verdict(all(met_cold))}",
     ]
     target = (
         f"- target: the library within {TARGET}x of the best SQL for the same answer, same "

@@ -167,13 +167,15 @@ _KEPT = (
     "SELECT {part} g.key, g.amount, g.awards, g.lines, {measures} FROM g JOIN t {on} "
     "WHERE t.cut IS NULL OR g.amount >= t.cut"
 )
-Q1_NUMBERS = f"""
-WITH g AS MATERIALIZED (
+# one agency's groups in a range of years (q1), numbers only
+Q1_GROUPS = f"""g AS MATERIALIZED (
     SELECT {_R} AS key, sum(amount) AS amount, sum(award_lines) AS awards, sum(lines) AS lines,
            sum(award_amount) AS award_amount
     FROM contract_money_by_agency
     WHERE awarding_subtier_code = $agency AND fiscal_year BETWEEN $first AND $last
-    GROUP BY key),
+    GROUP BY key)"""
+Q1_NUMBERS = f"""
+WITH {Q1_GROUPS},
 t AS (SELECT {_TOTALS}, list_min(max(amount, $top)) AS cut FROM g)
 {_KEPT.format(part="", measures=_MEASURES, on="ON true")}"""
 Q1_NAMES = f"""
