@@ -22,7 +22,6 @@ from whosbehind.analysis.reports.money import (
     AwardLine,
     Group,
     code_names,
-    concentration,
     loaded_fiscal_years,
 )
 from whosbehind.analysis.reports.rollup import (
@@ -99,8 +98,10 @@ def agency_report(
     chosen = rollup is None
     rollup = rollup or choose_rollup(engine)
     condition = selection.where("l.awarding_subtier_code", "l.awarding_toptier_code")
+    # the registry's contractor clouds look for every supplier; otherwise ``top`` are shown
+    every = isinstance(rollup, RegistryRollup)
     with LineTable(engine, condition, as_of, fiscal_years, _owners(rollup, chosen)) as table:
-        money = _money(engine, table, as_of, top)
+        money = _money(table, as_of, top, every)
     cloud_as_of = cloud_date or now_utc()
     cloud: AgencyCloud | None = None
     cloud_missing = None
@@ -125,7 +126,7 @@ def agency_report(
         lines=money.lines,
         per_year=money.per_year,
         suppliers=money.suppliers[:top],
-        supplier_count=len(money.suppliers),
+        supplier_count=money.supplier_count,
         it_suppliers=money.it_suppliers,
         it_total=money.it_total,
         supplier_awards=money.supplier_awards,
@@ -167,7 +168,8 @@ class _Money:
     lines: int
     it_total: Decimal
     per_year: list[Group]
-    suppliers: list[Group]  # all of them; the first ``top`` with their files and members
+    suppliers: list[Group]  # the first ``top`` (or all) with their files and members
+    supplier_count: int
     it_suppliers: list[Group]
     supplier_awards: dict[str, list[AwardLine]]
     awards: list[AwardLine]
@@ -189,14 +191,18 @@ _NAICS = "coalesce(nullif(naics, ''), '-')"
 _YEAR = "fiscal_year::VARCHAR"
 
 
-def _money(engine: Engine, table: LineTable, as_of: dt.datetime | None, top: int) -> _Money:
-    """Every figure of the report's contract money, grouped in SQL."""
+def _money(table: LineTable, as_of: dt.datetime | None, top: int, every: bool) -> _Money:
+    """Every figure of the report's contract money, grouped in SQL; of the suppliers, only the
+    ``top`` shown come to Python (``every``: all of them)."""
     owner = ("owner_key", "owner_name")
-    suppliers = table.groups(*owner)
+    suppliers = table.groups(*owner, limit=None if every else top)
     table.detail(suppliers[:top], "owner_key", members=True)
-    every_it = table.groups(*owner, "it")
     it_suppliers = table.detail(
-        every_it[:top], "owner_key", "it", members=True, awards=SUPPLIER_AWARDS
+        table.groups(*owner, "it", limit=top),
+        "owner_key",
+        "it",
+        members=True,
+        awards=SUPPLIER_AWARDS,
     )
     psc = table.detail(table.groups(_PSC, _PSC)[:top], _PSC)
     naics = table.detail(table.groups(_NAICS, _NAICS)[:top], _NAICS)
@@ -204,7 +210,7 @@ def _money(engine: Engine, table: LineTable, as_of: dt.datetime | None, top: int
     award_count, top_awards = table.awards(top)
     named = [k for supplier in it_suppliers for k in supplier.top_awards(SUPPLIER_AWARDS)]
     known = table.attributes([*top_awards, *named])  # one query for them all
-    hhi, cr4 = concentration(suppliers)
+    hhi, cr4 = table.concentration("owner_key")
     total, lines = table.totals()
     it_total, _ = table.totals("it")
     recipient = ("own_key", "member")
@@ -214,6 +220,7 @@ def _money(engine: Engine, table: LineTable, as_of: dt.datetime | None, top: int
         it_total=it_total,
         per_year=per_year,
         suppliers=suppliers,
+        supplier_count=table.count("owner_key"),
         it_suppliers=it_suppliers,
         supplier_awards={
             supplier.key: table.award_lines(
@@ -238,8 +245,8 @@ def _money(engine: Engine, table: LineTable, as_of: dt.datetime | None, top: int
         resellers=table.detail(
             table.groups(*recipient, "resale"), "own_key", "resale", members=True
         ),
-        splits=table.splits(owners={g.key: g.name for g in suppliers}),
-        it_splits=table.splits("it", {g.key: g.name for g in every_it}),
+        splits=table.splits(),
+        it_splits=table.splits("it"),
         snapshots=table.snapshots(),
     )
 

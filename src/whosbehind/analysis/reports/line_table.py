@@ -38,6 +38,7 @@ from whosbehind.analysis.reports.money import (
     award_attributes,
     award_line,
     largest_share,
+    shares_concentration,
 )
 from whosbehind.analysis.reports.rollup import Rollup, Statement, display_name
 from whosbehind.analysis.reports.splits import Part, Split
@@ -197,10 +198,17 @@ class LineTable:
         return {(feed, int(seq)) for feed, seq in found}
 
     def groups(
-        self, key: str, name: str, where: str = "true", order: str = "amount"
+        self,
+        key: str,
+        name: str,
+        where: str = "true",
+        order: str = "amount",
+        limit: int | None = None,
     ) -> list[Group]:
         """Every group of the lines by ``key`` (a column or SQL), named by ``name``: money,
-        share and lines; no award count, files, members or awards by name yet (``detail``)."""
+        share and lines; no award count, files, members or awards by name yet (``detail``).
+        ``limit``: only the first that many (their shares still of every group's money), so
+        that a selection of many groups is not brought to Python to show ten."""
         name_text, name_join = self._as_text(name, "n.n")
         key_text, key_join = self._as_text(key, "g.k")
         found = self._rows(
@@ -208,15 +216,36 @@ class LineTable:
             f"WHERE {where} GROUP BY ALL), named AS (SELECT n.k, first({name_text} ORDER BY "
             f"n.w DESC, {name_text}) AS n FROM n{name_join} GROUP BY n.k), g AS (SELECT "
             f"{key} AS k, sum(amount) AS amount, count(*) AS lines FROM {{t}} WHERE {where} "
-            f"GROUP BY k) SELECT {key_text} AS k, named.n, g.amount, g.lines FROM g "
+            f"GROUP BY k) SELECT {key_text} AS k, named.n, g.amount, g.lines, "
+            "sum(g.amount) OVER () FROM g "
             f"JOIN named ON named.k = g.k{key_join} "
             + ("ORDER BY 1" if order == "key" else "ORDER BY g.amount DESC, named.n, 1")
+            + ("" if limit is None else f" LIMIT {int(limit)}")
         )
-        total = sum((row[2] for row in found), Decimal(0))
+        # the sum over every group, exact (as ``sum`` of the rows would be without a limit)
+        total = found[0][4] if found else Decimal(0)
         return [
             Group(k, n, amount, float(amount / total) if total else 0.0, int(lines))
-            for k, n, amount, lines in found
+            for k, n, amount, lines, _ in found
         ]
+
+    def count(self, key: str, where: str = "true") -> int:
+        """How many groups ``groups(key, ..., where)`` has."""
+        ((found,),) = self._rows(f"SELECT count(DISTINCT {key}) FROM {{t}} WHERE {where}")
+        return int(found)
+
+    def concentration(self, key: str, where: str = "true") -> tuple[float | None, float | None]:
+        """``money.concentration`` of ``groups(key, ..., where)``: HHI and CR4 over the groups
+        with a positive net total; only those totals are brought to Python (largest first, so
+        the float sums are those of the groups in their order)."""
+        total, _ = self.totals(where)
+        if total <= 0:
+            return None, None
+        found = self._rows(
+            f"SELECT amount FROM (SELECT sum(amount) AS amount FROM {{t}} WHERE {where} "
+            f"GROUP BY {key}) WHERE amount > 0 ORDER BY amount DESC"
+        )
+        return shares_concentration([float(amount / total) for (amount,) in found])
 
     def detail(
         self,

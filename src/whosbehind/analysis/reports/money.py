@@ -197,6 +197,11 @@ def concentration(groups: list[Group]) -> tuple[float | None, float | None]:
     """HHI and CR4 over the groups with a positive net total (None when there is none)."""
     total = sum((g.amount for g in groups), Decimal(0))
     positive = [float(g.amount / total) for g in groups if g.amount > 0] if total > 0 else []
+    return shares_concentration(positive)
+
+
+def shares_concentration(positive: list[float]) -> tuple[float | None, float | None]:
+    """HHI and CR4 of the positive groups' shares, in the groups' order (None: no group)."""
     if not positive:
         return None, None
     return hhi(positive), concentration_ratio(positive, 4)
