@@ -204,8 +204,8 @@ def _money(table: LineTable, as_of: dt.datetime | None, top: int, every: bool) -
         members=True,
         awards=SUPPLIER_AWARDS,
     )
-    psc = table.detail(table.groups(_PSC, _PSC)[:top], _PSC)
-    naics = table.detail(table.groups(_NAICS, _NAICS)[:top], _NAICS)
+    psc = table.detail(table.groups(_PSC, _PSC, limit=top), _PSC)
+    naics = table.detail(table.groups(_NAICS, _NAICS, limit=top), _NAICS)
     per_year = table.detail(table.groups(_YEAR, _YEAR, order="key"), _YEAR, every=True)
     award_count, top_awards = table.awards(top)
     named = [k for supplier in it_suppliers for k in supplier.top_awards(SUPPLIER_AWARDS)]

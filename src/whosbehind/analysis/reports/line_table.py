@@ -140,15 +140,16 @@ class LineTable:
         self.texts_view = self.name + "_texts"
         try:
             statements, self.texts = _statements(engine, raw, owners, views)
-            codes = _codes(engine, raw, views)
+            psc, naics = _codes(engine, raw, views)
             keys = [*STATEMENT, "d"] if owners.dated else STATEMENT
             derived = ", ".join(f"s.{name}" for name in TEXTS)
             connection.execute(
                 f"CREATE TEMP TABLE {self.name} AS SELECT r.award_key, r.feed, r.seq, "
                 "r.fiscal_year, r.d, r.amount, r.total, r.psc_code AS psc, r.naics_code AS naics, "
-                f"r.awarding_subtier_code AS agency, s.identified, {derived}, c.it, c.resale "
-                f"FROM {raw} r JOIN {statements} s ON {_same('r', 's', keys)} "
-                f"JOIN {codes} c ON {_same('r', 'c', ('psc_code', 'naics_code'))}"
+                f"r.awarding_subtier_code AS agency, s.identified, {derived}, p.it, "
+                f"p.it AND n.trade AS resale FROM {raw} r JOIN {statements} s "
+                f"ON {_same('r', 's', keys)} JOIN {psc} p ON {_same('r', 'p', ['psc_code'])} "
+                f"JOIN {naics} n ON {_same('r', 'n', ['naics_code'])}"
             )
             with _LOCK:
                 texts = self.texts.table()
@@ -369,11 +370,17 @@ class LineTable:
         )
         chosen = f"{where} AND {split}"
         found = self._rows(
-            "SELECT own_key, owner_key, sum(amount), count(*), min(d), max(d), "
-            f"list(DISTINCT [feed, seq::VARCHAR]) FROM {{t}} WHERE {chosen} GROUP BY ALL"
+            "SELECT own_key, owner_key, sum(amount), count(*), min(d), max(d) FROM {t} "
+            f"WHERE {chosen} GROUP BY ALL"
         )
         if not found:
             return []
+        # the files as rows of their own: a list per part costs more to bring to Python
+        files: defaultdict[tuple[int, int], set[tuple[str, int]]] = defaultdict(set)
+        for own_id, owner_id, feed, seq in self._rows(
+            f"SELECT DISTINCT own_key, owner_key, feed, seq FROM {{t}} WHERE {chosen}"
+        ):
+            files[own_id, owner_id].add((feed, int(seq)))
         texts = self.texts.texts
         names = _largest(
             self._rows(
@@ -391,7 +398,7 @@ class LineTable:
                 texts,
             )
         parts: defaultdict[str, list[Part]] = defaultdict(list)
-        for own_id, owner_id, amount, lines, first, last, snapshots in found:
+        for own_id, owner_id, amount, lines, first, last in found:
             owner_key = texts[owner_id]
             parts[texts[own_id]].append(
                 Part(
@@ -401,7 +408,7 @@ class LineTable:
                     int(lines),
                     first,
                     last,
-                    {(f, int(s)) for f, s in snapshots},
+                    files[own_id, owner_id],
                 )
             )
         result = [
@@ -475,30 +482,26 @@ def _derive(rows: list[tuple[Any, ...]], owners: Owners, keys: list[str], texts:
     return pa.table(columns, schema=pa.schema([*fields, *_DERIVED]))
 
 
-def _codes(engine: Engine, raw: str, views: list[str]) -> str:
-    """A registered Arrow table: each distinct (PSC, NAICS) of ``raw``, with whether the PSC is
-    IT (``coverage.is_it_psc``) and whether the pair is IT through a reseller (each rule asked
-    once per distinct code)."""
-    found = engine.connection.execute(f"SELECT DISTINCT psc_code, naics_code FROM {raw}").fetchall()
-    it = {psc: is_it_psc(psc) for psc in {psc for psc, _ in found}}
-    trade = {naics: is_reseller_naics(naics) for naics in {naics for _, naics in found}}
-    table = pa.table(
-        {
-            "psc_code": [psc for psc, _ in found],
-            "naics_code": [naics for _, naics in found],
-            "it": [it[psc] for psc, _ in found],
-            "resale": [it[psc] and trade[naics] for psc, naics in found],
-        },
-        schema=pa.schema(
-            [
-                ("psc_code", pa.string()),
-                ("naics_code", pa.string()),
-                ("it", pa.bool_()),
-                ("resale", pa.bool_()),
-            ]
-        ),
-    )
-    view = f"_report_codes_{uuid.uuid4().hex}"
-    engine.connection.register(view, table)
-    views.append(view)
-    return view
+def _codes(engine: Engine, raw: str, views: list[str]) -> tuple[str, str]:
+    """Two registered Arrow tables: each distinct PSC of ``raw`` with whether it is IT
+    (``coverage.is_it_psc``), and each distinct NAICS with whether it is a trade
+    (``coverage.is_reseller_naics``; IT through a reseller is both); each rule asked once per
+    distinct code."""
+    registered = []
+    for column, rule, name in (
+        ("psc_code", is_it_psc, "it"),
+        ("naics_code", is_reseller_naics, "trade"),
+    ):
+        found = [
+            row[0]
+            for row in engine.connection.execute(f"SELECT DISTINCT {column} FROM {raw}").fetchall()
+        ]
+        table = pa.table(
+            {column: found, name: [rule(code) for code in found]},
+            schema=pa.schema([(column, pa.string()), (name, pa.bool_())]),
+        )
+        view = f"_report_{name}_{uuid.uuid4().hex}"
+        engine.connection.register(view, table)
+        views.append(view)
+        registered.append(view)
+    return registered[0], registered[1]
