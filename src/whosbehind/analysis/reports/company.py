@@ -169,11 +169,13 @@ def _splits(
 
 def _members_condition(owned: list[Line]) -> Condition:
     """Lines naming any recipient of ``owned``: by its names as written, DUNS or UEI."""
-    names = sorted({line.statement.name for line in owned if line.statement.name})
-    duns = sorted({line.statement.duns for line in owned if line.statement.duns})
-    ueis = sorted({line.statement.uei for line in owned if line.statement.uei})
-    return (
-        "(l.recipient_name IN (SELECT unnest(?)) OR l.recipient_duns IN (SELECT unnest(?)) "
-        "OR l.recipient_uei IN (SELECT unnest(?)))",
-        [names, duns, ueis],
-    )
+    tests, params = [], []
+    for column, values in (
+        ("recipient_name", {line.statement.name for line in owned if line.statement.name}),
+        ("recipient_duns", {line.statement.duns for line in owned if line.statement.duns}),
+        ("recipient_uei", {line.statement.uei for line in owned if line.statement.uei}),
+    ):
+        if values:  # an empty list matches no line, and testing it costs a pass over the store
+            tests.append(f"l.{column} IN (SELECT unnest(?))")
+            params.append(sorted(values))
+    return ("(" + " OR ".join(tests) + ")" if tests else "false"), params

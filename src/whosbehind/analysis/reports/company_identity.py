@@ -71,19 +71,26 @@ class CompanyIdentity:
         # (no wildcard survives; text without a letter or digit is matched literally)
         compact = _compact(word)
         pattern = like.contains(compact or word)
-        ids_sql = "l.recipient_duns IN (SELECT unnest(?)) OR l.recipient_uei IN (SELECT unnest(?))"
+        # no identifier asked: no test of every line against an empty list (each such test is
+        # a join over the whole store, and ``x IN (nothing)`` holds for no line)
+        ids_sql = (
+            " OR l.recipient_duns IN (SELECT unnest(?)) OR l.recipient_uei IN (SELECT unnest(?))"
+            if ids
+            else ""
+        )
+        id_params = [ids, ids] if ids else []
         if engine is not None and compact:
             names = _names_like(engine, pattern)
             return (
                 "(l.recipient_name IN (SELECT unnest(?)) OR l.recipient_parent_name IN "
-                f"(SELECT unnest(?)) OR {ids_sql})",
-                [names, names, ids, ids],
+                f"(SELECT unnest(?)){ids_sql})",
+                [names, names, *id_params],
             )
         column = _COMPACT if compact else "{}"
         return (
             f"({column.format('l.recipient_name')} LIKE ? {like.ESCAPE} "
-            f"OR {column.format('l.recipient_parent_name')} LIKE ? {like.ESCAPE} OR {ids_sql})",
-            [pattern, pattern, ids, ids],
+            f"OR {column.format('l.recipient_parent_name')} LIKE ? {like.ESCAPE}{ids_sql})",
+            [pattern, pattern, *id_params],
         )
 
     def owns(self, line: Line) -> bool:
