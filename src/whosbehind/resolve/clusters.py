@@ -14,9 +14,7 @@ in key order), never all pairs, so the work is linear in the number of records.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Literal
@@ -26,6 +24,7 @@ import numpy.typing as npt
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 
+from whosbehind.model.bulk import paused_gc
 from whosbehind.model.orgs import OrgRecord
 from whosbehind.resolve.names import place_bound
 
@@ -178,20 +177,6 @@ def _state_groups(
         if len(found) > 1:  # a state given for some: each state is its own government
             groups[record_key] = f"{key}\x00{state}" if state else f"{key}\x00"
     return groups
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection inside: bulk steps make millions of objects and no cycles,
-    and each collection would walk all of them (40 % of ``matching.profiles_of`` at a
-    million)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def cluster(

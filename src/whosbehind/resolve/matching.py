@@ -23,9 +23,9 @@ import numpy.typing as npt
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
+from whosbehind.model.bulk import paused_gc
 from whosbehind.model.orgs import MatchedPair, OrgRecord
 from whosbehind.resolve.blocking import Indexes, block
-from whosbehind.resolve.clusters import paused_gc
 from whosbehind.resolve.gov_names import CORE_RATIO, letters
 from whosbehind.resolve.match_features import (
     TRUNCATED_AT,

@@ -23,6 +23,7 @@ from whosbehind.analysis.contracts.lines import (
     require_contracts,
     snapshot_citations,
 )
+from whosbehind.model.bulk import paused_gc
 from whosbehind.model.citation import Citation
 from whosbehind.store.engine import Engine
 
@@ -107,10 +108,11 @@ def list_awards(
     require_contracts(engine)
     order = f"ORDER BY {SORTS.get(sort, SORTS['obligated'])}, award_key"
     sql, params = _newest_sql(engine, filters) if as_of is None else _as_of_sql(as_of, filters)
-    found = engine.connection.execute(f"{sql} {order}", params).fetchall()
-    names = agency_names(engine, sorted({row[_AGENCY] for row in found} - {None}))
-    cited = snapshot_citations(engine, _files(found))
-    rows = _rows(found, names, cited)
+    with paused_gc():  # tens of thousands of new objects, no cycle among them
+        found = engine.connection.execute(f"{sql} {order}", params).fetchall()
+        names = agency_names(engine, sorted({row[_AGENCY] for row in found} - {None}))
+        cited = snapshot_citations(engine, _files(found))
+        rows = _rows(found, names, cited)
     listed_parents = {
         row.parent_idv for row in rows if row.award_type == "order" and row.parent_idv
     }
