@@ -143,15 +143,28 @@ WITH r AS MATERIALIZED (
 {_AWARD_CTES}
 SELECT -1 AS part, {_AWARD_EXTRA} AS extra FROM r {_ORDERS}"""
 
+# four statements: the selected awards kept in a temporary table (a read-only store allows
+# one), then listed in order, then their totals, agency names and citations, then dropped
+AWARDS_KEEP = f"CREATE OR REPLACE TEMP TABLE awards_selected AS SELECT {_AWARD} {_SELECTED}"
+AWARDS_KEPT = (
+    "SELECT 0 AS part, * FROM awards_selected ORDER BY obligated DESC, award_key",
+    f"""WITH r AS (SELECT * FROM awards_selected),
+{_AWARD_CTES}
+SELECT -1 AS part, {_AWARD_EXTRA} AS extra FROM r {_ORDERS}""",
+)
+AWARDS_DROP = "DROP TABLE awards_selected"
+
 AW1_WHERE = "awarding_subtier_code = $agency AND fiscal_year BETWEEN $first AND $last"
 AW2_WHERE = "recipient_duns = $recipient"
 
 
-def awards_statements(where: str) -> tuple[str, tuple[str, str]]:
-    """An award list's statement, and its two statements, for the selection ``where``."""
+def awards_statements(where: str) -> tuple[str, tuple[str, str], str]:
+    """An award list's statement, its two statements, and the statement that keeps its awards
+    in a temporary table (``AWARDS_KEPT`` then reads it), for the selection ``where``."""
     return (
         AWARDS_ONE.replace("{where}", where),
         (AWARDS_ROWS.replace("{where}", where), AWARDS_TOTALS.replace("{where}", where)),
+        AWARDS_KEEP.replace("{where}", where),
     )
 
 
