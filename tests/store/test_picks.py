@@ -11,13 +11,13 @@ import duckdb
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from whosbehind.store.picks import most_common, shortest
+from whosbehind.store.picks import most_common, newest, shortest
 
 # few distinct values, so that ties are common; any text, NULLs among them
-values = st.lists(
-    st.one_of(st.none(), st.sampled_from(["", "a", "b", "B", "ab", "ba", "é", "z z"]), st.text()),
-    max_size=12,
+value = st.one_of(
+    st.none(), st.sampled_from(["", "a", "b", "B", "ab", "ba", "é", "z z"]), st.text()
 )
+values = st.lists(value, max_size=12)
 
 
 _CONNECTION = duckdb.connect()
@@ -41,7 +41,7 @@ def _expected_shortest(listed: list[str | None]) -> str | None:
     return min(present, key=lambda value: (len(value), value)) if present else None
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(values, st.randoms(use_true_random=False))
 def test_the_most_common_value_does_not_depend_on_row_order(
     listed: list[str | None], random: Random
@@ -57,7 +57,7 @@ def test_the_most_common_value_does_not_depend_on_row_order(
         assert _pick("mode(x)", shuffled) == expected
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(values, st.randoms(use_true_random=False))
 def test_the_shortest_value_does_not_depend_on_row_order(
     listed: list[str | None], random: Random
@@ -68,6 +68,32 @@ def test_the_shortest_value_does_not_depend_on_row_order(
     assert _pick(shortest("x"), listed) == expected
     assert _pick(shortest("x"), shuffled) == expected
     assert _pick(shortest("x"), listed[::-1]) == expected
+
+
+def _pick_pair(sql: str, listed: list[tuple[str | None, int]]) -> object:
+    found = _CONNECTION.execute(
+        f"SELECT {sql} FROM (SELECT unnest(CAST(? AS STRUCT(x VARCHAR, o BIGINT)[])) AS r)",
+        [[{"x": x, "o": o} for x, o in listed]],
+    ).fetchall()
+    return found[0][0]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.tuples(value, st.integers(-3, 3)), max_size=12),
+    st.randoms(use_true_random=False),
+)
+def test_the_newest_value_does_not_depend_on_row_order(
+    listed: list[tuple[str | None, int]], random: Random
+) -> None:
+    shuffled = list(listed)
+    random.shuffle(shuffled)
+    present = [(x, o) for x, o in listed if x is not None]
+    expected = min(present, key=lambda pair: (-pair[1], pair[0]))[0] if present else None
+    sql = newest("r.x", "r.o")
+    assert _pick_pair(sql, listed) == expected
+    assert _pick_pair(sql, shuffled) == expected
+    assert _pick_pair(sql, listed[::-1]) == expected
 
 
 def test_mode_itself_follows_row_order() -> None:

@@ -25,3 +25,10 @@ def shortest(expression: str) -> str:
     """An aggregate: the shortest non-NULL value of ``expression`` in the group, ties broken
     by the first in sort order; NULL when every value is NULL."""
     return f"arg_min({expression}, {{'n': length({expression}), 's': {expression}}})"
+
+
+def newest(value: str, order: str) -> str:
+    """An aggregate: ``value`` on the row with the greatest ``order`` (a number, never NULL),
+    ties broken by the first value in sort order; rows whose value is NULL are skipped (as
+    ``arg_max``)."""
+    return f"arg_min({value}, {{'o': -({order}), 'v': {value}}})"
