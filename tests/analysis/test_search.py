@@ -201,6 +201,41 @@ def test_an_organization_named_two_ways_as_short_takes_the_first_in_sort_order(
     assert label == min(short, spelled)
 
 
+@pytest.mark.parametrize("other", ["A", "Z"])
+def test_an_offering_named_two_ways_in_its_newest_snapshot_takes_the_first_in_sort_order(
+    store: Path, tmp_path: Path, other: str
+) -> None:
+    """An offering's label and provider are those of its newest row (the greatest snapshot
+    number); of two rows as new (two feeds count their snapshots apart), the first in sort
+    order (``arg_max`` took the row its scan met first, which follows write order)."""
+    path = tmp_path / "s.duckdb"
+    shutil.copyfile(store, path)
+    engine = Engine(path)
+    try:
+        package, newest, name, provider, seq = engine.connection.execute(
+            "SELECT package_id, arg_max(rowid, from_seq), arg_max(name, from_seq), "
+            "arg_max(provider, from_seq), max(from_seq) FROM fedramp_offering GROUP BY 1 "
+            "HAVING count(DISTINCT feed) > 1 AND count(DISTINCT from_seq) > 1 ORDER BY 1 LIMIT 1"
+        ).fetchall()[0]
+        (older, newer) = engine.connection.execute(
+            "SELECT min(rowid) FILTER (WHERE from_seq < ?), count(*) FILTER (WHERE from_seq = ?) "
+            "FROM fedramp_offering WHERE package_id = ?",
+            [seq, seq, package],
+        ).fetchall()[0]
+        assert newer == 1  # one newest row: the tie is the one made here
+        spelled, named = other + " TIED OFFERING", other + " TIED PROVIDER"
+        engine.execute(
+            "UPDATE fedramp_offering SET from_seq = ?, name = ?, provider = ? WHERE rowid = ?",
+            [seq, spelled, named, older],
+        )
+        (entry,) = [e for e in entries(engine) if e.kind == "offering" and e.id == package]
+    finally:
+        engine.close()
+    assert newest != older
+    assert entry.label == min(name, spelled)
+    assert entry.detail == f"{min(provider, named)} · {package}"
+
+
 def test_suggestions_complete_the_last_word(index: SearchIndex) -> None:
     first = index.suggest("amaz", 5)[0]
     assert first.kind == "organization" and first.label.lower().startswith("amazon")

@@ -13,7 +13,7 @@ from urllib.parse import quote
 from whosbehind.errors import MissingDataError
 from whosbehind.store.engine import Engine
 from whosbehind.store.orgs_schema import has_registry
-from whosbehind.store.picks import shortest
+from whosbehind.store.picks import newest, shortest
 
 KINDS = ("agency", "organization", "offering", "award")
 
@@ -149,8 +149,8 @@ def _registry(engine: Engine) -> list[Entry]:
 def _offerings(engine: Engine) -> list[Entry]:
     rows = _rows(
         engine,
-        "SELECT package_id, arg_max(name, from_seq), list(DISTINCT name), "
-        "arg_max(provider, from_seq), list(DISTINCT provider_raw) "
+        f"SELECT package_id, {newest('name', 'from_seq')}, list(DISTINCT name), "
+        f"{newest('provider', 'from_seq')}, list(DISTINCT provider_raw) "
         "FROM fedramp_offering GROUP BY 1 ORDER BY 1",
     )
     return [
