@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +25,40 @@ def test_offering_by_id_and_by_name(engine: Engine) -> None:
     assert find_package_id(engine, "AWS GovCloud") == "F1603047866"
     with pytest.raises(NotFoundError):
         find_package_id(engine, "no such offering anywhere")
+
+
+@pytest.mark.parametrize("short_first", [True, False])
+def test_a_name_finds_the_offering_with_the_shortest_matching_name(
+    store_path: Path, tmp_path: Path, short_first: bool
+) -> None:
+    """Of offerings matching a name, the one with the shortest matching name (after those
+    still listed), whichever of its rows was written first: before, it ranked by the length of
+    ``any_value(name)``, the row its scan met first. The real store, three rows renamed: two of
+    one current offering (short and long), one of another (between them)."""
+    path = tmp_path / "s.duckdb"
+    shutil.copyfile(store_path, path)
+    engine = Engine(path)
+    try:
+        first, rows = engine.connection.execute(
+            "SELECT package_id, list(rowid ORDER BY rowid) FROM fedramp_offering GROUP BY 1 "
+            "HAVING count(*) > 1 AND bool_or(to_seq IS NULL) ORDER BY 1 LIMIT 1"
+        ).fetchall()[0]
+        row = engine.scalar(  # another offering's current row
+            "SELECT min(rowid) FROM fedramp_offering WHERE to_seq IS NULL AND package_id <> ?",
+            [first],
+        )
+        current = engine.scalar(
+            "SELECT min(rowid) FROM fedramp_offering WHERE package_id = ? AND to_seq IS NULL",
+            [first],
+        )
+        older = next(r for r in rows if r != current)
+        short, long = sorted([current, older], reverse=not short_first)
+        for rowid, name in ((short, "ZQXJ"), (long, "ZQXJ A LONG NAME"), (row, "ZQXJ MID")):
+            engine.execute("UPDATE fedramp_offering SET name = ? WHERE rowid = ?", [name, rowid])
+        found = find_package_id(engine, "zqxj")
+    finally:
+        engine.close()
+    assert found == first
 
 
 @pytest.mark.parametrize("text", ["_", "%", "%%", "_a_", "\\"])

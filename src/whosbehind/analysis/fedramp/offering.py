@@ -124,16 +124,17 @@ class OfferingReport:
 
 
 def find_package_id(engine: Engine, text: str) -> str:
-    """A package id given as such, or the offering whose name or provider matches best."""
+    """A package id given as such, or the offering whose name or provider matches best: one
+    still listed first, then the one with the shortest name matched, then by package id."""
     exact = engine.scalar(
         "SELECT package_id FROM fedramp_offering WHERE upper(package_id) = upper(?) LIMIT 1", [text]
     )
     if exact:
         return str(exact)
     found = engine.rows(
-        "SELECT package_id, any_value(name) AS name, max(to_seq IS NULL) AS current "
+        "SELECT package_id, max(to_seq IS NULL) AS current, min(length(name)) AS shortest "
         f"FROM fedramp_offering WHERE name ILIKE ? {like.ESCAPE} OR provider ILIKE ? {like.ESCAPE} "
-        "GROUP BY package_id ORDER BY current DESC, length(any_value(name)), package_id LIMIT 5",
+        "GROUP BY package_id ORDER BY current DESC, shortest, package_id LIMIT 5",
         [like.contains(text), like.contains(text)],
     )
     if not found:
