@@ -57,7 +57,8 @@ class StoreProvider(Protocol):
 
 def data_version(engine: Engine) -> DataVersion:
     rows = engine.connection.execute(
-        "SELECT feed, max_by(seq, record_time), max(record_time), max_by(sha256, record_time) "
+        "SELECT feed, max_by(seq, {'t': record_time, 's': seq}), max(record_time), "
+        "max_by(sha256, {'t': record_time, 's': seq}) "
         "FROM snapshot WHERE status = 'ok' GROUP BY feed ORDER BY feed"
     ).fetchall()
     feeds = tuple(
