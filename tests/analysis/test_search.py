@@ -236,6 +236,32 @@ def test_an_offering_named_two_ways_in_its_newest_snapshot_takes_the_first_in_so
     assert entry.detail == f"{min(provider, named)} · {package}"
 
 
+def test_an_organization_read_from_the_awards_lists_its_identifiers_sorted(
+    ice_store: Path,
+) -> None:
+    """Without a registry an organization is a recipient name, its detail its UEIs then its
+    DUNS, each in sort order (``list(DISTINCT x)`` gave them in the order rows were written:
+    on the real ICE file, 6 of the 11 names with several identifiers came out unsorted)."""
+    engine = Engine(ice_store, read_only=True)
+    try:
+        stated: dict[str, tuple[set[str], set[str]]] = {}
+        for name, uei, duns in engine.connection.execute(
+            "SELECT recipient_name, recipient_uei, recipient_duns FROM contract_award "
+            "WHERE latest AND recipient_name IS NOT NULL"
+        ).fetchall():
+            ueis, dunses = stated.setdefault(name, (set(), set()))
+            ueis.update([uei] if uei else [])
+            dunses.update([duns] if duns else [])
+        found = {e.id: e.detail for e in entries(engine) if e.kind == "organization"}
+    finally:
+        engine.close()
+    assert sum(len(u) + len(d) > 1 for u, d in stated.values()) > 5
+    assert found == {
+        name: " · ".join([*sorted(ueis), *sorted(dunses)])
+        for name, (ueis, dunses) in stated.items()
+    }
+
+
 def test_suggestions_complete_the_last_word(index: SearchIndex) -> None:
     first = index.suggest("amaz", 5)[0]
     assert first.kind == "organization" and first.label.lower().startswith("amazon")

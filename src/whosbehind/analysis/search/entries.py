@@ -52,6 +52,12 @@ def _rows(engine: Engine, sql: str) -> list[tuple[Any, ...]]:
     return engine.connection.execute(sql).fetchall()
 
 
+def _every(column: str) -> str:
+    """Every distinct value of ``column``, sorted (``list(DISTINCT x)`` follows the order rows
+    were written, and an organization's detail prints its identifiers)."""
+    return f"list_sort(list(DISTINCT {column}))"
+
+
 def _texts(*values: object) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for value in values:
@@ -101,7 +107,7 @@ def _organizations(engine: Engine) -> list[Entry]:
         return _registry(engine)
     rows = _rows(
         engine,
-        "SELECT recipient_name, list(DISTINCT recipient_uei), list(DISTINCT recipient_duns), "
+        f"SELECT recipient_name, {_every('recipient_uei')}, {_every('recipient_duns')}, "
         "count(*) FROM contract_award WHERE latest AND recipient_name IS NOT NULL GROUP BY 1 "
         "ORDER BY 1",
     )
@@ -123,9 +129,9 @@ def _organizations(engine: Engine) -> list[Entry]:
 def _registry(engine: Engine) -> list[Entry]:
     rows = _rows(
         engine,
-        f"SELECT m.org_id, {shortest('r.name')}, list(DISTINCT r.name), "
-        "list(DISTINCT r.uei), list(DISTINCT r.duns), list(DISTINCT r.cik), "
-        "list(DISTINCT r.cage), count(*) "
+        f"SELECT m.org_id, {shortest('r.name')}, {_every('r.name')}, "
+        f"{_every('r.uei')}, {_every('r.duns')}, {_every('r.cik')}, "
+        f"{_every('r.cage')}, count(*) "
         "FROM org_record r JOIN org_member m USING (record_key) GROUP BY 1 ORDER BY 1",
     )
     found: list[Entry] = []
@@ -149,8 +155,8 @@ def _registry(engine: Engine) -> list[Entry]:
 def _offerings(engine: Engine) -> list[Entry]:
     rows = _rows(
         engine,
-        f"SELECT package_id, {newest('name', 'from_seq')}, list(DISTINCT name), "
-        f"{newest('provider', 'from_seq')}, list(DISTINCT provider_raw) "
+        f"SELECT package_id, {newest('name', 'from_seq')}, {_every('name')}, "
+        f"{newest('provider', 'from_seq')}, {_every('provider_raw')} "
         "FROM fedramp_offering GROUP BY 1 ORDER BY 1",
     )
     return [
