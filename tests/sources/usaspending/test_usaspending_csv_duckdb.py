@@ -169,3 +169,37 @@ def test_stated_times_are_the_newest_modification_and_action(
     column = action if action in columns else "award_latest_action_date"
     days = [parse_date(row[columns.index(column)], day_first=day_first) for row in out]
     assert found[1] == (max(days) if days else None)
+
+
+def _cleaned(text: str | None, nan_is_empty: bool) -> str | None:
+    """What ``_clean`` means, written out: blanks (spaces) around dropped, empty is NULL, and
+    so is a cell under 8 bytes that trims to ``NAN`` in any case (unless an amount)."""
+    if text is None:
+        return None
+    value = text.strip(" ")
+    if nan_is_empty and len(text.encode()) < 8 and value.upper() == "NAN":
+        return None
+    return value or None
+
+
+@settings(max_examples=300)
+@given(
+    texts=st.lists(
+        st.one_of(
+            st.none(),
+            st.text(alphabet=" nNaAx\t\u0131\u00e9\u017f", max_size=9),
+            st.text(max_size=12),
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_cleaning_drops_blanks_empty_and_nan_as_written(texts: list[str | None]) -> None:
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE t (i INTEGER, x VARCHAR)")
+    connection.executemany("INSERT INTO t VALUES (?, ?)", list(enumerate(texts)))
+    found = connection.execute(
+        f"SELECT {csv_duckdb._clean('x', True)}, {csv_duckdb._clean('x', False)} "
+        "FROM t ORDER BY i"
+    ).fetchall()
+    assert found == [(_cleaned(text, True), _cleaned(text, False)) for text in texts]
