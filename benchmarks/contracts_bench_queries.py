@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 
 import _postgres as pg
-from _common import median, table, verdict
+from _common import median, percentile, table, verdict
 from contracts_bench_load import AGENCY, QUERY_TARGET
 
 # ---- queries -------------------------------------------------------------------------------
@@ -214,9 +214,11 @@ def pg_runner(
     return run
 
 
-def run_queries(engines: list[QueryEngine], runs: int) -> None:
+def run_queries(
+    engines: list[QueryEngine], runs: int, queries: Sequence[str] = QUERIES, label: str = "query"
+) -> None:
     for round_number in range(runs):
-        for query in QUERIES:
+        for query in queries:
             shift = round_number % len(engines)
             for engine in engines[shift:] + engines[:shift]:
                 cpu = engine.cpu()
@@ -225,7 +227,7 @@ def run_queries(engines: list[QueryEngine], runs: int) -> None:
                 engine.times.setdefault(query, []).append(time.perf_counter() - start)
                 engine.cpu_times.setdefault(query, []).append(engine.cpu() - cpu)
                 engine.answers[query] = normalise(answer)
-        print(f"  query round {round_number + 1}/{runs} done", file=sys.stderr, flush=True)
+        print(f"  {label} round {round_number + 1}/{runs} done", file=sys.stderr, flush=True)
 
 
 def compare_answers(engines: list[QueryEngine]) -> list[str]:
@@ -252,11 +254,23 @@ RAW_NAME = "DuckDB raw table"
 PG_PLAIN, PG_INDEXED = "PostgreSQL, no index", "PostgreSQL, indexes"
 
 
+POINT_QUERIES = (Q1, Q3)
+# full scans (seconds a round at 10M): they keep the common rounds for the point lookups too
+_SCANS = (RAW_NAME, STORE_SQL_NAME, PG_PLAIN)
+
+
 def query_section(
-    duck_db: str | None, store_db: str | None, runs: int, say: Callable[[str], None]
+    duck_db: str | None,
+    store_db: str | None,
+    runs: int,
+    say: Callable[[str], None],
+    point_runs: int = 0,
 ) -> list[str]:
     """The three questions on every engine; without ``duck_db`` (the 279-column reference
-    table left out) the parameters are read from PostgreSQL's table, which holds the same rows."""
+    table left out) the parameters are read from PostgreSQL's table, which holds the same rows.
+    With ``point_runs`` above ``runs``, the point lookups (q1, q3) get that many rounds in all
+    on the engines that answer them from an index or a sorted copy (the full scans keep
+    ``runs``): a few milliseconds a round, where three rounds do not decide a 2x target."""
     raw = duckdb.connect(duck_db, read_only=True) if duck_db is not None else None
     asked = pg.connect() if raw is None else raw
     top = asked.execute(
@@ -295,6 +309,11 @@ def query_section(
     engines.append(QueryEngine(PG_INDEXED, pg_runner(indexed, params), pg.server_cpu))
     say(f"queries: {runs} rounds x {len(QUERIES)} queries x {len(engines)} engines")
     run_queries(engines, runs)
+    extra = point_runs - runs
+    if extra > 0:
+        pointed = [engine for engine in engines if engine.name not in _SCANS]
+        say(f"point lookups: {extra} more rounds x {len(POINT_QUERIES)} x {len(pointed)} engines")
+        run_queries(pointed, extra, POINT_QUERIES, "point lookup")
     mismatches = compare_answers(engines)
     for connection in (raw, store, plain, indexed):
         if connection is not None:
@@ -347,6 +366,8 @@ def query_section(
             f"{len(met[duck])} comparisons, {verdict(all(met[duck]))}"
         )
     lines += cpu_section(by_name, duck_names, short, runs)
+    if extra > 0:
+        lines += point_section(by_name, [name for name in duck_names if name not in _SCANS])
     lines.append(
         "- answers: "
         + (
@@ -410,3 +431,52 @@ def cpu_section(
                 f"{verdict(cpu >= target)}"
             )
     return lines
+
+
+def point_section(by_name: dict[str, QueryEngine], duck_names: list[str]) -> list[str]:
+    """The point lookups over all their rounds: median, quartiles and extremes of wall and CPU
+    time per engine, and each median against PostgreSQL's with covering indexes."""
+    engines = [*duck_names, PG_INDEXED]
+    rounds = len(by_name[PG_INDEXED].times[Q1])
+    rows: list[list[object]] = []
+    for query in POINT_QUERIES:
+        for name in engines:
+            engine = by_name[name]
+            wall = [value * 1000 for value in engine.times[query]]
+            cpu = [value * 1000 for value in engine.cpu_times[query]]
+            pg_wall = median(by_name[PG_INDEXED].times[query]) * 1000
+            pg_cpu = median(by_name[PG_INDEXED].cpu_times[query]) * 1000
+            rows.append(
+                [
+                    query.split()[0],
+                    name,
+                    len(wall),
+                    f"{median(wall):,.2f}",
+                    f"{percentile(wall, 25):,.2f}-{percentile(wall, 75):,.2f}",
+                    f"{min(wall):,.2f}-{max(wall):,.2f}",
+                    f"{median(cpu):,.2f}",
+                    "" if name == PG_INDEXED else f"{ratio(pg_wall, median(wall)):,.2f}x",
+                    "" if name == PG_INDEXED else f"{ratio(pg_cpu, median(cpu)):,.2f}x",
+                ]
+            )
+    return [
+        "",
+        f"Point lookups over {rounds} interleaved rounds (the engines above that read an index "
+        "or a sorted copy; ms; ratios: PostgreSQL with covering indexes / engine, medians):",
+        "",
+        table(
+            [
+                "query",
+                "engine",
+                "rounds",
+                "median ms",
+                "p25-p75 ms",
+                "min-max ms",
+                "CPU median ms",
+                "PG idx / engine (wall)",
+                "PG idx / engine (CPU)",
+            ],
+            rows,
+        ),
+        "",
+    ]

@@ -1,7 +1,8 @@
 """Contracts at scale: whosbehind (DuckDB) against PostgreSQL 15, side by side, as Markdown.
 
 Usage: python3 benchmarks/contracts_vs_postgres.py --rows 10000000 [--quick] [--keep]
-       [--data DIR] [--ingest-runs 3] [--whosbehind-runs N] [--query-runs 3] [--report FILE]
+       [--data DIR] [--ingest-runs 3] [--whosbehind-runs N] [--query-runs 3]
+       [--point-query-runs 25] [--report FILE]
 
 1. Data: ``contracts_generate.py`` writes ``--rows`` SYNTHETIC award summaries (the real
    279-column USAspending layout, real distributions) under /tmp, or reuses an earlier
@@ -26,7 +27,9 @@ Usage: python3 benchmarks/contracts_vs_postgres.py --rows 10000000 [--quick] [--
    function ``spending()`` (q1 one call over the fiscal years, ``top=20``; q2 one call per
    fiscal year, ``top=10``);
    PostgreSQL without indexes (index scans disabled in the session) and with them. Answers are
-   compared.
+   compared. ``--point-query-runs N`` gives the point lookups (q1, q3) N rounds in all on the
+   engines that do not scan everything, with their spread (a few ms each: three rounds do not
+   decide a 2x target).
 5. Where whosbehind's ingest spends its time over 100k rows: each SQL statement it runs
    through the engine, timed, and a cProfile of the Python side.
 
@@ -100,6 +103,13 @@ def main() -> None:
         help="whosbehind ingest runs (default: --ingest-runs)",
     )
     parser.add_argument("--query-runs", type=int, default=3)
+    parser.add_argument(
+        "--point-query-runs",
+        type=int,
+        default=0,
+        help="rounds in all for the point lookups q1 and q3, interleaved, on the engines that "
+        "answer them from an index or a sorted copy (default: --query-runs)",
+    )
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument(
         "--no-wide-load",
@@ -313,6 +323,7 @@ def main() -> None:
         store_db if whosbehind_ok else None,
         args.query_runs,
         say,
+        args.point_query_runs,
     )
 
     # 5. profile

@@ -76,9 +76,9 @@ class ContractIngest:
         create_all(engine)
         create_contract_tables(engine)
         create_rollup(engine)
-        # snapshots ("feed:seq") whose rows this run appends to the rollup, each sorted on its
-        # own; the copies get them once at the end (``settle``) when nothing else left the
-        # rollup stale: as one more sorted part, or with everything sorted again
+        # snapshots ("feed:seq") loaded in one pass whose money the run's end sums into the
+        # rollup in one sorted part, then into the copies (``settle``) when nothing else left
+        # the rollup stale: as one more sorted part, or with everything sorted again
         self.appended: list[str] = []
         self.rollup_held_rows = bool(
             engine.scalar(f"SELECT count(*) FROM (SELECT 1 FROM {ROLLUP} LIMIT 1)")

@@ -9,8 +9,9 @@ min/max zone maps skip most row groups for one year or agency. A group may have 
 its selection allows and the rollup is fresh; otherwise from the lines.
 
 Maintenance, inside the ingest's transactions: a file loaded by the one-pass path adds only
-new awards, so its rows are summed and appended to the rollup in the same transaction
-(``append``), which marks it stale until the run's end settles the copies. Any other
+new awards, so its rows only need summing: its transaction marks the rollup stale
+(``append``), and the run's end sums every such file of the run in one statement, sorted, into
+the rollup and writes the copies (``settle``). Any other
 write (new versions, closed versions, transactions, API and FPDS records) marks the rollup
 stale in its transaction (``mark_stale``), and the ingest job rebuilds it once at the end of
 the run (``rebuild``, one transaction). A crash in between leaves it stale: queries then read
@@ -21,15 +22,15 @@ The same rows are kept twice more, as an index would be: sorted by recipient
 (``BY_RECIPIENT``), so that one recipient's money (a DUNS or UEI filter) reads a row group or
 two instead of the whole rollup, and sorted by agency, then fiscal year (``BY_AGENCY``), so that
 one agency's money over some years ("top recipients of ICE in FY2016-18") reads only that
-agency's rows. Each file appends its own sorted rows to the rollup. The run's end
-(``settle``) writes the copies from it once: into an empty rollup, it sorts the rollup again
-as a whole when it got more than one part, and writes each copy sorted. Into a rollup that
-held rows, it appends only the run's rows to each copy, sorted, as one more part, unless the
-rollup would then hold more than ``MAX_PARTS`` sorted parts: then it sorts the rollup and
-writes the copies whole again. Each part adds a row group or two to a lookup of one
-recipient or agency, so a few parts keep q1 and q3 fast while a later run does not re-sort
-every row the store holds. A store from before a copy
-gets it at its next contracts ingest (the rollup is marked stale, and the run rebuilds it).
+agency's rows. The run's end (``settle``) sums the run's files into the rollup as one sorted
+part and writes the copies from it once: into an empty rollup, that part is the rollup, and
+each copy is written sorted. Into a rollup that held rows, it appends only the run's rows to
+each copy, sorted, as one more part, unless the rollup would then hold more than
+``MAX_PARTS`` sorted parts: then it sorts the rollup and writes the copies whole again. Each
+part adds a row group or two to a lookup of one recipient or agency, so a few parts keep q1
+and q3 fast while a later run does not re-sort every row the store holds. A store from before
+a copy gets it at its next contracts ingest (the rollup is marked stale, and the run rebuilds
+it).
 
 One summary is written with the copies: ``BY_PARENT`` sums the rollup by fiscal year and
 parent as reported (the key ``spending(by="parent")`` groups by without a registry, ``PARENT``),
@@ -146,12 +147,13 @@ def is_fresh(engine: Engine) -> bool:
 
 
 def append(engine: Engine, feed: str, seq: int) -> bool:
-    """Add the lines of snapshot ``seq``, whose award rows are all new awards (the one-pass
-    load), to the rollup (sorted) and the name counts. Its awards add award-total lines and
-    change no other line, unless the store holds transactions of them (then their lines
-    change: the rollup goes stale instead, and this returns False). The copies do not get
-    the rows here: the rollup is marked stale (readers read the lines) until the run's end
-    copies it once (``settle``), instead of each file writing its rows three times."""
+    """Count the lines of snapshot ``seq``, whose award rows are all new awards (the one-pass
+    load), in at the run's end (``settle`` sums them into the rollup), and add its awards to
+    the name counts. Its awards add award-total lines and change no other line, unless the
+    store holds transactions of them (then their lines change: the rollup goes stale instead,
+    and this returns False). The rollup is marked stale (readers read the lines) until the
+    run's end sums the run's snapshots once, sorted, and copies them (``settle``), instead of
+    each file writing its own sorted part that the end sorts again."""
     if engine.scalar(
         "SELECT count(*) FROM (SELECT 1 FROM contract_transaction WHERE award_key IN "
         "(SELECT award_key FROM contract_award WHERE feed = ? AND seq = ?) LIMIT 1)",
@@ -159,15 +161,6 @@ def append(engine: Engine, feed: str, seq: int) -> bool:
     ):
         mark_stale(engine)
         return False
-    dims = ", ".join(DIMENSIONS)
-    # every line is an award total of this one snapshot: no list or filter to aggregate
-    engine.execute(
-        f"INSERT INTO {ROLLUP} SELECT {dims}, sum(total_obligation) AS amount, "
-        "count(*) AS lines, count(*) AS award_lines, sum(total_obligation) AS award_amount, "
-        "[?] AS snapshots FROM contract_award WHERE feed = ? AND seq = ? AND counts AND latest "
-        f"AND total_obligation IS NOT NULL GROUP BY {dims} ORDER BY {_ORDER}",
-        [f"{feed}:{seq}", feed, seq],
-    )
     engine.execute(
         f"INSERT INTO {NAMES} SELECT {_NAME_COUNTS} AND feed = ? AND seq = ? GROUP BY ALL",
         [feed, seq],
@@ -176,23 +169,43 @@ def append(engine: Engine, feed: str, seq: int) -> bool:
     return True
 
 
+def _sum_snapshots(engine: Engine, appended: list[str]) -> None:
+    """The money of the snapshots ``appended`` ("feed:seq", each loaded by ``append``'s one
+    pass) into the rollup as one sorted part: one row per group and snapshot, as if each had
+    been summed on its own. Every line is an award total of its snapshot (all its awards are
+    new and have no transactions): no list or filter to aggregate."""
+    dims = ", ".join(DIMENSIONS)
+    feeds, seqs = zip(*(label.rsplit(":", 1) for label in appended), strict=True)
+    engine.execute(
+        f"INSERT INTO {ROLLUP} SELECT {dims}, sum(total_obligation) AS amount, "
+        "count(*) AS lines, count(*) AS award_lines, sum(total_obligation) AS award_amount, "
+        "[a.feed || ':' || a.seq] AS snapshots FROM contract_award a "
+        "JOIN (SELECT unnest(?::VARCHAR[]) AS feed, unnest(?::BIGINT[]) AS seq) r "
+        "ON a.feed = r.feed AND a.seq = r.seq "
+        "WHERE a.counts AND a.latest AND a.total_obligation IS NOT NULL "
+        f"GROUP BY {dims}, a.feed, a.seq ORDER BY {_ORDER}",
+        [list(feeds), [int(seq) for seq in seqs]],
+    )
+
+
 def settle(engine: Engine, appended: list[str], held_rows: bool) -> None:
-    """After appends of the snapshots ``appended`` ("feed:seq", one sorted part each) to a
-    rollup that was fresh before them (call inside a transaction): write the run's rows into
-    the copies as one more sorted part when the rollup ``held_rows`` and stays within
-    ``MAX_PARTS``; else sort the rollup again as a whole (when it holds more than one part)
+    """After ``append`` of the snapshots ``appended`` ("feed:seq") to a rollup that was fresh
+    before them (call inside a transaction): sum their money into the rollup as one sorted
+    part, then write it into the copies as one more sorted part when the rollup ``held_rows``
+    and stays within ``MAX_PARTS``; else sort the rollup again as a whole (when it held rows)
     and write the copies whole. Then the summary by parent, and mark it fresh."""
+    _sum_snapshots(engine, appended)
     parts = int(engine.scalar(f"SELECT max(coalesce(parts, 1)) FROM {STATE}") or 1)
-    if held_rows and parts + len(appended) <= MAX_PARTS:
+    if held_rows and parts + 1 <= MAX_PARTS:
         for copy, order in _COPIES:
             engine.execute(
                 f"INSERT INTO {copy} SELECT * FROM {ROLLUP} WHERE len(snapshots) = 1 "
                 f"AND snapshots[1] IN (SELECT unnest(?)) ORDER BY {order}",
                 [appended],
             )
-        parts += len(appended)
+        parts += 1
     else:
-        if held_rows or len(appended) > 1:
+        if held_rows:
             engine.execute(
                 f"CREATE OR REPLACE TABLE {ROLLUP} AS SELECT * FROM {ROLLUP} ORDER BY {_ORDER}"
             )
