@@ -121,6 +121,7 @@ def staging_sql(
         else:
             raw.append(f"CAST(NULL AS VARCHAR) AS {name}")
     parts = [f"{_date_parts(name)} AS {name}__p" for name in DATES]
+    isos = [f"{_iso(name)} AS {name}__iso" for name in DATES]
     typed = [f"{_money(name)} AS {name}__v" for name in MONEY]
     typed += [f"{_date(name, layout.day_first)} AS {name}__v" for name in DATES]
     kept = [*TEXT, *(f"{name}__v" for name in (*MONEY, *DATES))]
@@ -135,7 +136,8 @@ def staging_sql(
         f"CREATE TEMP TABLE {table} AS\n"
         f"WITH raw AS (SELECT {', '.join(raw)}\n"
         f"  FROM read_csv({_literal(path)}, {options})),\n"
-        f"split AS (SELECT *, {', '.join(parts)} FROM raw),\n"
+        f"iso AS (SELECT *, {', '.join(isos)} FROM raw),\n"
+        f"split AS (SELECT *, {', '.join(parts)} FROM iso),\n"
         f"typed AS (SELECT *, {', '.join(typed)}, {_is_idv()} AS is_idv FROM split),\n"
         f"checked AS (SELECT *, {_bad(layout.grain)} AS _bad FROM typed)\n"
         f"SELECT {', '.join(kept)}, is_idv, {_award_key()} AS award_key,\n"
@@ -174,10 +176,17 @@ def _money(name: str) -> str:
     return f"CASE WHEN NOT contains({name}, '_') THEN TRY_CAST({name} AS DECIMAL(38,10)) END"
 
 
+def _iso(name: str) -> str:
+    """Whether a date cell is written ISO (``2018-06-22``, with a time or not): matched once,
+    as ``<name>__iso``, which ``_date_parts`` and ``_date`` read."""
+    return f"regexp_full_match({name}, '{_ISO}')"
+
+
 def _date_parts(name: str) -> str:
-    """Day, month and year of a slashed date, as text (one regex match per cell)."""
+    """Day, month and year of a slashed date, as text (one regex match per cell that is not
+    ISO, ``<name>__iso``)."""
     return (
-        f"CASE WHEN {name} IS NOT NULL AND NOT regexp_full_match({name}, '{_ISO}') "
+        f"CASE WHEN {name} IS NOT NULL AND NOT {name}__iso "
         f"AND regexp_full_match({name}, '{_SLASHED}') "
         f"THEN regexp_extract({name}, '{_SLASHED}', ['d1', 'd2', 'y']) END"
     )
@@ -193,9 +202,9 @@ def _date(name: str, day_first: bool) -> str:
     )
     return (
         f"CASE WHEN {name} IS NULL THEN NULL "
+        f"WHEN {name}__iso THEN TRY_CAST(left({name}, 10) AS DATE) "
         f"WHEN {parts} IS NOT NULL THEN try(make_date({full_year}, "
-        f"CAST({parts}.{month} AS INTEGER), CAST({parts}.{day} AS INTEGER))) "
-        f"WHEN regexp_full_match({name}, '{_ISO}') THEN TRY_CAST(left({name}, 10) AS DATE) END"
+        f"CAST({parts}.{month} AS INTEGER), CAST({parts}.{day} AS INTEGER))) END"
     )
 
 
@@ -381,8 +390,9 @@ def stated_times_sql(path: str, match: LayoutMatch, acted: bool = True) -> str:
     return (
         f"WITH raw AS (SELECT {m} AS m, {d} AS d "
         f"FROM read_csv({_literal(path)}, {options})),\n"
+        f"iso AS (SELECT *, {_iso('d')} AS d__iso FROM raw),\n"
         f"split AS (SELECT *, {_date_parts('d')} AS d__p, {_stamp_parts('m')} AS m__p "
-        "FROM raw)\n"
+        "FROM iso)\n"
         f"SELECT max({_timestamp('m', layout.day_first)}) AS modified, "
         f"max({_date('d', layout.day_first)}) AS acted, count(*) AS readable FROM split"
     )
