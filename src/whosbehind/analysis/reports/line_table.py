@@ -311,15 +311,15 @@ class LineTable:
 
     def attributes(self, award_keys: Iterable[str]) -> AwardAttributes:
         """``money.award_attributes`` (as of the table's ``as_of``) of awards with lines in the
-        table; an award whose line is its stated total is read by that line's file and fiscal
-        year (a few row groups, not every award record)."""
+        table; an award whose line is its stated total is read by that line's file, fiscal
+        year and subtier (a few row groups, not every award record)."""
         wanted = sorted(set(award_keys))
         if not wanted:
             return {}
         places: dict[str, Place] = {
-            award_key: (feed, int(seq), int(year))
-            for award_key, feed, seq, year in self._rows(
-                "SELECT DISTINCT award_key, feed, seq, fiscal_year FROM {t} WHERE total "
+            award_key: (feed, int(seq), int(year), agency)
+            for award_key, feed, seq, year, agency in self._rows(
+                "SELECT DISTINCT award_key, feed, seq, fiscal_year, agency FROM {t} WHERE total "
                 "AND fiscal_year IS NOT NULL AND award_key IN (SELECT unnest(?))",
                 [wanted],
             )
