@@ -106,6 +106,10 @@ def test_the_sql_groups_are_the_python_groups(
                 assert _shown(found, False) == _shown(expected, False)
                 shown = table.detail(found[:10], "owner_key", where, members=True)
                 assert _shown(shown, True) == _shown(expected[:10], True)
+                first = table.groups("owner_key", "owner_name", where, limit=3)
+                assert _shown(first, False) == _shown(expected[:3], False)
+                assert table.count("owner_key", where) == len(expected)
+                assert table.concentration("owner_key", where) == money.concentration(expected)
             found = table.groups("owner_key", "owner_name", "it")[:10]
             table.detail(found, "owner_key", "it", members=True, awards=10)
             assert _members(found, 10) == _members(group_lines(it, key)[:10], 10)
@@ -149,7 +153,6 @@ def test_a_selection_without_lines_sums_to_zero(ice_store: Path) -> None:
             )
     finally:
         engine.close()
-
 
 
 def _attributes(engine: Engine, as_of: dt.datetime | None) -> int:
