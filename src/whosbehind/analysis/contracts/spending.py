@@ -32,7 +32,7 @@ from whosbehind.analysis.contracts.lines import (
     require_contracts,
     snapshot_citations,
 )
-from whosbehind.analysis.contracts.spending_rollup import from_rollup
+from whosbehind.analysis.contracts.spending_rollup import SQUARED_CENTS, from_rollup
 from whosbehind.analysis.org_rollup import load_rollup, rollup_lines_sql
 from whosbehind.errors import UsageError
 from whosbehind.model.citation import Citation
@@ -275,8 +275,7 @@ def _from_lines(
         "t AS (SELECT coalesce(sum(amount), 0) AS total, count(*) AS groups, "
         "coalesce(sum(award_totals), 0) AS award_totals, "
         "coalesce(sum(award_lines), 0) AS award_lines FROM g), "
-        "c AS (SELECT coalesce(sum(CAST(amount * 100 AS HUGEINT) * CAST(amount * 100 AS HUGEINT)), "
-        "0) AS squares FROM g WHERE amount > 0), "
+        f"c AS (SELECT coalesce({SQUARED_CENTS}, 0) AS squares FROM g), "
         "r AS (SELECT coalesce(sum(amount), 0) AS top4 FROM "
         "(SELECT amount FROM g WHERE amount > 0 ORDER BY amount DESC LIMIT 4)), "
         f"shown AS (SELECT * FROM g ORDER BY {order}), "

@@ -19,6 +19,17 @@ from whosbehind.store.engine import Engine
 
 Rows = list[tuple[Any, ...]]
 _ZERO = Decimal("0.00")  # what SQL gives for the sum of no DECIMAL(38,2): coalesce(NULL, 0)
+_CENTS = "CAST(CAST(amount AS DECIMAL(18,2)) * 100 AS BIGINT)"
+_HUGE_CENTS = "CAST(amount * 100 AS HUGEINT)"
+# the exact sum of the squared cents of the positive amounts (HHI's numerator): multiplying a
+# DECIMAL(38,2) by 100 is 128-bit arithmetic on every row, about half of q2's statement over
+# the summary by parent; an amount under 10^13 is taken to whole cents in 64 bits first (the
+# same integers; larger amounts as before)
+SQUARED_CENTS = (
+    f"sum(CASE WHEN amount > 0 AND amount < 10000000000000 "
+    f"THEN CAST({_CENTS} AS HUGEINT) * {_CENTS} "
+    f"WHEN amount > 0 THEN {_HUGE_CENTS} * {_HUGE_CENTS} END)"
+)
 
 
 def from_rollup(
@@ -98,8 +109,7 @@ def _numbers(
         "coalesce(sum(amount), 0) AS total, count(*) AS groups, "
         "coalesce(sum(award_totals), 0) AS award_totals, "
         "coalesce(sum(awards), 0) AS award_lines, coalesce(sum(other_lines), 0) AS other_lines, "
-        "coalesce(sum(CAST(amount * 100 AS HUGEINT) * CAST(amount * 100 AS HUGEINT)) "
-        "FILTER (WHERE amount > 0), 0) AS squares, "
+        f"coalesce({SQUARED_CENTS}, 0) AS squares, "
         "coalesce(list_sum(max(amount, 4) FILTER (WHERE amount > 0)), 0) AS top4, "
         f"{cut} AS cut FROM g {'GROUP BY part' if per_year else ''}) "
         "SELECT t.part, t.total, t.groups, t.award_totals, t.award_lines, t.squares, t.top4, "
