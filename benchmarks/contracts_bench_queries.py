@@ -352,6 +352,15 @@ def query_section(
     lines = [
         f"### Queries (median of {runs} interleaved runs, ms; ratios PostgreSQL / DuckDB)",
         "",
+        *(
+            [
+                f"q1 and q3: median of {point_runs} rounds on the engines that read an index or "
+                "a sorted copy (`--point-query-runs`), of the common rounds on the others.",
+                "",
+            ]
+            if extra > 0
+            else []
+        ),
         f"Parameters: agency {AGENCY} (ICE), fiscal years {FIRST_FY}-{LAST_FY} (of the latest "
         f"action); recipient DUNS `{recipient}` (the one with most awards, {top[1]:,}); q2 "
         f"covers {len(fiscal_years)} fiscal years.",
