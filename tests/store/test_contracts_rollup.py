@@ -107,6 +107,22 @@ def test_the_summary_equals_the_lines_summed_by_parent(tmp_path: Path) -> None:
     assert sum(value[0] for value in expected.values()) == total
 
 
+def test_a_snapshot_named_twice_is_summed_once(tmp_path: Path) -> None:
+    """A file's transaction rolled back after it was counted in (its number then reused by the
+    next file) names a snapshot twice: the run's end sums it once."""
+    engine = Engine(tmp_path / "s.duckdb", publish=False)
+    ingest_usaspending(engine, ICE_LOCAL_GOV / LOCAL_GOV_FILES[1])
+    expected = from_lines(engine)
+    assert expected and stored(engine) == expected
+    feed, seq = engine.rows("SELECT feed, seq FROM contract_award LIMIT 1")[0].values()
+    with engine.transaction():
+        for table in (ROLLUP, BY_RECIPIENT, BY_AGENCY, BY_PARENT):
+            engine.execute(f"DELETE FROM {table}")
+        rollup.mark_stale(engine)
+        rollup.settle(engine, [f"{feed}:{seq}", f"{feed}:{seq}"], held_rows=False)
+    assert is_fresh(engine) and stored(engine) == expected
+
+
 def test_the_summary_after_a_rebuild_and_a_second_run(tmp_path: Path) -> None:
     """A second run whose file versions awards already stored rebuilds the rollup (and the
     summary) from the lines; a file of another layout appends in a run of its own."""

@@ -175,7 +175,10 @@ def _sum_snapshots(engine: Engine, appended: list[str]) -> None:
     been summed on its own. Every line is an award total of its snapshot (all its awards are
     new and have no transactions): no list or filter to aggregate."""
     dims = ", ".join(DIMENSIONS)
-    feeds, seqs = zip(*(label.rsplit(":", 1) for label in appended), strict=True)
+    # a label twice (a file's transaction rolled back after ``append``, its number reused by
+    # the next file) is one snapshot: joined once, not summed twice
+    labels = dict.fromkeys(appended)
+    feeds, seqs = zip(*(label.rsplit(":", 1) for label in labels), strict=True)
     engine.execute(
         f"INSERT INTO {ROLLUP} SELECT {dims}, sum(total_obligation) AS amount, "
         "count(*) AS lines, count(*) AS award_lines, sum(total_obligation) AS award_amount, "
