@@ -42,13 +42,9 @@ class Cited:
 
     def of(self, snapshots: Iterable[tuple[str, int]]) -> list[str]:
         """``book.add`` of the files' citations, in the order of their (feed, seq)."""
-        ids: list[str] = []
-        for snapshot in sorted(set(snapshots)):
-            found = self._ids.get(snapshot)
-            if found is not None and found not in ids:
-                self.book.by_id.setdefault(found, self.files[snapshot])
-                ids.append(found)
-        return ids
+        return self.book.add_identified(
+            (self._ids[s], self.files[s]) for s in sorted(set(snapshots)) if s in self._ids
+        )
 
     def add(self, citations: list[Citation]) -> list[str]:
         return self.book.add(citations)
