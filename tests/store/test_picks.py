@@ -12,7 +12,7 @@ import duckdb
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from whosbehind.store.picks import most_common, newest, shortest
+from whosbehind.store.picks import most_common, most_counted, newest, shortest
 
 # few distinct values, so that ties are common; any text, NULLs among them
 value = st.one_of(
@@ -91,6 +91,20 @@ def test_the_newest_value_does_not_depend_on_row_order(
     present = [(x, o) for x, o in listed if x is not None]
     expected = min(present, key=lambda pair: (-pair[1], pair[0]))[0] if present else None
     sql = newest("r.x", "r.o")
+    assert [_pick_pair(sql, order) for order in _orders(listed, random)] == [expected] * 3
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.dictionaries(st.text(), st.integers(0, 3), max_size=12),
+    st.randoms(use_true_random=False),
+)
+def test_the_most_counted_value_does_not_depend_on_row_order(
+    counts: dict[str, int], random: Random
+) -> None:
+    listed: list[tuple[str | None, int]] = list(counts.items())  # one row per value, counted
+    expected = min(listed, key=lambda pair: (-pair[1], pair[0]))[0] if listed else None
+    sql = most_counted("r.x", "r.o")
     assert [_pick_pair(sql, order) for order in _orders(listed, random)] == [expected] * 3
 
 

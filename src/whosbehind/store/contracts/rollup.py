@@ -48,13 +48,14 @@ from __future__ import annotations
 
 from whosbehind.store.contracts.lines import lines_sql
 from whosbehind.store.engine import Engine
+from whosbehind.store.picks import most_counted
 
 ROLLUP = "contract_money_rollup"
 STATE = "contract_rollup_state"
 NAMES = "contract_subtier_names"
 # of a subtier's spellings, the one on the most awards, ties by sort order, over rows of
-# (subtier_name, awards); a BIGINT count: arg_min over a HUGEINT sum costs about 13x
-MOST_AWARDS_NAME = "arg_min(subtier_name, {'w': -awards, 's': subtier_name})"
+# (subtier_name, awards)
+MOST_AWARDS_NAME = most_counted("subtier_name", "awards")
 BY_RECIPIENT = "contract_money_by_recipient"
 BY_AGENCY = "contract_money_by_agency"
 BY_PARENT = "contract_money_by_parent"
