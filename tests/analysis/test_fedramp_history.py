@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.support.registry import copy_store
 from whosbehind.analysis.fedramp.changes import KINDS, Change, fedramp_changes
 from whosbehind.analysis.fedramp.offering import find_package_id, offering_report
 from whosbehind.analysis.fedramp.runs_on import runs_on_provider
@@ -35,10 +35,7 @@ def test_a_name_finds_the_offering_with_the_shortest_matching_name(
     still listed), whichever of its rows was written first: before, it ranked by the length of
     ``any_value(name)``, the row its scan met first. The real store, three rows renamed: two of
     one current offering (short and long), one of another (between them)."""
-    path = tmp_path / "s.duckdb"
-    shutil.copyfile(store_path, path)
-    engine = Engine(path)
-    try:
+    with Engine(copy_store(store_path, tmp_path)) as engine:
         first, rows = engine.connection.execute(
             "SELECT package_id, list(rowid ORDER BY rowid) FROM fedramp_offering GROUP BY 1 "
             "HAVING count(*) > 1 AND bool_or(to_seq IS NULL) ORDER BY 1 LIMIT 1"
@@ -56,8 +53,6 @@ def test_a_name_finds_the_offering_with_the_shortest_matching_name(
         for rowid, name in ((short, "ZQXJ"), (long, "ZQXJ A LONG NAME"), (row, "ZQXJ MID")):
             engine.execute("UPDATE fedramp_offering SET name = ? WHERE rowid = ?", [name, rowid])
         found = find_package_id(engine, "zqxj")
-    finally:
-        engine.close()
     assert found == first
 
 

@@ -6,12 +6,12 @@ way and the other in sort order."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.support.registry import copy_store
 from whosbehind.analysis.contracts import spending as spending_module
 from whosbehind.analysis.contracts.spending import spending
 from whosbehind.analysis.reports.money import code_names
@@ -25,11 +25,8 @@ TIES = ["A TIED SPELLING", "ZZ TIED SPELLING"]  # before and after every real na
 def engine(local_gov_store: Path, tmp_path: Path) -> Iterator[Engine]:
     """A writable copy of the store of ICE's award summaries (every line is an award's
     latest record, so renaming awards renames lines)."""
-    path = tmp_path / "s.duckdb"
-    shutil.copyfile(local_gov_store, path)
-    opened = Engine(path)
-    yield opened
-    opened.close()
+    with Engine(copy_store(local_gov_store, tmp_path)) as opened:
+        yield opened
 
 
 def _tie(engine: Engine, code: str, name: str, other: str) -> tuple[str, str]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from hypothesis import strategies as st
 
 from tests.export.support import build_supply_chain_store
 from tests.support.contracts import ICE_2018, SHARED_DATA, rows_2018
+from tests.support.registry import copy_store
 from whosbehind.analysis.search import KINDS, SearchIndex
 from whosbehind.analysis.search.entries import entries
 from whosbehind.errors import UsageError
@@ -177,10 +177,7 @@ def test_an_organization_named_two_ways_as_short_takes_the_first_in_sort_order(
     """An organization's label is its shortest name; of two as short, the first in sort order
     (``arg_min`` on the length took the one its scan met first, which follows write order).
     One of its records renamed to a name as short as its shortest, before it and after it."""
-    path = tmp_path / "s.duckdb"
-    shutil.copyfile(store, path)
-    engine = Engine(path)
-    try:
+    with Engine(copy_store(store, tmp_path)) as engine:
         org, names = engine.connection.execute(
             "SELECT m.org_id, list(r.name ORDER BY r.record_key) FROM org_record r "
             "JOIN org_member m USING (record_key) GROUP BY 1 HAVING count(DISTINCT r.name) > 1 "
@@ -196,8 +193,6 @@ def test_an_organization_named_two_ways_as_short_takes_the_first_in_sort_order(
         ).fetchall()[0]
         engine.execute("UPDATE org_record SET name = ? WHERE record_key = ?", [spelled, record])
         (label,) = [e.label for e in entries(engine) if e.kind == "organization" and e.id == org]
-    finally:
-        engine.close()
     assert label == min(short, spelled)
 
 
@@ -208,10 +203,7 @@ def test_an_offering_named_two_ways_in_its_newest_snapshot_takes_the_first_in_so
     """An offering's label and provider are those of its newest row (the greatest snapshot
     number); of two rows as new (two feeds count their snapshots apart), the first in sort
     order (``arg_max`` took the row its scan met first, which follows write order)."""
-    path = tmp_path / "s.duckdb"
-    shutil.copyfile(store, path)
-    engine = Engine(path)
-    try:
+    with Engine(copy_store(store, tmp_path)) as engine:
         package, newest, name, provider, seq = engine.connection.execute(
             "SELECT package_id, arg_max(rowid, from_seq), arg_max(name, from_seq), "
             "arg_max(provider, from_seq), max(from_seq) FROM fedramp_offering GROUP BY 1 "
@@ -229,8 +221,6 @@ def test_an_offering_named_two_ways_in_its_newest_snapshot_takes_the_first_in_so
             [seq, spelled, named, older],
         )
         (entry,) = [e for e in entries(engine) if e.kind == "offering" and e.id == package]
-    finally:
-        engine.close()
     assert newest != older
     assert entry.label == min(name, spelled)
     assert entry.detail == f"{min(provider, named)} · {package}"

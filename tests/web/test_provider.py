@@ -3,9 +3,9 @@ stores holding the same snapshots."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
+from tests.support.registry import copy_store
 from whosbehind.store.engine import Engine
 from whosbehind.web.provider import data_version
 
@@ -16,10 +16,7 @@ def test_of_two_snapshots_stamped_alike_the_version_names_the_later_one(
     """Two good snapshots of a feed with the same record time (the real store, an earlier
     snapshot's time set to the newest's): the version names the later one, its number and
     digest together (``max_by`` on the time alone took the row its scan met first)."""
-    path = tmp_path / "s.duckdb"
-    shutil.copyfile(store_path, path)
-    engine = Engine(path)
-    try:
+    with Engine(copy_store(store_path, tmp_path)) as engine:
         feed, seq, sha256, when = engine.connection.execute(
             "SELECT feed, seq, sha256, record_time FROM snapshot WHERE status = 'ok' "
             "AND feed = 'fedramp-legacy' ORDER BY record_time DESC LIMIT 1"
@@ -32,6 +29,4 @@ def test_of_two_snapshots_stamped_alike_the_version_names_the_later_one(
             "UPDATE snapshot SET record_time = ? WHERE feed = ? AND seq = ?", [when, feed, first]
         )
         found = {version.feed: version for version in data_version(engine).feeds}
-    finally:
-        engine.close()
     assert (found[feed].seq, found[feed].sha256) == (seq, sha256)
